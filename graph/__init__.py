@@ -1,0 +1,1 @@
+"""Graph schema and stores: no spaCy, no Flask."""

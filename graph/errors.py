@@ -1,0 +1,40 @@
+"""The one exception hierarchy of the graph layer; web/errors.py maps each to an HTTP status."""
+
+from __future__ import annotations
+
+
+class GraphError(Exception):
+    """Base of every graph-layer error; the message says what to do next."""
+
+
+class IncidentNotFound(GraphError):
+    """No incident has this id."""
+
+    def __init__(self, incident_id: str) -> None:
+        super().__init__(f"no incident {incident_id!r}: list incidents with GET /api/incidents")
+        self.incident_id = incident_id
+
+
+class NodeNotFound(GraphError):
+    """No node has this id (in this incident)."""
+
+    def __init__(self, node_id: str) -> None:
+        super().__init__(f"no node {node_id!r}: list an incident's nodes with GET /api/incidents/<id>/graph")
+        self.node_id = node_id
+
+
+class SchemaError(GraphError, ValueError):
+    """A label, relationship type, id or property value is not allowed by graph.schema."""
+
+
+class StoreUnavailable(GraphError):
+    """The graph store cannot be reached or refused the write; nothing partial was written."""
+
+
+class StoreCorrupt(GraphError):
+    """The embedded store's data file cannot be read; it is left untouched."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"the data file {path} cannot be loaded ({reason}); it was not modified. "
+                         "Restore it from a backup or move it away to start empty.")
+        self.path = path

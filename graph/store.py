@@ -1,0 +1,78 @@
+"""The GraphStore protocol both stores implement, and the factory that picks one from config.
+
+Stores do storage only: upserts, lookups, an incident's subgraph as a networkx
+graph, deletion and cross-incident search. Reasoning runs in Python on the
+exported subgraph, so both stores give the same answers by construction.
+
+Exported graphs are ``networkx.MultiDiGraph``: node attributes are the node's
+properties plus ``label`` (its kind); each edge is keyed by its type and its
+attributes are its properties plus ``type``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import networkx as nx
+
+from graph.schema import Edge, Node, NodeId
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    kind: str  # "embedded" or "bolt"
+
+    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge] = ()) -> None:
+        """Insert or merge ``nodes`` then ``edges`` as one batch; either all of it is stored or none.
+
+        A node or edge already present keeps its identity; its properties are
+        merged with ``graph.schema.merge_props`` (evidence lists unioned).
+        Raises SchemaError for an edge whose endpoints are missing or whose
+        labels the schema does not allow, StoreUnavailable if the store fails.
+        """
+
+    def get_node(self, node_id: NodeId) -> Node | None:
+        """The node with this id, or None."""
+
+    def neighbourhood(self, node_id: NodeId, depth: int = 1) -> nx.MultiDiGraph:
+        """Nodes within ``depth`` hops of ``node_id`` (either direction) and the edges among them."""
+
+    def incident_ids(self) -> list[str]:
+        """Ids of every incident that has at least one node, sorted."""
+
+    def incident_graph(self, incident_id: str) -> nx.MultiDiGraph:
+        """Every node and edge of one incident; raises IncidentNotFound if it has none."""
+
+    def delete_incident(self, incident_id: str) -> int:
+        """Delete every node and edge of one incident; return the number of nodes deleted."""
+
+    def search(self, text: str, *, label: str | None = None, limit: int = 20) -> list[Node]:
+        """Nodes of any incident whose name, summary, aliases or text contain ``text`` (case-insensitive)."""
+
+    def version(self, incident_id: str) -> int:
+        """A number that changes whenever the incident's data changes (for caching answers)."""
+
+    def health(self) -> dict[str, Any]:
+        """``{"store": kind, "reachable": bool, ...}``; never raises."""
+
+    def close(self) -> None:
+        """Release connections; called once at shutdown."""
+
+
+def open_store(config: Mapping[str, Any]) -> GraphStore:
+    """Return the store the config selects: Bolt if ``GRAPH_URI`` is set, else the embedded store in ``DATA_DIR``."""
+    uri = config.get("GRAPH_URI")
+    if uri:
+        from graph.bolt_store import BoltStore
+
+        return BoltStore(
+            uri,
+            user=config.get("GRAPH_USER") or "neo4j",
+            password=config.get("GRAPH_PASSWORD") or "",
+            database=config.get("GRAPH_DATABASE") or None,
+            max_batch_bytes=config.get("GRAPH_MAX_BATCH_BYTES"),
+        )
+    from graph.memory_store import MemoryStore
+
+    return MemoryStore(config.get("DATA_DIR"))
