@@ -1,0 +1,95 @@
+"""Validation of one upsert batch, shared by both stores so they accept and reject exactly the same batches.
+
+A batch is checked as a whole before anything is written: duplicate nodes and
+edges inside it are merged in order (``graph.schema.merge_props``), a node may
+not change its label, and every edge's endpoints must exist in the batch or in
+the store with labels its type allows.
+
+>>> from graph.schema import Node, Edge
+>>> a = Node("Event", "i:e:a", {"incident": "i", "evidence": ["m1"]})
+>>> b = Node("Event", "i:e:a", {"incident": "i", "evidence": ["m2"]})
+>>> batch = prepare_batch([a, b], [], lambda ids: {})
+>>> [n.props["evidence"] for n in batch.nodes]
+[['m1', 'm2']]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from graph.errors import SchemaError
+from graph.schema import Edge, Node, NodeId, Props, check_endpoints, merge_props
+
+# Given ids, return the label of each one that already exists in the store.
+LabelLookup = Callable[[Iterable[NodeId]], Mapping[NodeId, str]]
+
+
+@dataclass
+class Batch:
+    """A validated batch: nodes and edges deduplicated, and the label of every node they touch."""
+
+    nodes: list[Node]
+    edges: list[Edge]
+    labels: dict[NodeId, str] = field(default_factory=dict)
+    existing: frozenset[NodeId] = frozenset()
+
+    def incidents(self) -> list[str]:
+        """Incidents this batch writes to, sorted."""
+        return sorted({n.incident for n in self.nodes} | {e.props["incident"] for e in self.edges})
+
+
+def merged_nodes(nodes: Sequence[Node]) -> list[Node]:
+    """Merge nodes with the same id in order; raise SchemaError if one id carries two labels."""
+    by_id: dict[NodeId, Node] = {}
+    for node in nodes:
+        if not isinstance(node, Node):
+            raise SchemaError(f"expected graph.schema.Node, got {type(node).__name__}")
+        node = Node(node.label, node.id, _copied(node.props))  # re-validate: a Node's fields can be altered after build
+        seen = by_id.get(node.id)
+        if seen is None:
+            by_id[node.id] = node
+        elif seen.label != node.label:
+            raise SchemaError(f"node {node.id!r} appears as both {seen.label} and {node.label} in one batch")
+        else:
+            by_id[node.id] = Node(node.label, node.id, merge_props(seen.props, node.props))
+    return list(by_id.values())
+
+
+def merged_edges(edges: Sequence[Edge]) -> list[Edge]:
+    """Merge edges with the same (type, source, target) in order."""
+    by_key: dict[tuple[str, NodeId, NodeId], Edge] = {}
+    for rel in edges:
+        if not isinstance(rel, Edge):
+            raise SchemaError(f"expected graph.schema.Edge, got {type(rel).__name__}")
+        rel = Edge(rel.type, rel.source, rel.target, _copied(rel.props))  # re-validate, as for nodes
+        seen = by_key.get(rel.key)
+        by_key[rel.key] = rel if seen is None else Edge(rel.type, rel.source, rel.target,
+                                                       merge_props(seen.props, rel.props))
+    return list(by_key.values())
+
+
+def prepare_batch(nodes: Sequence[Node], edges: Sequence[Edge], lookup: LabelLookup) -> Batch:
+    """Return the validated batch, or raise SchemaError naming the first problem (nothing is written)."""
+    batch_nodes = merged_nodes(nodes)
+    batch_edges = merged_edges(edges)
+    wanted = {n.id for n in batch_nodes} | {e.source for e in batch_edges} | {e.target for e in batch_edges}
+    stored = dict(lookup(sorted(wanted))) if wanted else {}
+    labels = dict(stored)
+    for node in batch_nodes:
+        old = stored.get(node.id)
+        if old is not None and old != node.label:
+            raise SchemaError(f"node {node.id!r} is stored as {old}; it cannot become {node.label}")
+        labels[node.id] = node.label
+    for rel in batch_edges:
+        for end in (rel.source, rel.target):
+            if end not in labels:
+                raise SchemaError(f"{rel.type} {rel.source}->{rel.target}: node {end!r} does not exist; "
+                                  "upsert it first or in the same batch")
+        check_endpoints(rel, labels[rel.source], labels[rel.target])
+    return Batch(batch_nodes, batch_edges, labels, frozenset(stored))
+
+
+def _copied(props: Props) -> Props:
+    """A copy the store owns: later changes to the caller's lists do not reach it; tuples become lists."""
+    return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in props.items()}

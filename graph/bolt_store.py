@@ -1,0 +1,341 @@
+"""The Bolt store: Neo4j, or any Bolt server such as FalkorDB, through the official neo4j driver.
+
+Design choices (each answers a measured server behaviour):
+
+* One driver per store object, created here and closed only by ``close()``:
+  after a client closes its driver (the Bolt GOODBYE), FalkorDB leaves the next
+  new connection's handshake unanswered (FalkorDB #897), so a driver per request
+  would hang; the 2 s connect timeout plus the driver's retry gets past it.
+* Short connect/acquire/retry timeouts, so a request fails fast with
+  StoreUnavailable; the driver reconnects on the next call once the server is back.
+* Statements are bounded by ``max_batch_bytes`` (query text plus an upper bound of
+  the PackStream size of its parameters): FalkorDB crashes on a Bolt message over
+  about 4 KB. Servers that refuse ``CREATE CONSTRAINT`` (FalkorDB) get 3000, Neo4j 1 MB.
+* No traversal in Cypher (FalkorDB miscounts DISTINCT over variable-length paths):
+  simple indexed MATCHes fetch nodes and edges; networkx assembles the graph.
+* Labels and relationship types come only from graph.schema's fixed sets; every
+  value is a query parameter.
+
+Atomicity: an upsert is validated as a whole first (nothing is written if any
+part is invalid), then all its statements run in one managed write transaction.
+On Neo4j that transaction is atomic. FalkorDB applies each statement as it runs
+and cannot roll back, so if a statement fails the store compensates: it deletes
+the nodes (and with them the edges) this upsert created, deletes the edges it
+created between pre-existing nodes, and restores the previous properties of
+nodes and edges it changed. If the server is gone so that compensation fails
+too, StoreUnavailable says so; re-running the same upsert completes it, since
+upserts are idempotent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import neo4j
+import networkx as nx
+from neo4j.exceptions import DriverError, Neo4jError
+
+from graph.batch import Batch, prepare_batch
+from graph.cypher_batches import (
+    META_LABEL,
+    Statement,
+    chunks,
+    undo_statements,
+    upsert_statements,
+    version_bump,
+)
+from graph.errors import IncidentNotFound, NodeNotFound, StoreUnavailable
+from graph.export import SEARCH_LIST_PROPS, SEARCH_PROPS, check_depth, check_search, to_networkx
+from graph.schema import NODE_LABELS, Edge, Node, NodeId, Props
+
+NEO4J_BATCH_BYTES = 1_000_000
+SMALL_BATCH_BYTES = 3000
+RETRY_TIME_S = 2.5  # with the 2 s connect timeout: one retry past a hung handshake; ~3 s to fail when down
+CONNECT_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class ServerFacts:
+    """What the store learned about its server on first contact."""
+
+    agent: str
+    id_guard: str  # "constraint" (Neo4j) or "index" (servers that refuse uniqueness constraints)
+    batch_bytes: int
+
+    @property
+    def has_rollback(self) -> bool:
+        return self.id_guard == "constraint"
+
+
+class BoltStore:
+    """GraphStore on a Bolt server; one driver for the object's whole life."""
+
+    kind = "bolt"
+
+    def __init__(self, uri: str, *, user: str = "neo4j", password: str = "", database: str | None = None,
+                 max_batch_bytes: int | str | None = None) -> None:
+        self._uri = uri
+        self._database = database or None
+        self._batch_setting = _positive_int(max_batch_bytes) if max_batch_bytes not in (None, "") else None
+        self._driver = neo4j.GraphDatabase.driver(
+            uri, auth=(user, password), max_transaction_retry_time=RETRY_TIME_S,
+            connection_timeout=CONNECT_TIMEOUT_S, connection_acquisition_timeout=CONNECT_TIMEOUT_S)
+        self._lock = threading.Lock()
+        self._facts: ServerFacts | None = None
+
+    # ------------------------------------------------------------------ reads
+
+    def get_node(self, node_id: NodeId) -> Node | None:
+        found = self._stored([node_id])
+        return found.get(node_id)
+
+    def neighbourhood(self, node_id: NodeId, depth: int = 1) -> nx.MultiDiGraph:
+        check_depth(depth)
+        start = self.get_node(node_id)
+        if start is None:
+            raise NodeNotFound(node_id)
+        nodes: dict[NodeId, Node] = {node_id: start}
+        edges: dict[tuple[str, NodeId, NodeId], Edge] = {}
+        frontier = [start]
+        for _ in range(depth):
+            found = self._adjacent(frontier, both=True)
+            for rel, other in found:
+                edges[rel.key] = rel
+            frontier = [o for _, o in found if o.id not in nodes]
+            frontier = list({o.id: o for o in frontier}.values())
+            nodes.update((o.id, o) for o in frontier)
+        for rel, other in self._adjacent(frontier, both=False):
+            if other.id in nodes:  # edges between two nodes at the outer rim
+                edges[rel.key] = rel
+        return to_networkx((nodes[k] for k in sorted(nodes)), edges.values())
+
+    def incident_ids(self) -> list[str]:
+        rows = self._read([("MATCH (n) WHERE n.incident IS NOT NULL RETURN DISTINCT n.incident AS i", {}, None)])
+        return sorted(r["i"] for r in rows[0])
+
+    def incident_graph(self, incident_id: str) -> nx.MultiDiGraph:
+        node_q = " UNION ALL ".join(
+            f"MATCH (n:{label} {{incident: $iid}}) RETURN '{label}' AS label, properties(n) AS props"
+            for label in NODE_LABELS)
+        edge_q = " UNION ALL ".join(
+            f"MATCH (a:{label} {{incident: $iid}})-[r]->(b) WHERE b.incident = $iid "
+            "RETURN a.id AS s, type(r) AS t, b.id AS o, properties(r) AS props" for label in NODE_LABELS)
+        node_rows, edge_rows = self._read([(node_q, {"iid": incident_id}, None), (edge_q, {"iid": incident_id}, None)])
+        if not node_rows:
+            raise IncidentNotFound(incident_id)
+        nodes = sorted((_node(r["label"], r["props"]) for r in node_rows), key=lambda n: n.id)
+        return to_networkx(nodes, (Edge(r["t"], r["s"], r["o"], r["props"]) for r in edge_rows))
+
+    def search(self, text: str, *, label: str | None = None, limit: int = 20) -> list[Node]:
+        needle = check_search(text, label, limit)
+        tests = [f"toLower(n.{p}) CONTAINS $t" for p in SEARCH_PROPS]
+        tests += [f"any(a IN coalesce(n.{p}, []) WHERE toLower(a) CONTAINS $t)" for p in SEARCH_LIST_PROPS]
+        query = (f"MATCH (n{':' + label if label else ''}) WHERE n.incident IS NOT NULL AND ({' OR '.join(tests)}) "
+                 "RETURN labels(n)[0] AS label, properties(n) AS props ORDER BY n.id LIMIT $limit")
+        rows = self._read([(query, {"t": needle, "limit": limit}, None)])[0]
+        return [_node(r["label"], r["props"]) for r in rows]
+
+    def version(self, incident_id: str) -> int:
+        query = f"MATCH (v:{META_LABEL} {{of_incident: $iid}}) RETURN v.version AS v"
+        rows = self._read([(query, {"iid": incident_id}, None)])[0]
+        return int(rows[0]["v"]) if rows else 0
+
+    def health(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"store": self.kind, "uri": self._uri}
+        try:
+            facts = self._server()
+            self._read([("RETURN 1 AS ok", {}, None)])
+        except Exception as exc:  # health must answer, whatever went wrong  # noqa: BLE001
+            return {**info, "reachable": False, "error": str(exc)}
+        return {**info, "reachable": True, "server": facts.agent, "id_guard": facts.id_guard,
+                "max_batch_bytes": facts.batch_bytes}
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # ----------------------------------------------------------------- writes
+
+    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge] = ()) -> None:
+        facts = self._server()
+        before: dict[NodeId, Node] = {}
+
+        def lookup(ids: Iterable[NodeId]) -> dict[NodeId, str]:
+            before.update(self._stored(list(ids)))
+            return {i: n.label for i, n in before.items()}
+
+        batch = prepare_batch(nodes, edges, lookup)
+        if not batch.nodes and not batch.edges:
+            return
+        writes = upsert_statements(batch, before, facts.batch_bytes)
+        old_edges = {} if facts.has_rollback else self._stored_edges(batch)
+        try:
+            self._write(writes)
+        except StoreUnavailable as exc:
+            if facts.has_rollback:
+                raise
+            self._compensate(batch, before, old_edges, exc)
+            raise
+
+    def delete_incident(self, incident_id: str) -> int:
+        self._server()
+        statements: list[Statement] = [
+            (f"MATCH (n:{label} {{incident: $iid}}) DETACH DELETE n RETURN count(*) AS c", {"iid": incident_id}, None)
+            for label in NODE_LABELS]
+        results = self._write(statements)
+        deleted = sum(rows[0]["c"] for rows in results if rows)
+        if deleted:
+            self._write([version_bump([incident_id])])
+        return deleted
+
+    # --------------------------------------------------------------- internals
+
+    def _server(self) -> ServerFacts:
+        """Learn the server's kind and create the id guards, once; retried on the next call if it fails."""
+        with self._lock:
+            if self._facts is None:
+                guard = self._create_id_guards()
+                try:
+                    agent = self._driver.get_server_info().agent
+                except (Neo4jError, DriverError, OSError) as exc:
+                    raise _unavailable(self._uri, exc) from exc
+                default = NEO4J_BATCH_BYTES if guard == "constraint" else SMALL_BATCH_BYTES
+                self._facts = ServerFacts(agent, guard, self._batch_setting or default)
+            return self._facts
+
+    def _create_id_guards(self) -> str:
+        """Uniqueness constraints where the server has them (Neo4j), else plain indexes (FalkorDB)."""
+        labels = (*NODE_LABELS, META_LABEL)
+        key = {label: ("of_incident" if label == META_LABEL else "id") for label in labels}
+        first = labels[0]
+        try:
+            self._write([(_constraint(first, key[first]), {}, None)])
+        except _Refused:
+            existing = self._read([("CALL db.indexes() YIELD label, properties RETURN label, properties", {}, None)])
+            have = {(r["label"], p) for r in existing[0] for p in r["properties"]}
+            wanted = [(lb, key[lb]) for lb in labels] + [(lb, "incident") for lb in NODE_LABELS]
+            self._write([(f"CREATE INDEX FOR (n:{lb}) ON (n.{prop})", {}, None)
+                         for lb, prop in wanted if (lb, prop) not in have])
+            return "index"
+        self._write([(_constraint(lb, key[lb]), {}, None) for lb in labels[1:]]
+                    + [(f"CREATE INDEX ix_{lb.lower()}_incident IF NOT EXISTS FOR (n:{lb}) ON (n.incident)", {}, None)
+                       for lb in NODE_LABELS])
+        return "constraint"
+
+    def _stored(self, ids: Sequence[NodeId]) -> dict[NodeId, Node]:
+        """The stored nodes among ``ids`` (indexed lookups, one per label, in one statement per chunk)."""
+        if not ids:
+            return {}
+        query = " UNION ALL ".join(
+            f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN '{label}' AS label, properties(n) AS props"
+            for label in NODE_LABELS)
+        facts = self._server()
+        statements = [(query, {"ids": chunk}, None) for chunk in chunks(query, list(ids), facts.batch_bytes)]
+        return {r["props"]["id"]: _node(r["label"], r["props"]) for rows in self._read(statements) for r in rows}
+
+    def _stored_edges(self, batch: Batch) -> dict[tuple[str, NodeId, NodeId], Props]:
+        """Current properties of the batch's edges whose endpoints both existed (for compensation)."""
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for rel in batch.edges:
+            if rel.source in batch.existing and rel.target in batch.existing:
+                shape = (rel.type, batch.labels[rel.source], batch.labels[rel.target])
+                groups.setdefault(shape, []).append({"s": rel.source, "t": rel.target})
+        statements: list[Statement] = []
+        for (type_, src, dst), rows in groups.items():
+            query = (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.s}})-[e:{type_}]->(b:{dst} {{id: r.t}}) "
+                     "RETURN type(e) AS t, a.id AS s, b.id AS o, properties(e) AS props")
+            statements += [(query, {"rows": c}, None) for c in chunks(query, rows, self._server().batch_bytes)]
+        return {(r["t"], r["s"], r["o"]): r["props"] for rows in self._read(statements) for r in rows}
+
+    def _adjacent(self, frontier: list[Node], *, both: bool) -> list[tuple[Edge, Node]]:
+        """Edges touching ``frontier`` nodes (outgoing, and incoming if ``both``) with the node at the other end."""
+        by_label: dict[str, list[NodeId]] = {}
+        for node in frontier:
+            by_label.setdefault(node.label, []).append(node.id)
+        statements: list[Statement] = []
+        patterns = [("(a:{L} {{id: i}})-[r]->(b)", False)] + ([("(a:{L} {{id: i}})<-[r]-(b)", True)] if both else [])
+        for label, ids in by_label.items():
+            for pattern, incoming in patterns:
+                query = (f"UNWIND $ids AS i MATCH {pattern.format(L=label)} WHERE b.incident IS NOT NULL "
+                         f"RETURN {incoming} AS incoming, a.id AS a, type(r) AS t, labels(b)[0] AS bl, "
+                         "properties(b) AS bp, properties(r) AS rp")
+                statements += [(query, {"ids": c}, None) for c in chunks(query, ids, self._server().batch_bytes)]
+        out = []
+        for r in (r for rows in self._read(statements) for r in rows):
+            other = _node(r["bl"], r["bp"])
+            src, dst = (other.id, r["a"]) if r["incoming"] else (r["a"], other.id)
+            out.append((Edge(r["t"], src, dst, r["rp"]), other))
+        return out
+
+    def _compensate(self, batch: Batch, before: dict[NodeId, Node],
+                    old_edges: dict[tuple[str, NodeId, NodeId], Props], cause: StoreUnavailable) -> None:
+        try:
+            self._write(undo_statements(batch, before, old_edges, self._server().batch_bytes))
+        except StoreUnavailable as exc:
+            raise StoreUnavailable(
+                f"{cause} The write stopped part-way and could not be undone ({exc}); once the server is back, "
+                "re-run the same upsert: upserts are idempotent, so it completes the batch.") from exc
+
+    def _read(self, statements: list[Statement]) -> list[list[dict[str, Any]]]:
+        return self._run(statements, write=False)
+
+    def _write(self, statements: list[Statement]) -> list[list[dict[str, Any]]]:
+        return self._run(statements, write=True)
+
+    def _run(self, statements: list[Statement], *, write: bool) -> list[list[dict[str, Any]]]:
+        """Run statements in one managed transaction; map driver failures to StoreUnavailable."""
+        if not statements:
+            return []
+        try:
+            with self._driver.session(database=self._database) as session:
+                runner: Callable[..., Any] = session.execute_write if write else session.execute_read
+                return runner(_run_all, statements)
+        except _Incomplete as exc:
+            raise StoreUnavailable(f"the graph server skipped part of a write ({exc}); nothing more was written") from exc
+        except Neo4jError as exc:
+            if exc.code and (exc.code.startswith("Neo.ClientError.Schema") or "UnknownError" in exc.code):
+                raise _Refused(f"the graph server at {self._uri} refused a statement ({exc.code}: {exc.message}); "
+                               "see the server's log") from exc
+            raise _unavailable(self._uri, exc) from exc
+        except (DriverError, OSError) as exc:
+            raise _unavailable(self._uri, exc) from exc
+
+
+class _Refused(StoreUnavailable):
+    """The server refused a statement (for instance a schema command it does not support)."""
+
+
+class _Incomplete(Exception):
+    """A write statement touched fewer rows than it was given (an endpoint vanished meanwhile)."""
+
+
+def _run_all(tx: neo4j.ManagedTransaction, statements: list[Statement]) -> list[list[dict[str, Any]]]:
+    results = []
+    for query, params, expected in statements:
+        rows = [record.data() for record in tx.run(query, params)]
+        if expected is not None and (not rows or rows[0].get("c") != expected):
+            raise _Incomplete(f"expected {expected} rows, the server reported {rows[0].get('c') if rows else 0}")
+        results.append(rows)
+    return results
+
+
+def _constraint(label: str, prop: str) -> str:
+    return f"CREATE CONSTRAINT ig_{label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+
+
+def _unavailable(uri: str, exc: BaseException) -> StoreUnavailable:
+    return StoreUnavailable(f"the graph server at {uri} is unavailable ({type(exc).__name__}: {exc}); "
+                            "check that it is running and retry")
+
+
+def _node(label: str, props: Props) -> Node:
+    return Node(label, props["id"], {k: v for k, v in props.items() if k != "id"})
+
+
+def _positive_int(value: int | str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError(f"max_batch_bytes must be positive, not {value!r}")
+    return number

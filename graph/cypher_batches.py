@@ -1,0 +1,138 @@
+"""Cypher statements for the Bolt store, each small enough for the server (no neo4j import here).
+
+Writes are UNWIND statements grouped by label or relationship type; rows are
+packed so that query text plus an upper bound of the PackStream size of the
+parameters stays within a byte budget (FalkorDB crashes on Bolt messages over
+about 4 KB). Labels, relationship types and the merged-list property names in
+the query text come only from graph.schema's fixed sets; every value is a parameter.
+
+>>> [len(c) for c in chunks("Q", ["a" * 10] * 5, budget=150)]
+[3, 2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from graph.batch import Batch
+from graph.errors import StoreUnavailable
+from graph.schema import EDGE_TYPES, MERGED_LIST_PROPS, NODE_LABELS, Edge, Node, NodeId, Props
+
+MESSAGE_OVERHEAD = 100  # Bolt RUN message framing and metadata, beyond query text and parameters
+# A store-internal label (a constant, never user text) for per-incident version counters.
+META_LABEL = "StoreMeta"
+
+Statement = tuple[str, dict[str, Any], int | None]  # query, parameters, expected count(*) or None
+
+
+def packed_size(value: Any) -> int:
+    """An upper bound of ``value``'s PackStream size in bytes.
+
+    >>> packed_size({"id": "a", "n": [1, 2.5, True]})
+    56
+    """
+    if isinstance(value, str):
+        return 5 + len(value.encode("utf-8"))
+    if isinstance(value, dict):
+        return 5 + sum(packed_size(k) + packed_size(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return 5 + sum(packed_size(v) for v in value)
+    return 9  # int, float, bool, None: at most a marker and 8 bytes
+
+
+def chunks(query: str, rows: list[Any], budget: int) -> Iterator[list[Any]]:
+    """Split ``rows`` so that each statement (query + rows) stays within ``budget`` bytes."""
+    room = budget - len(query.encode("utf-8")) - MESSAGE_OVERHEAD
+    chunk: list[Any] = []
+    size = 0
+    for row in rows:
+        row_size = packed_size(row)
+        if row_size > room:
+            raise StoreUnavailable(
+                f"one row is {row_size} bytes but this server takes statements of at most {budget} bytes "
+                "(GRAPH_MAX_BATCH_BYTES); shorten the property or raise the limit if the server allows it")
+        if chunk and size + row_size > room:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(row)
+        size += row_size
+    if chunk:
+        yield chunk
+
+
+def _split_props(new: Props, old: Props | None) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Union keys (merged lists, as merge_props does) and the row carrying plain and merged values."""
+    union = {k: v for k, v in new.items() if k in MERGED_LIST_PROPS and isinstance(v, list)
+             and (old is None or k not in old or isinstance(old[k], list))}
+    plain = {k: v for k, v in new.items() if k not in union}
+    return tuple(sorted(union)), {"set": plain, "u": union}
+
+
+def _union_clauses(var: str, keys: tuple[str, ...]) -> str:
+    # keys come from graph.schema.MERGED_LIST_PROPS, a fixed set, never from the data
+    return "".join(f" SET {var}.{k} = coalesce({var}.{k}, []) + [x IN r.u.{k} WHERE NOT x IN coalesce({var}.{k}, [])]"
+                   for k in keys)
+
+
+def _grouped(items: Iterable[tuple[Any, dict[str, Any]]]) -> dict[Any, list[dict[str, Any]]]:
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for shape, row in items:
+        groups.setdefault(shape, []).append(row)
+    return groups
+
+
+def upsert_statements(batch: Batch, before: dict[NodeId, Node], budget: int) -> list[Statement]:
+    """UNWIND statements for the batch's nodes, then its edges, then the version bump."""
+    statements: list[Statement] = []
+
+    def node_row(node: Node) -> tuple[Any, dict[str, Any]]:
+        keys, row = _split_props(node.props, before[node.id].props if node.id in before else None)
+        return (node.label, keys), {"id": node.id, **row}
+
+    for (label, keys), rows in _grouped(node_row(n) for n in batch.nodes).items():
+        query = f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET n += r.set{_union_clauses('n', keys)} " \
+                "RETURN count(*) AS c"
+        statements += [(query, {"rows": c}, len(c)) for c in chunks(query, rows, budget)]
+
+    def edge_row(rel: Edge) -> tuple[Any, dict[str, Any]]:
+        keys, row = _split_props(rel.props, None)
+        return (rel.type, batch.labels[rel.source], batch.labels[rel.target], keys), {"s": rel.source,
+                                                                                      "t": rel.target, **row}
+
+    for (type_, src, dst, keys), rows in _grouped(edge_row(e) for e in batch.edges).items():
+        if type_ not in EDGE_TYPES or src not in NODE_LABELS or dst not in NODE_LABELS:
+            raise ValueError(f"refusing to build a statement for {type_} {src}->{dst}")
+        query = (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.s}}) MATCH (b:{dst} {{id: r.t}}) "
+                 f"MERGE (a)-[e:{type_}]->(b) SET e += r.set{_union_clauses('e', keys)} RETURN count(*) AS c")
+        statements += [(query, {"rows": c}, len(c)) for c in chunks(query, rows, budget)]
+    return statements + [version_bump(batch.incidents())]
+
+
+def version_bump(incidents: list[str]) -> Statement:
+    query = f"UNWIND $iids AS i MERGE (v:{META_LABEL} {{of_incident: i}}) SET v.version = coalesce(v.version, 0) + 1"
+    return (query, {"iids": incidents}, None)
+
+
+def undo_statements(batch: Batch, before: dict[NodeId, Node],
+                     old_edges: dict[tuple[str, NodeId, NodeId], Props], budget: int) -> list[Statement]:
+    """Statements that put back what an interrupted upsert changed (used where there is no rollback)."""
+    statements: list[Statement] = []
+    for rel in batch.edges:
+        if rel.source in batch.existing and rel.target in batch.existing:
+            src, dst = batch.labels[rel.source], batch.labels[rel.target]
+            match = f"MATCH (a:{src} {{id: $s}})-[e:{rel.type}]->(b:{dst} {{id: $t}})"
+            old = old_edges.get(rel.key)
+            ends = {"s": rel.source, "t": rel.target}
+            if old is None:
+                statements.append((match + " DELETE e", ends, None))
+            else:
+                statements.append((match + " SET e = $props", {**ends, "props": old}, None))
+    for node in batch.nodes:
+        label = node.label
+        if node.id in before:
+            props = {"id": node.id, **before[node.id].props}
+            statements.append((f"MATCH (n:{label} {{id: $id}}) SET n = $props", {"id": node.id, "props": props}, None))
+        else:
+            statements.append((f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node.id}, None))
+    return statements
