@@ -1,0 +1,372 @@
+"""Explicit assertions in an article: root cause, not the root cause, first symptom, unexplained, questions, times.
+
+``extract_claims(doc)`` reads a parsed spaCy ``Doc`` sentence by sentence: the phrases come from
+``lexicon/claims.json``, the dependency parse says what each phrase is about ("The root cause was X":
+X is the copula's attribute; "X was the first symptom, not the root cause": X is the subject).
+
+Claim ``value`` formats (what ``ingest.contradictions`` compares):
+
+* ``started_at`` / ``ended_at`` / ``time``: ISO UTC ``2025-10-20T06:48:00Z``, optionally followed by
+  ``;local=2025-10-19T23:48 PDT`` (the wall clock as written) or, for a conversion the text gives in
+  parentheses, ``;converts=2025-10-19T23:48 PDT`` (the local time it restates);
+* ``date``: ``YYYY-MM-DD``, optionally ``;weekday=Monday`` when the text names the weekday of that date;
+* ``duration``: whole minutes as an int string (``"840"``);
+* other kinds: None.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph.schema import CLAIM_KINDS
+from ingest.times import TimeContext, TimeExpression, extract_times
+
+LEXICON = json.loads((Path(__file__).resolve().parent / "lexicon" / "claims.json").read_text(encoding="utf-8"))
+_PRONOUNS = frozenset({"it", "this", "that", "they", "which"})
+_CUT_PUNCT = frozenset({",", ";", "(", ")", "—", "–", ":", "!", "?", "[", "]"})
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass
+class ClaimRecord:
+    """One explicit assertion: its kind, the sentence as written, a normalised value and what it is about."""
+
+    kind: str
+    text: str
+    value: str | None
+    start: int
+    end: int
+    about_text: str
+    polarity: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in CLAIM_KINDS:
+            raise ValueError(f"unknown claim kind {self.kind!r}; use one of {', '.join(CLAIM_KINDS)}")
+
+
+def iso_utc(moment: Any) -> str:
+    """Return an aware datetime as ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- phrases from the parse
+
+
+def phrase(token: Any) -> str:
+    """Return the noun phrase headed by ``token``, without relative clauses or text after a comma/bracket."""
+    words = list(token.subtree)
+    # a parse can run across a heading or list item: keep the phrase on the head's own line
+    breaks = [i for i, w in enumerate(words) if w.is_space and "\n" in w.text or "\n" in w.whitespace_]
+    before = [i for i in breaks if words[i].i < token.i]
+    after = [i for i in breaks if words[i].i >= token.i]
+    words = words[(before[-1] + 1 if before else 0):(after[0] + 1 if after else len(words))]
+    end = len(words)
+    for i, word in enumerate(words):
+        if word.i > token.i and (word.dep_ == "relcl" or word.text in _CUT_PUNCT):
+            cut = word.left_edge.i if word.dep_ == "relcl" else word.i
+            end = min(end, max(0, cut - words[0].i))
+            break
+    span = token.doc[words[0].i: words[0].i + end]
+    return span.text.strip(" \"'“”‘’")
+
+
+def _child(token: Any, *deps: str) -> Any | None:
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
+def _is_negated(token: Any) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def _negated_phrase(head: Any, length: int) -> bool:
+    """Whether "not"/"n't"/"never" stands just before the phrase ending at ``head`` ("not the root cause")."""
+    first = head.i - length + 1
+    window = head.doc[max(head.sent.start, first - 3):first]
+    return (any(c.dep_ == "neg" and c.i < first for c in head.children)
+            or any(t.lower_ in ("not", "n't", "never") for t in window))
+
+
+def _subject(verb: Any, previous_about: str | None) -> str | None:
+    """The subject phrase of ``verb``; a pronoun resolves to the subject of the clause it is joined to."""
+    subj = _child(verb, "nsubj", "nsubjpass")
+    if subj is None:
+        return None
+    if subj.lower_ in _PRONOUNS:
+        if verb.dep_ == "conj" and (first := _child(verb.head, "nsubj", "nsubjpass")) is not None:
+            return phrase(first)
+        return previous_about
+    return phrase(subj)
+
+
+def _phrase_heads(sent: Any, phrases: list[str]) -> list[Any]:
+    """(last token, length in tokens) of each occurrence of one of ``phrases`` in ``sent`` (longest phrase first)."""
+    text = sent.text.lower()
+    heads: list[tuple[Any, int]] = []
+    for ph in sorted(phrases, key=len, reverse=True):
+        for m in re.finditer(rf"\b{re.escape(ph)}\b", text):
+            span = sent.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None and all(span[-1] != h for h, _ in heads):
+                heads.append((span[-1], len(span)))
+    return heads
+
+
+def segments(doc: Any) -> list[Any]:
+    """The doc's sentences, split again at line breaks: headings and list items are not part of the next line."""
+    out = []
+    for sent in doc.sents:
+        begin = sent.start
+        for token in sent:
+            if "\n" in token.text and token.is_space:
+                if token.i > begin:
+                    out.append(doc[begin:token.i])
+                begin = token.i + 1
+            elif "\n" in token.whitespace_ and token.i + 1 > begin:
+                out.append(doc[begin:token.i + 1])
+                begin = token.i + 1
+        if sent.end > begin:
+            out.append(doc[begin:sent.end])
+    return out
+
+
+# ---------------------------------------------------------------- claim finders
+
+
+def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[ClaimRecord]:
+    """Claims of the form "X was <phrase>", "<phrase> was X", "X was ..., not <phrase>", "attribute <phrase> to X"."""
+    out = []
+    for head, length in _phrase_heads(sent, phrases):
+        verb, negated, about = head.head, _negated_phrase(head, length), None
+        if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ == "be":
+            target = _child(verb, "attr", "acomp")
+            about, negated = (phrase(target) if target is not None else None), negated or _is_negated(verb)
+        elif head.dep_ in ("attr", "acomp"):
+            about, negated = _subject(verb, state.get("about")), negated or _is_negated(verb)
+        elif head.dep_ in ("appos", "conj") and negated:  # "X was the first symptom, not the root cause"
+            main = verb.head if verb.dep_ in ("attr", "acomp", "dobj") else verb
+            about = _subject(main, state.get("about"))
+        elif head.dep_ == "dobj" and verb.lemma_ in LEXICON["attribution_lemmas"]:
+            about = _attributed(verb)
+            if about:
+                out.extend(_unexplained_attribution(sent, verb, about))
+            if _is_hypothetical(verb):  # "you can also attribute the root cause to X": an option, not a claim
+                continue
+        if not about:
+            continue
+        claim_kind = kind if not negated else ("not_root_cause" if kind == "root_cause" else None)
+        if claim_kind:
+            out.append(ClaimRecord(claim_kind, sent.text, None, sent.start_char, sent.end_char, about, not negated))
+            state["about"] = about
+    return out
+
+
+def _is_hypothetical(verb: Any) -> bool:
+    """Whether a modal (can, could, might, may) governs ``verb``: in its clause, or a few words before it.
+
+    The window is there because the small model often attaches a coordinated verb to the wrong head.
+    """
+    window = verb.doc[max(0, verb.i - 12):verb.i]
+    start = max((t.i + 1 for t in window if t.text in (".", "!", ";")), default=window.start)
+    return any(t.dep_ == "aux" and t.lemma_ in ("can", "could", "might", "may") for t in verb.doc[start:verb.i])
+
+
+def _attributed(verb: Any) -> str | None:
+    """X in "attribute the root cause to X"; "to whatever caused X" gives X."""
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+    if prep is None:
+        return None
+    clause = _child(prep, "pcomp")
+    if clause is not None and (obj := _child(clause, "dobj", "attr")) is not None:
+        return phrase(obj)
+    obj = _child(prep, "pobj")
+    return phrase(obj) if obj is not None else None
+
+
+def _unexplained_attribution(sent: Any, verb: Any, about: str) -> list[ClaimRecord]:
+    """"..., but it wasn't explained": the attributed cause is unexplained."""
+    for token in sent:
+        if token.lemma_ in LEXICON["unexplained_lemmas"] and _is_negated(token) and token.i > verb.i:
+            return [ClaimRecord("unexplained", sent.text, None, sent.start_char, sent.end_char, about, True)]
+    return []
+
+
+def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:
+    """"the issue stemmed from X", "the outage was traced to X": X is the root cause."""
+    out = []
+    for token in sent:
+        preps = LEXICON["origin_lemmas"].get(token.lemma_)
+        subj = _child(token, "nsubj", "nsubjpass")
+        if not preps or subj is None or subj.lemma_ not in LEXICON["incident_lemmas"]:
+            continue
+        prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in preps), None)
+        obj = _child(prep, "pobj") if prep is not None else None
+        if obj is not None:
+            about = phrase(obj)
+            out.append(ClaimRecord("root_cause", sent.text, None, sent.start_char, sent.end_char, about, True))
+            state["about"] = about
+    return out
+
+
+def _referent_claims(sent: Any, state: dict) -> list[ClaimRecord]:
+    """"That honour belongs to X" right after a root-cause statement: X is the root cause."""
+    if not state.get("root_before"):
+        return []
+    out = []
+    for head, _ in _phrase_heads(sent, LEXICON["referent_phrases"]):
+        verb = head.head
+        if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in LEXICON["referent_lemmas"]:
+            obj = _attributed(verb)
+            if obj:
+                out.append(ClaimRecord("root_cause", sent.text, None, sent.start_char, sent.end_char, obj, True))
+                state["about"] = obj
+    return out
+
+
+def _unexplained_claims(sent: Any) -> list[ClaimRecord]:
+    """"X took long for some reason": the clause without the marker is what is unexplained."""
+    low = sent.text.lower()
+    for marker in LEXICON["unexplained_phrases"]:
+        pos = low.find(marker)
+        if pos >= 0:
+            clause = (sent.text[:pos] + sent.text[pos + len(marker):]).strip(" ,.;")
+            clause = re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s{2,}", " ", clause))
+            return [ClaimRecord("unexplained", sent.text, None, sent.start_char, sent.end_char, clause, True)]
+    return []
+
+
+def _question_claims(sent: Any) -> list[ClaimRecord]:
+    """A question the article itself asks (a whole sentence ending in "?")."""
+    text = sent.text.strip()
+    # a "why?" quoted inside a sentence leaves an odd number of quote marks: not a question of the article's own
+    if (not text.rstrip("\"'”)").endswith("?") or len([t for t in sent if t.is_alpha]) < 4
+            or (text.count('"') + text.count("“") + text.count("”")) % 2
+            or re.search(r"[\"“][^\"“”]{0,20}\?[\"”]$", text)):
+        return []
+    return [ClaimRecord("question", sent.text, None, sent.start_char, sent.end_char, text.rstrip("?\"'” "), True)]
+
+
+def _time_in(times: list[TimeExpression], start: int, end: int) -> TimeExpression | None:
+    return next((t for t in times if start <= t.start < end and t.kind == "clock" and t.utc and t.pair_of is None),
+                None)
+
+
+def _inside_offset(times: list[TimeExpression], char: int) -> bool:
+    return any(t.kind == "offset" and t.start <= char < t.end for t in times)
+
+
+def _moment_claims(sent: Any, times: list[TimeExpression]) -> list[ClaimRecord]:
+    """"The disruption began at T" -> started_at T; "the outage ended at T" -> ended_at T."""
+    out = []
+    for token in sent:
+        kind = ("started_at" if token.lemma_ in LEXICON["start_lemmas"]
+                else "ended_at" if token.lemma_ in LEXICON["end_lemmas"] else None)
+        subj = _child(token, "nsubj", "nsubjpass")
+        if kind is None or subj is None or subj.lemma_ not in LEXICON["incident_lemmas"]:
+            continue
+        if _inside_offset(times, token.idx):  # "14 hours after the outage started" is not a start time
+            continue
+        moment = _time_in(times, token.idx, sent.end_char)
+        if moment is not None:
+            out.append(ClaimRecord(kind, sent.text, iso_utc(moment.utc), sent.start_char, sent.end_char,
+                                   phrase(subj), True))
+    return out
+
+
+def _duration_about(sent: Any, expr: TimeExpression) -> str | None:
+    """What a duration measures: the subject of "lasted N", or the incident noun "N-hour-long" modifies."""
+    span = sent.doc.char_span(expr.start, expr.end, alignment_mode="expand")
+    if span is None:
+        return None
+    for token in span:
+        verb = next((a for a in token.ancestors if a.lemma_ in LEXICON["duration_lemmas"]), None)
+        if verb is not None and (subj := _child(verb, "nsubj")) is not None:
+            return phrase(subj)
+    if "-" in expr.raw:
+        following = sent.doc[span.end: min(span.end + 4, sent.end)]
+        noun = next((t for t in following if t.lemma_ in LEXICON["incident_lemmas"]), None)
+        if noun is not None:
+            return sent.doc[span.start: noun.i + 1].text
+    return None
+
+
+def _duration_claims(sent: Any, times: list[TimeExpression]) -> list[ClaimRecord]:
+    out = []
+    for expr in times:
+        if expr.kind == "duration" and sent.start_char <= expr.start < sent.end_char and expr.minutes:
+            about = _duration_about(sent, expr)
+            if about:
+                out.append(ClaimRecord("duration", sent.text, str(expr.minutes), sent.start_char, sent.end_char,
+                                       about, True))
+    return out
+
+
+def time_claims(expressions: list[TimeExpression], text: str) -> list[ClaimRecord]:
+    """Claims that let sources be compared on dates and clock times (value formats in the module docstring).
+
+    Every resolved clock time gives a ``time`` claim; a conversion the text adds in parentheses gives a
+    second one (the text's own UTC, with ``converts=``); a date written with its year, or a weekday the text ties to a date, gives a ``date`` claim.
+    """
+    out: list[ClaimRecord] = []
+    by_start = {e.start: e for e in expressions}
+    for expr in expressions:
+        if expr.kind == "clock" and expr.utc and expr.pair_of is None:
+            pair = next((e for e in expressions if e.pair_of == expr.start), None)
+            end = expr.end
+            if pair is not None:
+                close = text.find(")", pair.end, pair.end + 3)
+                end = close + 1 if close >= 0 else pair.end
+            out.append(ClaimRecord("time", text[expr.start:end], f"{iso_utc(expr.utc)};local={expr.local}",
+                                   expr.start, end, expr.raw, True))
+        elif expr.kind == "clock" and expr.utc and (main := by_start.get(expr.pair_of)) is not None:
+            out.append(ClaimRecord("time", expr.raw, f"{iso_utc(expr.utc)};converts={main.local}",
+                                   expr.start, expr.end, main.raw, True))
+        if expr.explicit_year and expr.utc and expr.precision in ("day", "minute", "hour") and expr.local:
+            day = expr.local[:10]
+            suffix = f";weekday={_WEEKDAY_NAMES[expr.weekday]}" if expr.weekday is not None else ""
+            out.append(ClaimRecord("date", expr.raw, day + suffix, expr.start, expr.end, expr.raw, True))
+    out.extend(_weekday_claims(expressions))
+    return out
+
+
+def _weekday_claims(expressions: list[TimeExpression]) -> list[ClaimRecord]:
+    """"Monday ... 20 October": a bare weekday that falls on a date the text writes is a dated statement."""
+    out = []
+    written = [e for e in expressions if e.kind == "date" and not e.relative and e.precision == "day" and e.utc]
+    for expr in expressions:
+        if expr.kind != "date" or not expr.relative or expr.utc is None:
+            continue
+        match = next((d for d in written if d.utc == expr.utc), None)
+        if match is not None:
+            value = f"{expr.utc.date().isoformat()};weekday={_WEEKDAY_NAMES[expr.weekday]}"
+            out.append(ClaimRecord("date", f"{expr.raw} … {match.raw}", value, expr.start, expr.end,
+                                   match.raw, True))
+    return out
+
+
+def extract_claims(doc: Any, *, ctx: TimeContext | None = None,
+                   times: list[TimeExpression] | None = None) -> list[ClaimRecord]:
+    """Return the explicit claims of a parsed article, in text order.
+
+    ``times`` are the article's time expressions if already extracted (else they are extracted here
+    with ``ctx``); they supply the values of started_at, duration, time and date claims.
+    """
+    if not hasattr(doc, "sents"):
+        raise ValueError(f"expected a parsed spaCy Doc, got {type(doc).__name__}")
+    if times is None:
+        times = extract_times(doc.text, ctx or TimeContext())
+    state: dict = {}
+    out: list[ClaimRecord] = []
+    for sent in segments(doc):
+        found = (_role_claims(sent, LEXICON["root_cause_phrases"], "root_cause", state)
+                 + _role_claims(sent, LEXICON["first_symptom_phrases"], "first_symptom", state)
+                 + _origin_claims(sent, state))
+        found += (_referent_claims(sent, state) + _unexplained_claims(sent) + _question_claims(sent)
+                  + _moment_claims(sent, times) + _duration_claims(sent, times))
+        # "That honour belongs to X" refers back to a root-cause statement in the sentence just before
+        state["root_before"] = any(c.kind in ("root_cause", "not_root_cause") for c in found)
+        out.extend(found)
+    out.extend(time_claims(times, doc.text))
+    return sorted(out, key=lambda c: (c.start, c.end, c.kind))

@@ -1,0 +1,63 @@
+"""Calendar-date phrases as written in English prose: the regex fragments and their parsing.
+
+>>> parse_date("Monday, October 20, 2025"), parse_date("20 October")
+((10, 20, 2025, 0), (10, 20, None, None))
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTHS: dict[str, int] = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}
+WEEKDAYS: dict[str, int] = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
+}
+# Month and weekday names are matched capitalised only: English capitalises them, and
+# lower-case "may", "march" or "sun" are ordinary words.
+_FULL_MONTHS = [m for m in MONTHS if len(m) > 4 or m in ("may", "june", "july")]
+_SHORT_MONTHS = sorted((m for m in MONTHS if m not in _FULL_MONTHS), key=len, reverse=True)
+# Full names never take a dot (a dot after "October" ends the sentence); abbreviations may ("Oct.").
+_MONTH = (r"(?:(?:" + "|".join(m.capitalize() for m in _FULL_MONTHS) + r")\b"
+          r"|(?:" + "|".join(m.capitalize() for m in _SHORT_MONTHS) + r")\b\.?)")
+_WEEKDAY_ANY = "(?:" + "|".join(sorted((w.capitalize() for w in WEEKDAYS), key=len, reverse=True)) + r")\b\.?"
+WEEKDAY_PATTERN = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DATE_PATTERN = (
+    rf"(?:{_WEEKDAY_ANY},?\s+(?:the\s+)?)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?)(?![\d:])"
+)
+MONTH_YEAR_PATTERN = rf"{_MONTH}\s+\d{{4}}(?![\d:])"
+
+_PARTS = re.compile(
+    rf"^(?:(?P<wd>{_WEEKDAY_ANY}),?\s+(?:the\s+)?)?"
+    rf"(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?)$"
+)
+
+
+def month_number(name: str) -> int:
+    """Return 1-12 for an English month name or abbreviation ("Oct." -> 10)."""
+    return MONTHS[name.strip().rstrip(".").lower()]
+
+
+def weekday_number(name: str) -> int:
+    """Return 0 (Monday) to 6 (Sunday) for an English weekday name or abbreviation."""
+    return WEEKDAYS[name.strip().rstrip(".").lower()]
+
+
+def parse_date(text: str) -> tuple[int, int, int | None, int | None]:
+    """Return (month, day, year or None, weekday or None) of a phrase matched by DATE_PATTERN."""
+    m = _PARTS.match(text.strip())
+    if m is None:
+        raise ValueError(f"not a date phrase: {text!r}")
+    month = month_number(m.group("m1") or m.group("m2"))
+    day = int(m.group("d1") or m.group("d2"))
+    year = m.group("y1") or m.group("y2")
+    weekday = weekday_number(m.group("wd")) if m.group("wd") else None
+    return month, day, int(year) if year else None, weekday

@@ -1,0 +1,365 @@
+"""Time expressions in an article -> UTC, anchored to the article's own dates and zone.
+
+Candidates are found with regexes (the small spaCy model splits "11:48 PM PDT" and "October 19"
+into separate spans), then resolved in text order with a narrative cursor:
+
+* a zone abbreviation maps through ``lexicon/timezones.json``; a clock time without one is in the
+  article's zone, learnt from the first abbreviation in the text unless ``TimeContext.default_tz`` is set;
+* a clock time without a date takes the last date written before it, else ``anchor_date``, else the
+  published date (when it has a day), and rolls forward across midnight: in a narrative, a time earlier
+  than the previous one means the next day;
+* a date without a year takes the year of an explicit date written shortly before it (within 60 days),
+  else the year that puts it nearest ``anchor_date``, else the most recent such date not after the
+  published date, else the most recent year (not in the future) whose weekday matches a weekday named in
+  the text, else the most recent year not in the future;
+* "X (Y)" where both are clock times in different zones is one instant told twice: Y is resolved on the
+  date nearest X, ``X.paired_utc`` is Y's UTC and ``Y.pair_of`` is X's start offset, so a wrong
+  conversion in the text can be detected; Y does not move the cursor.
+
+>>> [(t.raw, t.utc.isoformat()) for t in extract_times("At 11:48 PM PDT on October 19, 2025 it failed; at 2:25 AM PDT it recovered.", TimeContext())]
+[('11:48 PM PDT on October 19, 2025', '2025-10-20T06:48:00+00:00'), ('2:25 AM PDT', '2025-10-20T09:25:00+00:00')]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ingest.dates import (
+    DATE_PATTERN,
+    MONTH_YEAR_PATTERN,
+    WEEKDAY_PATTERN,
+    WEEKDAYS,
+    month_number,
+    parse_date,
+    weekday_number,
+)
+from ingest.durations import DURATION_RE, OFFSET_RE, duration_minutes
+
+LEXICON = Path(__file__).resolve().parent / "lexicon"
+ZONES: dict[str, dict] = {
+    k: v for k, v in json.loads((LEXICON / "timezones.json").read_text(encoding="utf-8")).items()
+    if not k.startswith("_")
+}
+YEAR_INHERIT_DAYS = 60  # a yearless date this close to an explicit one belongs to the same story
+
+_ZONE_ALT = "|".join(sorted((re.escape(z) for z in ZONES if len(z) > 1), key=len, reverse=True))
+_CLOCK = (
+    r"(?:(?<![\d:.])(?P<hour>\d{1,2})(?::(?P<minute>[0-5]\d))?\s?(?P<ampm>[AaPp](?:\.[Mm]\.|[Mm]))(?![A-Za-z])"
+    r"|(?<![\d:.])(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?![\d:]))"
+    rf"(?:\s?(?P<zone>{_ZONE_ALT})\b)?"
+    rf"(?:,?\s+(?:on\s+)?(?P<cdate>{DATE_PATTERN}))?"
+)
+_ISO = r"(?P<iso>\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)(?![\d:])"
+CANDIDATE_RE = re.compile(
+    "|".join([
+        _ISO,
+        rf"(?P<clock>{_CLOCK})",
+        rf"(?P<date>{DATE_PATTERN})",
+        rf"(?P<monthyear>{MONTH_YEAR_PATTERN})",
+        rf"(?P<offset>{OFFSET_RE.pattern})",
+        rf"(?P<duration>{DURATION_RE.pattern})",
+        rf"(?P<weekday>\b{WEEKDAY_PATTERN}\b)",
+    ])
+)
+
+
+@dataclass
+class TimeContext:
+    """What is known before reading: the article's published date, zone, and the incident's start."""
+
+    published: str | None = None
+    default_tz: str | None = None
+    anchor_date: date | None = None
+    incident_start: datetime | None = None
+    today: date | None = None  # "now" for year guesses; None means date.today()
+    # The incident's year once the sources agree on it: a date written with another year keeps its
+    # explicit_year (so the contradiction is still reported) but resolves in this year.
+    incident_year: int | None = None
+
+
+@dataclass
+class TimeExpression:
+    """One time expression: its span, what it resolves to in UTC, and how sure that is."""
+
+    start: int
+    end: int
+    raw: str
+    kind: str  # clock | date | duration | offset
+    utc: datetime | None = None
+    precision: str = "minute"
+    relative: bool = False
+    local: str | None = None
+    explicit_year: int | None = None
+    paired_utc: datetime | None = None
+    minutes: int | None = None
+    approximate: bool = False
+    zone: str | None = None  # the abbreviation as written ("PDT"), else None
+    pair_of: int | None = None  # start offset of the expression this one restates in another zone
+    weekday: int | None = None  # weekday written with the date (Monday = 0)
+    year_corrected: bool = False  # the written year was replaced by TimeContext.incident_year
+
+
+@dataclass
+class _State:
+    """The narrative cursor while reading an article from top to bottom."""
+
+    zone: str | None
+    weekdays: set[int]
+    last_date: date | None = None
+    cursor: datetime | None = None
+    explicit: date | None = None  # the last date written with a year
+    previous: TimeExpression | None = None
+    expressions: list[TimeExpression] = field(default_factory=list)
+
+
+def published_bounds(published: str | None) -> tuple[date | None, bool]:
+    """Return (last day the published value allows, whether it names a day).
+
+    >>> published_bounds("2025-10"), published_bounds("2025-10-23")
+    ((datetime.date(2025, 10, 31), False), (datetime.date(2025, 10, 23), True))
+    """
+    if not published:
+        return None, False
+    parts = [int(p) for p in published[:10].split("-")]
+    if len(parts) == 3:
+        return date(*parts), True
+    if len(parts) == 2:
+        nxt = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return nxt - timedelta(days=1), False
+    return date(parts[0], 12, 31), False
+
+
+def zone_info(abbr: str | None, default: str | None) -> tuple[timezone | ZoneInfo | None, str | None]:
+    """Return (tzinfo, label) for a written abbreviation, else for the default IANA zone."""
+    if abbr and abbr in ZONES:
+        entry = ZONES[abbr]
+        if "offset" in entry:
+            return timezone(timedelta(minutes=entry["offset"]), abbr), abbr
+        return ZoneInfo(entry["zone"]), abbr
+    if default:
+        return ZoneInfo(default), default
+    return None, None
+
+
+def infer_year(month: int, day: int, state: _State, ctx: TimeContext) -> int | None:
+    """Return the year of a date written without one (rules in the module docstring)."""
+    def make(y: int) -> date | None:
+        try:
+            return date(y, month, day)
+        except ValueError:
+            return None
+
+    def nearest(ref: date) -> int | None:
+        options = [d for d in (make(ref.year + k) for k in (-1, 0, 1)) if d]
+        return min(options, key=lambda d: abs((d - ref).days)).year if options else None
+
+    if state.explicit:
+        year = nearest(state.explicit)
+        if year and abs((make(year) - state.explicit).days) <= YEAR_INHERIT_DAYS:  # type: ignore[operator]
+            return year
+    if ctx.anchor_date:
+        return nearest(ctx.anchor_date)
+    limit, _ = published_bounds(ctx.published)
+    today = ctx.today or date.today()
+    if limit:
+        return next((y for y in range(limit.year, limit.year - 8, -1) if (d := make(y)) and d <= limit), None)
+    for y in range(today.year, today.year - 30, -1):
+        d = make(y)
+        if d and d <= today and (not state.weekdays or d.weekday() in state.weekdays):
+            return y
+    return None
+
+
+def _local_label(local: datetime | None, clock: time, label: str | None) -> str:
+    """The wall-clock as written, with the written zone or the zone's own abbreviation on that date."""
+    stamp = local.strftime("%Y-%m-%dT%H:%M") if local else clock.strftime("%H:%M")
+    if local is not None and (label is None or "/" in label):
+        label = local.tzname() or label
+    return f"{stamp} {label}" if label else stamp
+
+
+def _resolve_date_text(text: str, state: _State, ctx: TimeContext) -> tuple[date | None, int | None, int | None]:
+    """Return (date, explicit year, written weekday) for a date string; update the explicit-year memory."""
+    month, day, year, weekday = parse_date(text)
+    resolved_year = year or infer_year(month, day, state, ctx)
+    if year and ctx.incident_year:
+        resolved_year = ctx.incident_year
+    try:
+        resolved = date(resolved_year, month, day) if resolved_year else None
+    except ValueError:
+        resolved = None
+    if year and resolved:
+        state.explicit = resolved
+    return resolved, year, weekday
+
+
+def _clock_parts(m: re.Match[str]) -> time | None:
+    if m.group("hour24") is not None:
+        return time(int(m.group("hour24")), int(m.group("minute24")))
+    hour, minute = int(m.group("hour")), int(m.group("minute") or 0)
+    if not 1 <= hour <= 12:
+        return None
+    pm = m.group("ampm").lower().startswith("p")
+    return time(hour % 12 + (12 if pm else 0), minute)
+
+
+def _is_pair(text: str, m: re.Match[str], state: _State) -> bool:
+    """Whether this clock restates the previous one in another zone: "X (Y)" or "X [Y]"."""
+    prev = state.previous
+    if not prev or prev.kind != "clock" or not m.group("zone") or prev.zone == m.group("zone"):
+        return False
+    return re.fullmatch(r"\s*[(\[]\s*", text[prev.end:m.start()]) is not None
+
+
+def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> TimeExpression | None:
+    clock = _clock_parts(m)
+    if clock is None:
+        return None
+    abbr = m.group("zone")
+    tz, label = zone_info(abbr, state.zone)
+    expr = TimeExpression(m.start(), m.end(), m.group(), "clock", zone=abbr,
+                          precision="minute" if m.group("minute") or m.group("minute24") else "hour")
+    pair = _is_pair(text, m, state)
+    if m.group("cdate"):
+        day, expr.explicit_year, expr.weekday = _resolve_date_text(m.group("cdate"), state, ctx)
+    elif pair:
+        day = state.previous.utc.astimezone(tz).date() if state.previous.utc and tz else None  # type: ignore[union-attr]
+    else:
+        _, has_day = published_bounds(ctx.published)
+        day = state.last_date or ctx.anchor_date or (published_bounds(ctx.published)[0] if has_day else None)
+    if day is None or tz is None:
+        expr.local = _local_label(None, clock, label)
+        return expr
+    local = datetime.combine(day, clock, tzinfo=tz)
+    if pair and state.previous and state.previous.utc:
+        # the same instant told in another zone: take the calendar day that brings it closest
+        local = min((local + timedelta(days=k) for k in (-1, 0, 1)),
+                    key=lambda c: abs(c.astimezone(UTC) - state.previous.utc))  # type: ignore[union-attr,operator]
+    elif not m.group("cdate") and state.cursor and local.astimezone(UTC) < state.cursor:
+        local += timedelta(days=1)  # narrative order: an earlier clock time means the next day
+    expr.utc, expr.local = local.astimezone(UTC), _local_label(local, clock, label)
+    if pair:
+        expr.pair_of = state.previous.start  # type: ignore[union-attr]
+        state.previous.paired_utc = expr.utc  # type: ignore[union-attr]
+    else:
+        state.cursor, state.last_date = expr.utc, local.date()
+    return expr
+
+
+def _iso(m: re.Match[str], state: _State) -> TimeExpression:
+    value = m.group("iso").replace(" ", "T")
+    if "T" not in value:
+        d = date.fromisoformat(value)
+        state.last_date, state.cursor, state.explicit = d, None, d
+        return TimeExpression(m.start(), m.end(), m.group(), "date", datetime.combine(d, time(), UTC), "day",
+                              local=value, explicit_year=d.year)
+    parsed = datetime.fromisoformat(value)
+    tz, _ = zone_info(None, state.zone)
+    if parsed.tzinfo is None and tz is None:
+        return TimeExpression(m.start(), m.end(), m.group(), "clock", local=value, explicit_year=parsed.year)
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    expr = TimeExpression(m.start(), m.end(), m.group(), "clock", aware.astimezone(UTC), local=value,
+                          explicit_year=parsed.year)
+    state.cursor, state.last_date, state.explicit = expr.utc, aware.date(), aware.date()
+    return expr
+
+
+def _date(m: re.Match[str], state: _State, ctx: TimeContext) -> TimeExpression:
+    expr = TimeExpression(m.start(), m.end(), m.group(), "date", precision="day")
+    day, expr.explicit_year, expr.weekday = _resolve_date_text(m.group("date"), state, ctx)
+    if day:
+        expr.utc, expr.local = datetime.combine(day, time(), UTC), day.isoformat()
+        state.last_date, state.cursor = day, None  # a new date restarts the narrative clock
+    return expr
+
+
+def _month_year(m: re.Match[str]) -> TimeExpression:
+    month_name, year = m.group("monthyear").rsplit(None, 1)
+    start = datetime(int(year), month_number(month_name), 1, tzinfo=UTC)
+    return TimeExpression(m.start(), m.end(), m.group(), "date", start, "month", local=start.strftime("%Y-%m"),
+                          explicit_year=int(year))
+
+
+def _weekday(m: re.Match[str], ctx: TimeContext) -> TimeExpression:
+    wd = weekday_number(m.group("weekday"))
+    expr = TimeExpression(m.start(), m.end(), m.group(), "date", precision="day", relative=True, weekday=wd)
+    limit, has_day = published_bounds(ctx.published)
+    ref = ctx.anchor_date or (limit if has_day else None)
+    if ref:  # news reports name the most recent such weekday
+        day = ref - timedelta(days=(ref.weekday() - wd) % 7)
+        expr.utc, expr.local = datetime.combine(day, time(), UTC), day.isoformat()
+    return expr
+
+
+def _span(m: re.Match[str], kind: str, state: _State, ctx: TimeContext) -> TimeExpression:
+    raw = m.group(kind)
+    minutes, approximate, precision = duration_minutes(raw)
+    expr = TimeExpression(m.start(), m.end(), m.group(), kind, precision=precision, minutes=minutes,
+                          approximate=approximate, relative=kind == "offset")
+    if kind == "offset":
+        sign = -1 if re.search(r"\b(before|earlier)\b", raw) else 1
+        if re.search(r"\b(outage|incident|disruption|event|start)\b", raw):
+            base = ctx.incident_start
+        else:
+            base = state.cursor
+        if base is not None:
+            expr.utc = base.astimezone(UTC) + timedelta(minutes=sign * minutes)
+    return expr
+
+
+def _first_zone(text: str) -> str | None:
+    for m in CANDIDATE_RE.finditer(text):
+        if m.group("clock") and m.group("zone"):
+            return ZONES[m.group("zone")]["zone"]
+    return None
+
+
+def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
+    """Return the time expressions of ``text`` in order, resolved to UTC where the text allows."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected text as str, got {type(text).__name__}")
+    weekdays = {weekday_number(w) for w in re.findall(rf"\b{WEEKDAY_PATTERN}\b", text)}
+    state = _State(zone=ctx.default_tz or _first_zone(text), weekdays=weekdays)
+    for m in CANDIDATE_RE.finditer(text):
+        kind = m.lastgroup if m.lastgroup in ("iso", "clock", "date", "monthyear", "offset", "duration",
+                                              "weekday") else next(k for k in ("clock", "date") if m.group(k))
+        expr = _resolve(kind, text, m, state, ctx)
+        if expr is None:
+            continue
+        state.expressions.append(expr)
+        state.previous = expr
+    _resolve_weekdays(state.expressions)
+    return state.expressions
+
+
+def _resolve(kind: str, text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> TimeExpression | None:
+    if kind == "iso":
+        return _iso(m, state)
+    if kind == "clock":
+        return _clock(text, m, state, ctx)
+    if kind == "date":
+        return _date(m, state, ctx)
+    if kind == "monthyear":
+        return _month_year(m)
+    if kind == "weekday":
+        return _weekday(m, ctx)
+    return _span(m, kind, state, ctx)
+
+
+def _resolve_weekdays(expressions: list[TimeExpression]) -> None:
+    """A bare weekday not yet resolved takes the date written in the text that falls on it."""
+    dated = [e.utc.date() for e in expressions if e.kind == "date" and not e.relative and e.utc
+             and e.precision == "day"]
+    for expr in expressions:
+        if expr.kind == "date" and expr.relative and expr.utc is None:
+            match = next((d for d in dated if d.weekday() == expr.weekday), None)
+            if match:
+                expr.utc, expr.local = datetime.combine(match, time(), UTC), match.isoformat()
+
+
+__all__ = ["WEEKDAYS", "TimeContext", "TimeExpression", "extract_times", "infer_year", "published_bounds"]

@@ -1,0 +1,122 @@
+"""Explicit claims: root cause, not the root cause, first symptom, unexplained, questions, times and durations."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.claims import ClaimRecord, extract_claims, time_claims
+from ingest.times import TimeContext, extract_times
+
+
+def claims(nlp, text: str, **ctx) -> list[tuple[str, str | None, str, bool]]:
+    found = extract_claims(nlp(text), ctx=TimeContext(**ctx))
+    return [(c.kind, c.value, c.about_text, c.polarity) for c in found]
+
+
+def test_root_cause_was_x(nlp):
+    text = ("The root cause was a race condition in an internal DynamoDB microservice that automates DNS "
+            "record management for the regional cells of DynamoDB.")
+    assert claims(nlp, text) == [("root_cause", None, "a race condition in an internal DynamoDB microservice", True)]
+
+
+def test_issue_stemmed_from_x(nlp):
+    text = "A detailed postmortem revealed that the issue stemmed from a race condition within the DNS system."
+    assert claims(nlp, text) == [("root_cause", None, "a race condition within the DNS system", True)]
+
+
+def test_reported_root_cause(nlp):
+    text = "Amazon said the root cause of the outage was a latent defect in the DNS automation."
+    assert claims(nlp, text) == [("root_cause", None, "a latent defect in the DNS automation", True)]
+
+
+def test_first_symptom_not_the_root_cause(nlp):
+    text = "The DNS failure was the first symptom, not the root cause of the recent AWS outage."
+    assert claims(nlp, text) == [("first_symptom", None, "The DNS failure", True),
+                                 ("not_root_cause", None, "The DNS failure", False)]
+
+
+def test_pronoun_it_wasnt_the_root_cause_resolves_to_the_subject(nlp):
+    text = "So yeah, DNS was the first symptom of the problem, but it wasn't the root cause of the outage."
+    assert claims(nlp, text) == [("first_symptom", None, "DNS", True), ("not_root_cause", None, "DNS", False)]
+
+
+def test_that_honour_refers_back_to_the_root_cause(nlp):
+    text = ("DNS was the first symptom of the problem, but it wasn't the root cause of the outage. "
+            "That honour belongs to the race condition in the DNS management system inside DynamoDB!")
+    assert ("root_cause", None, "the race condition in the DNS management system", True) in claims(nlp, text)
+
+
+def test_that_honour_without_a_root_cause_before_it_is_no_claim(nlp):
+    assert claims(nlp, "The team won an award. That honour belongs to the on-call engineers.") == []
+
+
+def test_hypothetical_attribution_that_was_not_explained_is_unexplained_only(nlp):
+    text = ("You can also go further and attribute the root cause to whatever caused the unusual high delay "
+            "in the enactors, but it wasn't explained in the post mortem.")
+    assert claims(nlp, text) == [("unexplained", None, "the unusual high delay in the enactors", True)]
+
+
+def test_for_some_reason_marks_the_clause_unexplained(nlp):
+    text = "Updating DNS took unusually long for one DNS Enactor for some reason."
+    assert claims(nlp, text) == [("unexplained", None, "Updating DNS took unusually long for one DNS Enactor", True)]
+
+
+def test_questions_the_article_asks(nlp):
+    text = "Key details were omitted.\nWhy did DNS Enactor #1 slow down in updating DNS?\nWas this the first time?"
+    assert claims(nlp, text) == [
+        ("question", None, "Why did DNS Enactor #1 slow down in updating DNS", True),
+        ("question", None, "Was this the first time", True)]
+
+
+def test_a_quoted_why_is_not_a_question(nlp):
+    assert [c for c in claims(nlp, 'You can go a "why?" further here.') if c[0] == "question"] == []
+
+
+def test_disruption_began_at_gives_started_at_and_date_and_time_claims(nlp):
+    text = "The disruption began at 11:48 PM PDT on October 19, 2023 (7:48 AM UTC on October 20)."
+    assert claims(nlp, text, published="2025-10") == [
+        ("started_at", "2023-10-20T06:48:00Z", "The disruption", True),
+        ("date", "2023-10-19", "11:48 PM PDT on October 19, 2023", True),
+        ("time", "2023-10-20T06:48:00Z;local=2023-10-19T23:48 PDT", "11:48 PM PDT on October 19, 2023", True),
+        ("time", "2023-10-20T07:48:00Z;converts=2023-10-19T23:48 PDT", "11:48 PM PDT on October 19, 2023", True),
+    ]
+
+
+def test_offset_phrase_is_not_a_start_claim(nlp):
+    text = "At 1:50 PM UTC on 20 October 2025 [14 hours after the outage started], all EC2 APIs worked."
+    assert [c[0] for c in claims(nlp, text)] == ["date", "time"]
+
+
+def test_hyphenated_duration_of_the_outage(nlp):
+    assert claims(nlp, "The cause was a 14-hour-long AWS outage in the us-east-1 region.") == [
+        ("duration", "840", "14-hour-long AWS outage", True)]
+
+
+def test_lasted_around_hours(nlp):
+    assert claims(nlp, "The DynamoDB outage lasted around 3 hours.") == [
+        ("duration", "180", "The DynamoDB outage", True)]
+
+
+def test_phase_durations_are_not_outage_durations(nlp):
+    assert claims(nlp, "It took engineers 3 more hours to come up with mitigations.") == []
+
+
+def test_weekday_and_date_named_apart_make_one_date_claim(nlp):
+    text = "Monday was an interesting day. Updates were slow on 20 October."
+    assert claims(nlp, text, published="2025-10-23") == [
+        ("date", "2025-10-20;weekday=Monday", "20 October", True)]
+
+
+def test_text_without_claims(nlp):
+    assert claims(nlp, "DynamoDB is a serverless NoSQL database built for durability.") == []
+
+
+def test_unknown_claim_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown claim kind"):
+        ClaimRecord("guess", "x", None, 0, 1, "x")
+
+
+def test_time_claims_from_expressions_alone():
+    text = "At 09:00 CET on January 31, 2024 the API failed."
+    assert [(c.kind, c.value) for c in time_claims(extract_times(text, TimeContext()), text)] == [
+        ("time", "2024-01-31T08:00:00Z;local=2024-01-31T09:00 CET"), ("date", "2024-01-31")]

@@ -1,0 +1,141 @@
+"""Time expressions -> UTC: zones, narrative dates, midnight roll-over, years, pairs, durations."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from ingest.times import TimeContext, extract_times
+
+SEED_000 = ("The disruption began at 11:48 PM PDT on October 19, 2023 (7:48 AM UTC on October 20). "
+            "DynamoDB began recovering at 2:25 AM PDT (9:25 AM UTC). Manual oversight lasted until "
+            "5:28 AM PDT (12:28 PM UTC).")
+SEED_003 = ("Monday was an interesting day. The cause was a 14-hour-long AWS outage. Updates were slow on "
+            "20 October. The DynamoDB outage lasted around 3 hours. It took engineers 3 more hours to mitigate. "
+            "Network propagation errors took another 5 hours to fix. By 10:36 AM PT [11 hours after the start "
+            "of the outage], propagation was normal. At 11:23 AM PDT [12 hours after the outage started] "
+            "engineers relaxed throttles. At 1:50 PM [14 hours after the outage started], all EC2 APIs worked.")
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def by_raw(text: str, ctx: TimeContext) -> dict:
+    return {t.raw: t for t in extract_times(text, ctx)}
+
+
+def test_text_without_times_gives_nothing():
+    assert extract_times("The root cause was a race condition in the DNS management system.", TimeContext()) == []
+
+
+def test_pdt_clock_with_date_and_published_year_is_utc_next_day():
+    found = by_raw("It began at 11:48 PM PDT on October 19.", TimeContext(published="2025-10"))
+    expr = found["11:48 PM PDT on October 19"]
+    assert (expr.utc, expr.local, expr.explicit_year, expr.kind) == (
+        utc(2025, 10, 20, 6, 48), "2025-10-19T23:48 PDT", None, "clock")
+
+
+def test_explicit_year_wins_over_published_and_is_recorded():
+    found = by_raw(SEED_000, TimeContext(published="2025-10"))
+    expr = found["11:48 PM PDT on October 19, 2023"]
+    assert (expr.utc, expr.explicit_year) == (utc(2023, 10, 20, 6, 48), 2023)
+
+
+def test_parenthesised_utc_is_its_own_expression_paired_with_the_local_one():
+    found = by_raw(SEED_000, TimeContext(published="2025-10"))
+    local, stated = found["11:48 PM PDT on October 19, 2023"], found["7:48 AM UTC on October 20"]
+    assert (stated.utc, stated.pair_of) == (utc(2023, 10, 20, 7, 48), local.start)
+    assert local.paired_utc == utc(2023, 10, 20, 7, 48)  # one hour off the computed 06:48: detectable
+
+
+def test_times_without_date_roll_over_midnight_in_narrative_order():
+    found = by_raw(SEED_000, TimeContext(published="2025-10"))
+    assert [found[r].utc for r in ("2:25 AM PDT", "9:25 AM UTC", "5:28 AM PDT", "12:28 PM UTC")] == [
+        utc(2023, 10, 20, 9, 25), utc(2023, 10, 20, 9, 25), utc(2023, 10, 20, 12, 28), utc(2023, 10, 20, 12, 28)]
+    assert found["2:25 AM PDT"].paired_utc == utc(2023, 10, 20, 9, 25)
+
+
+def test_incident_year_replaces_a_wrong_written_year_but_keeps_it_recorded():
+    found = by_raw(SEED_000, TimeContext(published="2025-10", incident_year=2025))
+    expr = found["11:48 PM PDT on October 19, 2023"]
+    assert (expr.utc, expr.explicit_year) == (utc(2025, 10, 20, 6, 48), 2023)
+    assert found["5:28 AM PDT"].utc == utc(2025, 10, 20, 12, 28)
+
+
+def test_seed_003_clock_times_anchor_to_the_written_date_and_learnt_zone():
+    found = by_raw(SEED_003, TimeContext(published="2025-10-23"))
+    assert found["20 October"].utc == utc(2025, 10, 20)
+    assert found["10:36 AM PT"].utc == utc(2025, 10, 20, 17, 36)
+    assert found["11:23 AM PDT"].utc == utc(2025, 10, 20, 18, 23)
+    assert (found["1:50 PM"].utc, found["1:50 PM"].local) == (utc(2025, 10, 20, 20, 50), "2025-10-20T13:50 PDT")
+
+
+def test_bare_weekday_is_the_most_recent_one_before_publication():
+    expr = by_raw(SEED_003, TimeContext(published="2025-10-23"))["Monday"]
+    assert (expr.utc, expr.relative, expr.weekday, expr.precision) == (utc(2025, 10, 20), True, 0, "day")
+
+
+def test_without_published_date_the_weekday_picks_the_year():
+    found = by_raw("Monday was bad. It was slow on 20 October.", TimeContext(today=date(2026, 11, 23)))
+    assert found["20 October"].utc == utc(2025, 10, 20)
+    assert found["Monday"].utc == utc(2025, 10, 20)
+
+
+def test_durations_in_minutes():
+    found = by_raw(SEED_003, TimeContext(published="2025-10-23"))
+    got = {raw: (t.kind, t.minutes, t.approximate) for raw, t in found.items() if t.kind == "duration"}
+    assert got == {"14-hour-long": ("duration", 840, False), "around 3 hours": ("duration", 180, True),
+                   "3 more hours": ("duration", 180, False), "another 5 hours": ("duration", 300, False)}
+
+
+def test_hours_and_minutes_duration():
+    (expr,) = extract_times("Recovery took 2 h 37 min.", TimeContext())
+    assert (expr.kind, expr.minutes, expr.precision) == ("duration", 157, "minute")
+
+
+def test_offsets_from_the_incident_start():
+    start = utc(2025, 10, 20, 6, 48)
+    found = by_raw(SEED_003, TimeContext(published="2025-10-23", incident_start=start))
+    expr = found["11 hours after the start of the outage"]
+    assert (expr.kind, expr.minutes, expr.relative, expr.utc) == ("offset", 660, True, utc(2025, 10, 20, 17, 48))
+    assert found["14 hours after the outage started"].utc == utc(2025, 10, 20, 20, 48)
+
+
+def test_offset_later_counts_from_the_previous_time():
+    found = by_raw("EC2 failed at 14:00 UTC on 3 March 2024. An hour later it recovered.", TimeContext())
+    assert found["An hour later"].utc == utc(2024, 3, 3, 15, 0)
+
+
+def test_ist_times_cross_midnight_into_a_new_month():
+    text = "The outage began at 23:30 IST on 31 March 2024. Payments recovered at 01:15 IST, cards at 2:05 AM."
+    got = [(t.raw, t.utc) for t in extract_times(text, TimeContext())]
+    assert got == [("23:30 IST on 31 March 2024", utc(2024, 3, 31, 18, 0)), ("01:15 IST", utc(2024, 3, 31, 19, 45)),
+                   ("2:05 AM", utc(2024, 3, 31, 20, 35))]
+
+
+def test_cet_times_and_a_later_date():
+    text = "At 10:00 CET on January 31, 2024 the API failed. It returned at 14:30 CET. On February 1 at 9:00 it failed."
+    got = [(t.raw, t.utc) for t in extract_times(text, TimeContext())]
+    assert got == [("10:00 CET on January 31, 2024", utc(2024, 1, 31, 9, 0)), ("14:30 CET", utc(2024, 1, 31, 13, 30)),
+                   ("February 1", utc(2024, 2, 1)), ("9:00", utc(2024, 2, 1, 8, 0))]
+
+
+def test_generic_pt_follows_daylight_saving_but_pdt_is_fixed():
+    winter = by_raw("It failed at 9:00 AM PT on January 15, 2025 and at 9:00 AM PDT on January 16, 2025.",
+                    TimeContext())
+    assert winter["9:00 AM PT on January 15, 2025"].utc == utc(2025, 1, 15, 17, 0)
+    assert winter["9:00 AM PDT on January 16, 2025"].utc == utc(2025, 1, 16, 16, 0)
+
+
+def test_clock_without_zone_or_date_stays_unresolved():
+    (expr,) = extract_times("Engineers restarted it at 3:15 PM.", TimeContext())
+    assert (expr.utc, expr.local) == (None, "15:15")
+
+
+def test_iso_timestamp():
+    (expr,) = extract_times("Logged at 2025-10-20T06:48:00Z by the monitor.", TimeContext())
+    assert (expr.kind, expr.utc) == ("clock", utc(2025, 10, 20, 6, 48))
+
+
+def test_lower_case_may_is_not_a_month():
+    assert extract_times("Customers may 2 times retry.", TimeContext()) == []
