@@ -1,0 +1,130 @@
+"""Blast radius, timeline and conflicts on the literal incidents."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.blast_radius import blast_radius
+from analysis.conflicts import conflicts
+from analysis.timeline import timeline
+from tests.analysis.cases import dns_race, tls_expiry
+from tests.analysis.graph_builder import IncidentBuilder
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return dns_race().build()
+
+
+def test_blast_radius_reaches_customers_through_affects_and_dependencies(graph):
+    hits = {c.id.split(":")[-1]: (c.via, [p.split(":")[-1] for p in c.path]) for c in blast_radius(graph).components}
+    assert hits["lambda"] == ("AFFECTS", ["race", "empty-record", "dns-failure", "dynamo-unreachable", "leases",
+                                          "collapse", "nlb-checks", "lambda-errors", "lambda"])
+    assert hits["ec2"] == ("DEPENDS_ON", ["race", "empty-record", "dns-failure", "dynamo-unreachable", "leases",
+                                          "dwfm", "ec2"])
+    assert hits["dynamodb"] == ("AFFECTS", ["race", "dynamodb"])
+    assert set(hits) == {"dynamodb", "dns", "dns-enactor", "dns-planner", "dwfm", "ec2", "nlb", "lambda"}
+
+
+def test_blast_radius_ignores_components_only_recoveries_touch():
+    b = IncidentBuilder("rec")
+    b.component("db", "DB")
+    b.event("fixed", "DB restored", "recovery", components=["db"])
+    assert blast_radius(b.build()).components == []
+
+
+def test_blast_radius_of_dependents_in_another_incident():
+    names = [(c.label, c.via) for c in blast_radius(tls_expiry()).components]
+    assert names == [("certificate manager", "AFFECTS"), ("API gateway", "AFFECTS"), ("checkout", "DEPENDS_ON")]
+
+
+def test_timeline_orders_events_in_utc_with_durations(graph):
+    data = timeline(graph).to_dict()
+    assert [(e["id"].split(":")[-1], e["at"]) for e in data["events"]] == [
+        ("dns-failure", "2025-10-20T06:48:00Z"), ("dynamo-unreachable", "2025-10-20T06:48:00Z"),
+        ("empty-record", "2025-10-20T06:48:00Z"), ("dynamo-recovered", "2025-10-20T09:25:00Z"),
+        ("all-recovered", "2025-10-20T20:50:00Z")]
+    assert [(d["to"].split(":")[-1], d["minutes"], d["text"]) for d in data["durations"]] == [
+        ("dynamo-recovered", 157, "2 h 37 min"), ("all-recovered", 842, "14 h 2 min"),
+        ("dynamo-unreachable", 157, "2 h 37 min")]
+    assert data["events"][0]["role"] == "first_symptom"
+
+
+def test_timeline_reports_a_time_two_sources_disagree_on(graph):
+    [conflict] = timeline(graph).conflicts
+    assert conflict.about == "DynamoDB endpoint unreachable"
+    assert [c.value for c in conflict.claims] == ["2025-10-20T06:48:00Z", "2025-10-20T07:48:00Z"]
+    assert conflict.likely == "aws:e:dynamo-unreachable"
+
+
+def test_timeline_takes_the_time_point_most_sources_give():
+    b = IncidentBuilder("tp")
+    b.source("a", "A")
+    b.source("b", "B")
+    b.event("start", "outage began", "failure")
+    b.timepoint("t1", "2024-01-01T10:00:00Z", "10:00 UTC", event="start", says=[("a", "It began at 10:00."),
+                                                                            ("b", "Began 10:00.")])
+    b.timepoint("t2", "2024-01-01T11:00:00Z", "11:00 UTC", event="start", says=[("a", "Or 11:00.")])
+    b.timepoint("t3", "2024-01-01T12:00:00Z", "noon")
+    data = timeline(b.build()).to_dict()
+    assert [(e["label"], e["at"], e["kind"]) for e in data["events"]] == [
+        ("outage began", "2024-01-01T10:00:00Z", "failure"), ("noon", "2024-01-01T12:00:00Z", "time")]
+    assert data["conflicts"][0]["likely"] == "tp:t:t1"
+
+
+def test_timeline_of_empty_incident_is_empty():
+    assert timeline(IncidentBuilder("none").build()).to_dict() == {"events": [], "durations": [], "conflicts": []}
+
+
+def test_conflicts_list_both_sides_and_the_likely_one(graph):
+    report = conflicts(graph).to_dict()["conflicts"]
+    year = next(c for c in report if c["kind"] == "date")
+    assert [c["value"] for c in year["claims"]] == ["2023-10-20", "2025-10-20", "2025-10-20"]
+    assert year["likely"] == "aws:cl:year-blog"
+    assert year["reason"] == "its value is stated by 2 sources, any other by at most 1"
+    assert [c["source"] for c in year["claims"]][:2] == ["Cloud outage news report", "How the outage happened"]
+    clock = next(c for c in report if c["kind"] == "time")
+    assert "7:48 AM UTC" in clock["claims"][1]["text"]
+
+
+def test_conflict_keeps_the_likely_side_ingestion_decided():
+    b = IncidentBuilder("dec")
+    b.source("a", "A")
+    b.source("b", "B")
+    b.claim("x", "duration", "it lasted 3 hours", "dec", "a", "180")
+    b.claim("y", "duration", "it lasted 15 hours", "dec", "b", "900")
+    b.contradicts("x", "y", likely="y", reason="the status page shows 15 hours")
+    [conflict] = conflicts(b.build()).conflicts
+    assert (conflict.likely, conflict.reason) == ("dec:cl:y", "the status page shows 15 hours")
+
+
+def test_conflict_between_equally_supported_claims_is_undecided():
+    b = IncidentBuilder("tie")
+    b.source("a", "A")
+    b.source("b", "B")
+    b.claim("x", "date", "in 2023", "tie", "a", "2023")
+    b.claim("y", "date", "in 2025", "tie", "b", "2025")
+    [conflict] = conflicts(b.build()).conflicts
+    assert (conflict.likely, conflict.reason) == (None, "undecided: each value is stated by 1 source(s)")
+
+
+def test_durations_start_at_the_first_minute_precise_time_and_run_to_the_last():
+    b = IncidentBuilder("span")
+    b.event("day", "outage day", "failure", at="2024-05-01T00:00:00Z", precision="day")
+    b.timepoint("start", "2024-05-01T08:00:00Z", "8:00 AM UTC")
+    b.event("fixed", "database restored", "recovery", at="2024-05-01T09:30:00Z")
+    b.timepoint("end", "2024-05-01T12:15:00Z", "12:15 PM UTC")
+    data = timeline(b.build()).to_dict()
+    assert [(d["from_label"], d["to_label"], d["text"]) for d in data["durations"]] == [
+        ("8:00 AM UTC", "database restored", "1 h 30 min"), ("8:00 AM UTC", "12:15 PM UTC", "4 h 15 min")]
+
+
+def test_times_and_durations_about_the_same_incident_are_not_conflicts_by_themselves():
+    b = IncidentBuilder("many")
+    b.source("a", "A")
+    b.source("b", "B")
+    b.claim("t1", "time", "began at 06:48 UTC", "many", "a", "2025-10-20T06:48:00Z")
+    b.claim("t2", "time", "recovered at 09:25 UTC", "many", "b", "2025-10-20T09:25:00Z")
+    b.claim("d1", "duration", "a 14-hour outage", "many", "a", "840")
+    b.claim("d2", "duration", "DynamoDB was down 3 hours", "many", "b", "180")
+    assert conflicts(b.build()).conflicts == []

@@ -1,0 +1,60 @@
+"""End to end over the four seed articles: ingest them, then ask the questions a reader asks."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from analysis.causal import blast_radius, classify, root_causes
+from analysis.conflicts import conflicts
+from analysis.timeline import timeline
+from graph.memory_store import MemoryStore
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+IID = "aws-us-east-1-2025-10"
+
+
+@pytest.fixture(scope="module")
+def seed_graph(nlp):
+    from ingest.corpus import ingest_paths
+
+    store = MemoryStore(None)
+    ingest_paths(store, nlp, [str(SEEDS)], IID)
+    return store.incident_graph(IID)
+
+
+def test_seed_root_cause_is_the_race_and_dns_is_a_symptom(seed_graph):
+    report = root_causes(seed_graph)
+    assert "race" in report.root_causes[0].label.lower()
+    assert report.root_causes[0].evidence[0].quote
+    for root in report.root_causes:
+        assert not re.search(r"dns.*(fail|resol|empty|record)", root.label.lower())
+    assert any("dns" in f.label.lower() for f in report.first_symptoms + report.symptoms)
+
+
+@pytest.mark.parametrize("query, roles", [
+    ("DNS", {"first_symptom", "symptom"}), ("DNS failure", {"first_symptom", "symptom"}),
+    ("empty DNS record", {"first_symptom", "symptom"}), ("race condition", {"root_cause"}),
+    ("Enactor delay", {"trigger"}),
+])
+def test_seed_classify(seed_graph, query, roles):
+    assert classify(seed_graph, query).role in roles
+
+
+def test_seed_open_questions_include_the_unexplained_enactor_delay(seed_graph):
+    labels = [q.label.lower() for q in root_causes(seed_graph).open_questions]
+    assert any("enactor" in label and "delay" in label for label in labels)
+
+
+def test_seed_timeline_conflicts_and_blast_radius(seed_graph):
+    times = [e.at for e in timeline(seed_graph).events]
+    assert {"2025-10-20T06:48:00Z", "2025-10-20T09:25:00Z", "2025-10-20T20:50:00Z"} <= set(times)
+    spans = {d.text for d in timeline(seed_graph).durations}
+    assert {"2 h 37 min", "14 h 2 min"} <= spans
+    blob = json.dumps(conflicts(seed_graph).to_dict())
+    assert "2023" in blob and "7:48" in blob
+    hit = {c.label.lower() for c in blast_radius(seed_graph).components}
+    assert {"ec2", "lambda"} <= hit
