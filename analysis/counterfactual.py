@@ -1,0 +1,238 @@
+"""Counterfactuals compared with the baseline: graph interventions, model scenarios, and parameter sweeps.
+
+Graph intervention semantics (on an incident's exported graph):
+
+* removed nodes are averted;
+* an Event is averted when it has causes (``CAUSES`` edges into it) and every one of them is averted,
+  or when an averted cause's edge is marked ``jointly`` (the text says that cause was jointly
+  necessary, so removing it alone is enough);
+* an Event with no recorded cause is never averted unless removed (nothing says what else caused it);
+* a Component is averted when every Event that ``AFFECTS`` it is averted; components no event
+  affects are not counted;
+* this is the least fixed point, so events on a causal cycle are averted only through a cause from outside the cycle.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> for n in ("root", "dns", "lambda_errors"):
+...     g.add_node(n, label="Event")
+>>> g.add_node("lambda", label="Component")
+>>> _ = g.add_edge("root", "dns", key="CAUSES", type="CAUSES")
+>>> _ = g.add_edge("dns", "lambda_errors", key="CAUSES", type="CAUSES")
+>>> _ = g.add_edge("lambda_errors", "lambda", key="AFFECTS", type="AFFECTS")
+>>> graph_intervention(g, ["root"]).averted
+['dns', 'lambda', 'lambda_errors', 'root']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import networkx as nx
+
+from analysis.model import scenarios as model
+from analysis.model.links import LinkReport, elements, incident_of, link_elements, timepoints_at
+from analysis.model.scenarios import UnknownScenario  # noqa: F401  (re-exported: callers catch it from here)
+from graph.errors import NodeNotFound
+from graph.schema import NodeId
+
+SWEEP_CAP = 2000  # points per sweep: 2,000 runs take about 10 s on two cores
+PARALLEL_MIN = 64  # below this a process pool costs more than it saves
+
+
+@dataclass
+class CounterfactualResult:
+    """A counterfactual next to the baseline: both summaries, the nodes averted and those that remain."""
+
+    baseline: dict[str, Any]
+    counterfactual: dict[str, Any]
+    averted: list[NodeId]
+    remaining: list[NodeId]
+    scenario: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"baseline": self.baseline, "counterfactual": self.counterfactual,
+               "averted": self.averted, "remaining": self.remaining}
+        if self.scenario is not None:
+            out["scenario"] = self.scenario
+        return out
+
+
+@dataclass
+class SweepResult:
+    """One parameter varied over ``values``: the outcome at each point and where congestive collapse begins."""
+
+    parameter: str
+    scenario: str
+    points: list[dict[str, Any]]
+    seconds: float
+    workers: int
+    collapse_begins: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parameter": self.parameter, "scenario": self.scenario, "points": self.points,
+                "collapse_begins": self.collapse_begins, "seconds": round(self.seconds, 4), "workers": self.workers,
+                **self.extra}
+
+
+# ---------------------------------------------------------------- graph interventions
+def graph_intervention(graph: nx.MultiDiGraph, remove: Sequence[NodeId]) -> CounterfactualResult:
+    """Remove ``remove`` from the incident's causal graph and report which events and components are averted.
+
+    Raises NodeNotFound for an id not in the graph.
+    """
+    for nid in remove:
+        if nid not in graph:
+            raise NodeNotFound(nid)
+    events = sorted(n for n, a in graph.nodes(data=True) if a.get("label") == "Event")
+    affected = _affected_components(graph)
+    averted = _averted_events(graph, events, set(remove))
+    gone_components = {c for c, by in affected.items() if c in remove or all(e in averted for e in by)}
+    averted_all = sorted((averted & set(events)) | gone_components | set(remove))
+    remaining = sorted((set(events) | set(affected)) - set(averted_all))
+    baseline = {"events": len(events), "components": len(affected)}
+    counterfactual = {"events": len([e for e in events if e not in averted]),
+                      "components": len(set(affected) - gone_components), "removed": list(remove)}
+    return CounterfactualResult(baseline, counterfactual, averted_all, remaining)
+
+
+def _causes(graph: nx.MultiDiGraph, event: NodeId) -> list[tuple[NodeId, bool]]:
+    return [(src, bool(data.get("jointly"))) for src, _, data in graph.in_edges(event, data=True)
+            if data.get("type") == "CAUSES"]
+
+
+def _averted_events(graph: nx.MultiDiGraph, events: list[NodeId], removed: set[NodeId]) -> set[NodeId]:
+    averted = set(removed)
+    causes = {e: _causes(graph, e) for e in events}
+    changed = True
+    while changed:  # least fixed point; each pass can only add
+        changed = False
+        for event in events:
+            if event in averted or not causes[event]:
+                continue
+            hit = [jointly for src, jointly in causes[event] if src in averted]
+            if len(hit) == len(causes[event]) or any(hit):
+                averted.add(event)
+                changed = True
+    return averted
+
+
+def _affected_components(graph: nx.MultiDiGraph) -> dict[NodeId, list[NodeId]]:
+    out: dict[NodeId, list[NodeId]] = {}
+    for src, dst, data in graph.edges(data=True):
+        if data.get("type") == "AFFECTS" and graph.nodes[dst].get("label") == "Component":
+            out.setdefault(dst, []).append(src)
+    return out
+
+
+# ---------------------------------------------------------------- model scenarios
+def run_scenario(name: str | None, params: Mapping[str, Any] | None = None, *,
+                 graph: nx.MultiDiGraph | None = None) -> CounterfactualResult:
+    """Run a named scenario (default baseline) with optional overrides and compare it with the baseline.
+
+    ``averted`` are graph nodes the baseline run reaches and this run does not; without a graph they are
+    model element names. Raises UnknownScenario or ParameterOutOfBounds (both ValueError).
+    """
+    name = name or "baseline"
+    model.scenario(name)  # validate before running anything
+    base = model.run("baseline")
+    other = model.run(name, params or {})
+    report = link_elements(graph, incident_of(graph)) if graph is not None else None
+    reached_base, reached_other = _reached(base, report), _reached(other, report)
+    return CounterfactualResult(
+        _summary(base, report, graph, reached_base), _summary(other, report, graph, reached_other),
+        sorted(set(reached_base) - set(reached_other)), sorted(reached_other), scenario=name)
+
+
+def _reached(run: model.ScenarioRun, report: LinkReport | None) -> list[str]:
+    """Graph node ids (or element names without a graph) of what a run reached: the DNS race steps it took
+    (a stale write, an emptied record), the cascade's milestones and the services it impacted."""
+    impacted = {w["service"] for w in run.cascade.impact_windows}
+    stepped = {element for _, element, _ in run.dns.moves}
+    names = [e.element for e in elements()
+             if (e.milestone and e.element in run.cascade.milestones) or (e.service and e.service in impacted)
+             or e.element in stepped]
+    if report is None:
+        return sorted(names)
+    return sorted({n for n in (report.node_of(e) for e in names) if n is not None})
+
+
+def _summary(run: model.ScenarioRun, report: LinkReport | None, graph: nx.MultiDiGraph | None,
+             reached: list[str]) -> dict[str, Any]:
+    out = run.cascade.to_dict()
+    out["scenario"] = run.scenario.name
+    out["fixes"] = list(run.scenario.fixes)
+    out["reached"] = reached
+    out["dns_race"] = {"emptied": run.dns.emptied, "at_s": run.dns.at_s,
+                       "trace": [{"second": t, "element": el, "description": d} for t, el, d in run.dns.moves[-8:]]}
+    if run.scenario.calibration:
+        out["calibration"] = calibration(run, graph)
+    return out
+
+
+def calibration(run: model.ScenarioRun, graph: nx.MultiDiGraph | None = None) -> list[dict[str, Any]]:
+    """For each calibration target: the article's time, the model's, the gap in minutes, and the TimePoint nodes used."""
+    rows = []
+    for milestone, target in run.scenario.calibration.items():
+        got = run.cascade.milestones.get(milestone)
+        delta = None if got is None else round((_minutes(got) - _minutes(target)), 1)
+        points = timepoints_at(graph, target[:16]) if graph is not None else []
+        rows.append({"milestone": milestone, "target": target, "model": got, "delta_minutes": delta,
+                     "timepoints": points})
+    return rows
+
+
+def _minutes(stamp: str) -> float:
+    return datetime.fromisoformat(stamp).timestamp() / 60.0
+
+
+# ---------------------------------------------------------------- sweeps
+def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline",
+          graph: nx.MultiDiGraph | None = None, workers: int = 2) -> SweepResult:
+    """Run ``scenario`` once per value of ``parameter``; big sweeps use ``workers`` processes.
+
+    ``graph`` adds, per point, how many of the graph's linked nodes the run reaches.
+    Raises UnknownScenario, ParameterOutOfBounds (unknown parameter or a value outside its bounds) or ValueError.
+    """
+    model.scenario(scenario)
+    if not values:
+        raise ValueError("give at least one value to sweep")
+    if len(values) > SWEEP_CAP:
+        raise ValueError(f"{len(values)} points exceed the sweep cap of {SWEEP_CAP}; use fewer values")
+    for value in values:
+        model.validated_overrides({parameter: value})
+    started = time.perf_counter()
+    jobs = [(scenario, parameter, v) for v in values]
+    used = workers if workers > 1 and len(jobs) >= PARALLEL_MIN else 1
+    if used > 1:
+        with ProcessPoolExecutor(max_workers=used) as pool:
+            points = list(pool.map(_sweep_point, jobs, chunksize=max(1, len(jobs) // (used * 4))))
+    else:
+        points = [_sweep_point(job) for job in jobs]
+    if graph is not None:
+        report = link_elements(graph, incident_of(graph))
+        node_of = {e: report.node_of(e) for e, _ in report.links}
+        for point in points:
+            point["reached_nodes"] = len({node_of[e] for e in point.pop("reached") if e in node_of})
+    else:
+        for point in points:
+            point.pop("reached")
+    flips = [p["value"] for p in points if p["dwfm_congestive_collapse"]]
+    return SweepResult(parameter, scenario, points, time.perf_counter() - started, used,
+                       min(flips) if flips else None)
+
+
+def _sweep_point(job: tuple[str, str, float]) -> dict[str, Any]:
+    """One sweep point (top-level so a process pool can run it)."""
+    scenario, parameter, value = job
+    run = model.run(scenario, {parameter: value})
+    c = run.cascade
+    return {"value": value, "dns_record_empty": c.dns_record_empty,
+            "dwfm_congestive_collapse": c.dwfm_congestive_collapse, "ec2_recovered_at": c.ec2_recovered_at,
+            "full_recovery_at": c.full_recovery_at, "dynamodb_unavailable_minutes": c.dynamodb_unavailable_minutes,
+            "reached": _reached(run, None)}

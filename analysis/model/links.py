@@ -1,0 +1,181 @@
+"""Links between the model's elements and an incident's graph nodes, found by matching aliases, never by hand-written ids.
+
+Each element of params/elements.json lists aliases and the node labels it may stand for. An alias
+matches a node when every word of the alias (lower-cased, lightly stemmed, stop words dropped)
+occurs in the node's text: a Component's name, aliases and slug, an Event's summary. An element
+with a ``utc`` also matches a TimePoint at that minute. The best match wins: the earlier label in
+``targets``, then the longer alias, then the larger share of the node's words the alias explains.
+
+>>> words("Leases timed out while throttling the DWFM hosts")
+['leas', 'tim', 'out', 'whil', 'throttl', 'dwfm', 'host']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import networkx as nx
+
+from analysis.model.scenarios import PARAMS_DIR
+from graph.schema import Edge, ModelElementNode, Node, NodeId, edge, node_id
+from graph.store import GraphStore
+
+_STOP = frozenset(["a", "an", "the", "of", "to", "in", "on", "for", "and", "by", "with", "was", "were", "is", "are", "at", "as", "its", "it", "from"])
+_SUFFIXES = ("ing", "ed", "es", "s", "e", "y")
+
+
+@dataclass(frozen=True)
+class Element:
+    """A model element: its name in the model, kind (process, variable, event, parameter) and how to find its node."""
+
+    element: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+    targets: tuple[str, ...]
+    utc: str | None = None
+    milestone: bool = False
+    service: str | None = None
+    parameter: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"element": self.element, "kind": self.kind, "name": self.name, "aliases": list(self.aliases),
+                "targets": list(self.targets), "utc": self.utc, "milestone": self.milestone,
+                "service": self.service, "parameter": self.parameter}
+
+
+@dataclass
+class LinkReport:
+    """Links made (element, node id), elements left without a node, and the ModelElement nodes and MODELS edges."""
+
+    links: list[tuple[str, NodeId]]
+    unlinked: list[str]
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+    def node_of(self, element: str) -> NodeId | None:
+        return dict(self.links).get(element)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"links": [{"element": e, "node_id": n} for e, n in self.links], "unlinked": list(self.unlinked)}
+
+    def table(self) -> str:
+        """A plain-text report: one line per link, then the elements left without a node."""
+        width = max((len(e) for e, _ in self.links), default=7)
+        lines = [f"{e.ljust(width)}  ->  {n}" for e, n in self.links]
+        lines.append(f"{len(self.links)} model elements linked, {len(self.unlinked)} without a node"
+                     + (f": {', '.join(self.unlinked)}" if self.unlinked else ""))
+        return "\n".join(lines)
+
+
+@cache
+def elements() -> tuple[Element, ...]:
+    """Every model element (params/elements.json)."""
+    raw = json.loads((PARAMS_DIR / "elements.json").read_text())["elements"]
+    return tuple(Element(e["element"], e["kind"], e["name"], tuple(e["aliases"]), tuple(e["targets"]), e.get("utc"),
+                         bool(e.get("milestone")), e.get("service"), e.get("parameter")) for e in raw)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, lightly stemmed words of ``text`` without stop words (the matching vocabulary)."""
+    out = []
+    for token in re.findall(r"[a-z0-9]+", text.lower()):
+        if token in _STOP:
+            continue
+        for suffix in _SUFFIXES:
+            if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+                token = token[: -len(suffix)]
+                break
+        out.append(token)
+    return out
+
+
+def _node_texts(attrs: dict[str, Any]) -> list[str]:
+    label = attrs.get("label")
+    if label == "Component":
+        return [attrs.get("name", ""), attrs.get("slug", "").replace("-", " "), *attrs.get("aliases", [])]
+    if label == "Event":
+        return [attrs.get("summary", "")]
+    return []
+
+
+def _best_node(element: Element, candidates: dict[str, list[tuple[NodeId, list[set[str]], int]]],
+               timepoints: list[tuple[NodeId, str]]) -> NodeId | None:
+    """The node ``element`` stands for: first label in its targets with a match; candidates come sorted by id,
+    so among equal matches the first id wins."""
+    for label in element.targets:
+        if label == "TimePoint":
+            hits = sorted(n for n, utc in timepoints if element.utc and utc.startswith(element.utc))
+            if hits:
+                return hits[0]
+            continue
+        best: tuple[tuple[int, float], NodeId] | None = None
+        for alias in element.aliases:
+            need = set(words(alias))
+            for nid, texts, size in candidates.get(label, []) if need else []:
+                if any(need <= text for text in texts):
+                    key = (len(need), len(need) / max(size, 1))
+                    if best is None or key > best[0]:
+                        best = (key, nid)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def link_elements(graph: nx.MultiDiGraph, incident_id: str) -> LinkReport:
+    """Link every model element to its best-matching node of ``graph`` (one incident's exported subgraph)."""
+    candidates: dict[str, list[tuple[NodeId, list[set[str]], int]]] = {}
+    timepoints: list[tuple[NodeId, str]] = []
+    for nid, attrs in graph.nodes(data=True):
+        if attrs.get("incident", incident_id) != incident_id:
+            continue
+        if attrs.get("label") == "TimePoint" and attrs.get("utc"):
+            timepoints.append((nid, str(attrs["utc"])))
+            continue
+        texts = [set(words(t)) for t in _node_texts(attrs) if t]
+        if texts:
+            size = len(words(" ".join(_node_texts(attrs)[:1])))
+            candidates.setdefault(attrs["label"], []).append((nid, texts, size))
+    for found in candidates.values():
+        found.sort()
+    links, unlinked, nodes, edges = [], [], [], []
+    for element in elements():
+        me = ModelElementNode(node_id(incident_id, "ModelElement", element.element), incident_id, element.element,
+                              element.kind, element.name, list(element.aliases))
+        nodes.append(me.to_node())
+        target = _best_node(element, candidates, timepoints)
+        if target is None:
+            unlinked.append(element.element)
+            continue
+        links.append((element.element, target))
+        edges.append(edge("MODELS", me.id, target, incident_id, via="alias"))
+    return LinkReport(links, unlinked, nodes, edges)
+
+
+def relink(store: GraphStore, incident_id: str) -> LinkReport:
+    """Link the model to one incident's graph and store the ModelElement nodes and MODELS edges (idempotent)."""
+    report = link_elements(store.incident_graph(incident_id), incident_id)
+    store.upsert(report.nodes, report.edges)
+    return report
+
+
+def timepoints_at(graph: nx.MultiDiGraph, utc_minute: str) -> list[NodeId]:
+    """Ids of the TimePoint nodes whose ``utc`` falls in the minute ``utc_minute`` ("2025-10-20T09:25"), sorted."""
+    return sorted(n for n, a in graph.nodes(data=True)
+                  if a.get("label") == "TimePoint" and str(a.get("utc", "")).startswith(utc_minute))
+
+
+def incident_of(graph: nx.MultiDiGraph) -> str:
+    """The incident id of an exported incident graph (its Incident node, else its nodes' ``incident``)."""
+    for nid, attrs in graph.nodes(data=True):
+        if attrs.get("label") == "Incident":
+            return str(nid)
+    counts: dict[str, int] = {}
+    for _, attrs in graph.nodes(data=True):
+        if "incident" in attrs:
+            counts[attrs["incident"]] = counts.get(attrs["incident"], 0) + 1
+    return max(sorted(counts), key=counts.__getitem__) if counts else ""

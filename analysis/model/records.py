@@ -1,0 +1,70 @@
+"""The model's records: a parameter's definition, a dependent service, and the result of one cascade run.
+
+>>> iso(datetime(2025, 10, 20, 6, 48, tzinfo=UTC), 157)
+'2025-10-20T09:25:00Z'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named model parameter with its unit, bounds, default and meaning."""
+
+    name: str
+    unit: str
+    default: float
+    min: float
+    max: float
+    description: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "unit": self.unit, "default": self.default, "min": self.min,
+                "max": self.max, "description": self.description}
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A dependent service: what it depends on, work queued per minute while impaired, work drained per minute after."""
+
+    name: str
+    depends_on: tuple[str, ...]
+    backlog_per_min: float
+    drain_per_min: float
+
+
+@dataclass
+class CascadeResult:
+    """What one run did: the headline outcome, milestones, windows, event log and availability series."""
+
+    dns_record_empty: bool
+    dynamodb_unavailable_minutes: float
+    dwfm_congestive_collapse: bool
+    ec2_recovered_at: str | None
+    full_recovery_at: str | None
+    impact_windows: list[dict[str, str]]
+    milestones: dict[str, str]
+    log: list[tuple[float, str, str]]
+    availability: dict[str, list[tuple[float, float]]]
+    events: int = 0
+    max_backlogs: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dns_record_empty": self.dns_record_empty,
+                "dynamodb_unavailable_minutes": self.dynamodb_unavailable_minutes,
+                "dwfm_congestive_collapse": self.dwfm_congestive_collapse,
+                "ec2_recovered_at": self.ec2_recovered_at, "full_recovery_at": self.full_recovery_at,
+                "impact_windows": self.impact_windows, "milestones": self.milestones,
+                "log": [{"minute": t, "event": k, "detail": d} for t, k, d in self.log],
+                "availability": {s: [{"minute": t, "value": v} for t, v in pts] for s, pts in self.availability.items()},
+                "events": self.events}
+
+
+def iso(start: datetime, minutes: float) -> str:
+    """UTC ISO-8601 (to the second) of ``minutes`` after ``start``."""
+    moment = start + timedelta(minutes=minutes)
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
