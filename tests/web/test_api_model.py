@@ -1,0 +1,182 @@
+"""The model endpoints: overview, exhaustive check, counterfactuals (graph interventions, scenarios, sweeps)."""
+
+from __future__ import annotations
+
+from tests.web.test_errors import assert_problem
+from web.schemas import CheckOut, CounterfactualOut, ModelOut
+
+
+def test_model_overview_lists_scenarios_fixes_and_links(seeded, seed_id):
+    model = ModelOut.model_validate(seeded.get(f"/api/model?incident={seed_id}").get_json())
+    assert "baseline" in model.scenarios
+    assert model.fixes
+    ids = {n["id"] for n in seeded.get(f"/api/incidents/{seed_id}/graph").get_json()["nodes"]}
+    assert sum(1 for link in model.links if link.node_id in ids) >= 8
+
+
+def test_model_overview_links_default_to_the_incident_with_most_sources(seeded, seed_id):
+    default = seeded.get("/api/model").get_json()["links"]
+    assert default == seeded.get(f"/api/model?incident={seed_id}").get_json()["links"]
+
+
+def test_model_overview_without_incidents_has_no_links(client):
+    model = client.get("/api/model").get_json()
+    assert model["links"] and all(link["node_id"] is None for link in model["links"])
+
+
+def test_model_overview_of_unknown_incident_is_404(seeded):
+    assert_problem(seeded.get("/api/model?incident=no-such-incident"), 404)
+
+
+def test_check_without_fixes_finds_the_race(client):
+    result = CheckOut.model_validate(client.post("/api/model/check", json={"enactors": 2, "plans": 3}).get_json())
+    assert result.holds is False
+    assert result.counterexample and len(result.counterexample) == 8
+
+
+def test_check_with_each_fix_holds(client):
+    fixes = client.get("/api/model").get_json()["fixes"]
+    for fix in fixes:
+        result = client.post("/api/model/check", json={"enactors": 2, "plans": 3, "fixes": [fix]}).get_json()
+        assert result["holds"] is True, fix
+
+
+def test_check_unknown_fix_is_422_naming_the_known_ones(client):
+    body = assert_problem(client.post("/api/model/check", json={"fixes": ["reboot"]}), 422)
+    assert body["errors"][0]["loc"] == "body.fixes.0"
+    assert body["errors"][0]["msg"] == ("Input should be 'generation_check_on_write', 'never_delete_live_plan' "
+                                        "or 'single_enactor'")
+
+
+def test_check_over_the_cap_is_422_saying_the_cap(client):
+    body = assert_problem(client.post("/api/model/check", json={"enactors": 9}), 422)
+    assert body["errors"] == [{"loc": "body.enactors", "msg": "Input should be less than or equal to 4",
+                               "type": "less_than_equal"}]
+
+
+def test_removing_the_root_cause_averts_the_first_symptom(seeded, seed_id):
+    roots = seeded.get(f"/api/incidents/{seed_id}/root-causes").get_json()
+    root = roots["root_causes"][0]["id"]
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals", json={"remove": [root]})
+    result = CounterfactualOut.model_validate(resp.get_json())
+    firsts = {s["id"] for s in roots["first_symptoms"]}
+    assert firsts and firsts <= set(result.averted)
+    assert root not in result.remaining
+
+
+def test_remove_unknown_node_is_404(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals", json={"remove": [f"{seed_id}:e:nothing"]})
+    assert_problem(resp, 404)
+
+
+def test_baseline_scenario_reproduces_the_outage(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals", json={"scenario": "baseline"})
+    run = CounterfactualOut.model_validate(resp.get_json()).counterfactual
+    assert run["dns_record_empty"] is True and run["dwfm_congestive_collapse"] is True
+
+
+def test_no_enactor_delay_averts_the_dns_failure(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals", json={"scenario": "no_enactor_delay"})
+    assert resp.get_json()["counterfactual"]["dns_record_empty"] is False
+
+
+def test_unknown_scenario_is_422_listing_the_known_ones(seeded, seed_id):
+    body = assert_problem(seeded.post(f"/api/incidents/{seed_id}/counterfactuals", json={"scenario": "magic"}), 422)
+    assert body["errors"][0]["loc"] == "body.scenario"
+    assert "'no_enactor_delay'" in body["errors"][0]["msg"]
+
+
+def test_parameter_out_of_bounds_is_422_naming_it_and_the_bound(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"scenario": "baseline", "params": {"enactor_delay_s": 301}})
+    body = assert_problem(resp, 422)
+    assert body["errors"] == [{"loc": "body.params.enactor_delay_s", "msg": "Input should be less than or equal to 300",
+                               "type": "less_than_equal"}]
+
+
+def test_unknown_parameter_is_422(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"scenario": "baseline", "params": {"warp_speed": 9}})
+    assert assert_problem(resp, 422)["errors"][0]["loc"] == "body.params.warp_speed"
+
+
+def test_scenario_with_parameter_override_changes_the_run(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"scenario": "baseline", "params": {"enactor_delay_s": 0}})
+    assert resp.status_code == 200
+    assert resp.get_json()["counterfactual"]["dns_record_empty"] is False
+
+
+def test_infinite_parameter_is_422(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals", data=b'{"scenario": "baseline", '
+                       b'"params": {"x": Infinity}}', content_type="application/json")
+    assert_problem(resp, 422)
+
+
+def test_sweep_returns_one_outcome_per_point(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"sweep": {"parameter": "enactor_delay_s", "start": 0, "stop": 300, "steps": 3}})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    result = CounterfactualOut.model_validate(resp.get_json())
+    assert [p["value"] for p in result.points] == [0.0, 150.0, 300.0]
+    assert all({"dns_record_empty", "dwfm_congestive_collapse", "ec2_recovered_at"} <= set(p) for p in result.points)
+
+
+def test_sweep_over_explicit_values_compares_no_delay_with_the_baseline_delay(seeded, seed_id):
+    default = next(p["default"] for p in seeded.get("/api/model").get_json()["parameters"]
+                   if p["name"] == "enactor_delay_s")
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"sweep": {"parameter": "enactor_delay_s", "values": [0, default]}})
+    points = resp.get_json()["points"]
+    assert [(p["value"], p["dns_record_empty"]) for p in points] == [(0.0, False), (float(default), True)]
+
+
+def test_counterfactual_with_two_kinds_is_422(seeded, seed_id):
+    body = assert_problem(seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                                      json={"remove": ["a:e:b"], "scenario": "baseline"}), 422)
+    assert "exactly one of remove, scenario or sweep" in body["detail"]
+
+
+def test_sweep_with_values_and_range_is_422(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"sweep": {"parameter": "droplets", "values": [1000], "start": 0, "stop": 1, "steps": 2}})
+    locs = {e["loc"] for e in assert_problem(resp, 422)["errors"]}
+    assert locs == {"body.sweep.start", "body.sweep.stop", "body.sweep.steps"}
+
+
+def test_sweep_of_unknown_parameter_is_422(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"sweep": {"parameter": "warp_speed", "values": [1]}})
+    assert assert_problem(resp, 422)["errors"][0]["loc"] == "body.sweep.parameter"
+
+
+def test_sweep_value_outside_the_bounds_is_422_naming_the_parameter(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"sweep": {"parameter": "droplets", "values": [5]}})
+    assert "droplets" in assert_problem(resp, 422)["detail"]
+
+
+def test_sweep_over_the_point_cap_is_422(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"sweep": {"parameter": "droplets", "start": 1000, "stop": 2000, "steps": 10_000}})
+    body = assert_problem(resp, 422)
+    assert body["errors"][0]["loc"] == "body.sweep.steps"
+    assert body["errors"][0]["msg"] == "Input should be less than or equal to 200"
+
+
+def test_check_takes_a_whole_float_as_an_integer(client):
+    resp = client.post("/api/model/check", json={"enactors": 2.0, "plans": 3, "endpoints": 1.0})
+    assert resp.status_code == 200
+    assert resp.get_json()["holds"] is False
+
+
+def test_check_refuses_a_boolean_bound(client):
+    body = assert_problem(client.post("/api/model/check", json={"enactors": True}), 422)
+    assert body["errors"][0]["msg"] == "Value error, give a whole number, not bool True"
+
+
+def test_range_sweep_reaches_the_parameter_bound_exactly(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"sweep": {"parameter": "admission_fraction", "start": 0.05, "stop": 0.95, "steps": 3}})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert [p["value"] for p in resp.get_json()["points"]] == [0.05, 0.5, 0.95]

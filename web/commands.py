@@ -1,0 +1,68 @@
+"""Flask CLI commands: ``flask --app app ingest PATH... --incident ID`` and ``flask --app app check-links``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from analysis.model.links import LinkReport, relink
+from graph.build import ensure_incident
+from graph.errors import GraphError
+from ingest.corpus import ingest_paths
+from web.resources import graph_store
+
+
+def link_summary(report: LinkReport) -> str:
+    """The link report as text: one line per link, then the elements left without a node.
+
+    >>> print(link_summary(LinkReport([("dns_planner", "i:c:dns-planner")], ["lease_timeout"])))
+    model links: 1 linked, 1 without a node
+      dns_planner -> i:c:dns-planner
+      lease_timeout -> (no node)
+    """
+    lines = [f"model links: {len(report.links)} linked, {len(report.unlinked)} without a node"]
+    lines += [f"  {element} -> {node}" for element, node in report.links]
+    lines += [f"  {element} -> (no node)" for element in report.unlinked]
+    return "\n".join(lines)
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--incident", "incident_id", required=True, help="Incident id (lower-case slug).")
+@click.option("--title", help="Incident title; default: the folder's incident.json, else the id.")
+@click.option("--region", help="Region, e.g. us-east-1; default: the folder's incident.json.")
+@with_appcontext
+def ingest_command(paths: tuple[Path, ...], incident_id: str, title: str | None, region: str | None) -> None:
+    """Ingest article files (or folders of them) into one incident, then link the model to its nodes."""
+    store = graph_store()
+    nlp = current_app.extensions["nlp"].get()
+    try:
+        report = ingest_paths(store, nlp, [str(p) for p in paths], incident_id, progress=True)
+    except (GraphError, ValueError) as err:
+        raise click.ClickException(str(err)) from err
+    if title or region:
+        # ingest_paths titled the incident from the folder's incident.json; the options win over it.
+        existing = store.get_node(incident_id)
+        ensure_incident(store, incident_id, title=title or (existing.props["title"] if existing else incident_id),
+                        region=region)
+    click.echo(report.table())
+    click.echo(link_summary(relink(store, incident_id)))
+    if report.errors and not report.articles:
+        raise click.ClickException(f"every file failed ({len(report.errors)}); nothing was ingested")
+
+
+@click.command("check-links")
+@click.option("--incident", "incident_id", required=True, help="Incident id whose graph the model links to.")
+@with_appcontext
+def check_links_command(incident_id: str) -> None:
+    """Re-link every model element to the incident's graph nodes and report elements left without a node."""
+    try:
+        links = relink(graph_store(), incident_id)
+    except GraphError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(link_summary(links))
+    if links.unlinked:
+        raise click.ClickException(f"{len(links.unlinked)} model elements have no graph node")
