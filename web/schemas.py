@@ -169,7 +169,11 @@ class SweepRangeIn(Body):
         """
         low, high = sorted((self.start, self.stop))
         last = self.steps - 1
-        return [min(high, max(low, self.start * (1 - i / last) + self.stop * (i / last))) for i in range(self.steps)]
+        points = [min(high, max(low, self.start * (1 - i / last) + self.stop * (i / last))) for i in range(self.steps)]
+        spec = parameters().get(self.parameter)
+        if spec is not None and spec.integer:  # whole-number parameters (droplets, plans) sweep whole numbers
+            points = list(dict.fromkeys(round(p) for p in points))
+        return points
 
 
 # Union members are tagged "kind:<name>"; web.errors drops such tags from error locations, so an error

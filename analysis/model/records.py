@@ -21,10 +21,11 @@ class Parameter:
     min: float
     max: float
     description: str
+    integer: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "unit": self.unit, "default": self.default, "min": self.min,
-                "max": self.max, "description": self.description}
+                "max": self.max, "description": self.description, "integer": self.integer}
 
 
 @dataclass(frozen=True)

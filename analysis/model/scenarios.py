@@ -66,14 +66,9 @@ class ScenarioRun:
 def parameters() -> dict[str, Parameter]:
     """Every model parameter by name, with unit, bounds, default (the calibrated baseline) and meaning."""
     raw = json.loads((PARAMS_DIR / "parameters.json").read_text())["parameters"]
-    return {p["name"]: Parameter(p["name"], p["unit"], p["default"], p["min"], p["max"], p["description"])
+    return {p["name"]: Parameter(p["name"], p["unit"], p["default"], p["min"], p["max"], p["description"],
+                                 bool(p.get("integer", False)))
             for p in raw}
-
-
-@cache
-def _integer_parameters() -> frozenset[str]:
-    raw = json.loads((PARAMS_DIR / "parameters.json").read_text())["parameters"]
-    return frozenset(p["name"] for p in raw if p.get("integer"))
 
 
 @cache
@@ -122,7 +117,7 @@ def validated_overrides(overrides: Mapping[str, Any]) -> dict[str, float]:
             raise ParameterOutOfBounds(f"{name}={value!r} is not a number; give a value in {bounds}")
         if not spec.min <= value <= spec.max:
             raise ParameterOutOfBounds(f"{name}={value:g} is outside its bounds {bounds}")
-        if name in _integer_parameters() and value != int(value):
+        if spec.integer and value != int(value):
             raise ParameterOutOfBounds(f"{name}={value:g} must be a whole number in {bounds}")
         out[name] = value
     return out

@@ -180,3 +180,14 @@ def test_range_sweep_reaches_the_parameter_bound_exactly(seeded, seed_id):
                        json={"sweep": {"parameter": "admission_fraction", "start": 0.05, "stop": 0.95, "steps": 3}})
     assert resp.status_code == 200, resp.get_data(as_text=True)
     assert [p["value"] for p in resp.get_json()["points"]] == [0.05, 0.5, 0.95]
+
+
+def test_range_sweep_over_a_whole_number_parameter_sweeps_whole_numbers():
+    from web.schemas import SweepRangeIn
+    from analysis.model.scenarios import parameters
+
+    name = next(n for n, p in parameters().items() if p.integer and p.max - p.min >= 4)
+    spec = parameters()[name]
+    points = SweepRangeIn(parameter=name, start=spec.min, stop=spec.max, steps=7).points()
+    assert all(float(p).is_integer() for p in points)
+    assert points[0] == spec.min and points[-1] == spec.max
