@@ -69,8 +69,10 @@ class Article:
 
 def decode_bytes(data: bytes) -> str:
     """Return ``data`` decoded as UTF-8 (a BOM is dropped); raise ArticleRejected for binary or non-UTF-8 input."""
-    if b"\x00" in data[:8192]:
-        raise ArticleRejected("binary", "the upload contains NUL bytes, so it is binary: send the article as UTF-8 text")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ArticleRejected("binary", f"the upload contains a NUL byte at offset {nul}, so it is binary: "
+                              "send the article as UTF-8 text", offset=nul)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -144,6 +146,10 @@ def validate_text(text: str, *, max_chars: int = MAX_CHARS) -> None:
     """Raise ArticleRejected if ``text`` is empty, longer than ``max_chars`` or not English prose."""
     if not text.strip():
         raise ArticleRejected("empty", "the article is empty: send the article's text")
+    nul = text.find("\x00")
+    if nul >= 0:  # no prose has NUL; stores written in C (FalkorDB) would also cut the text there
+        raise ArticleRejected("binary", f"the text contains a NUL character at offset {nul}: send plain UTF-8 text",
+                              offset=nul)
     if len(text) > max_chars:
         raise ArticleRejected(
             "too_large",

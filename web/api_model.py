@@ -8,9 +8,10 @@ from flask import Blueprint
 
 from analysis.counterfactual import graph_intervention, run_scenario, sweep
 from analysis.incidents import incident_summaries
-from analysis.model.explore import check
+from analysis.model.explore import StatesExceeded, check
 from analysis.model.overview import model_overview
-from web.limits import limits
+from web.errors import ApiProblem
+from web.limits import limit_problem, limits
 from web.openapi import endpoint
 from web.resources import answers, graph_store, incident_id
 from web.schemas import CheckIn, CheckOut, CounterfactualIn, CounterfactualOut, ModelOut, ModelQuery, RemoveIn, SweepIn
@@ -44,8 +45,12 @@ def _best_known_incident() -> str | None:
 def model_check(body: CheckIn) -> Any:
     """Explore every interleaving of the DNS race within the bounds: does the record ever go empty?"""
     limits().check_model_bounds(enactors=body.enactors, plans=body.plans, endpoints=body.endpoints)
-    return check(enactors=body.enactors, plans=body.plans, endpoints=body.endpoints, fixes=body.fixes,
-                 max_states=limits().model_max_states).to_dict()
+    try:
+        return check(enactors=body.enactors, plans=body.plans, endpoints=body.endpoints, fixes=body.fixes,
+                     max_states=limits().model_max_states).to_dict()
+    except StatesExceeded as err:  # the operator's MODEL_MAX_STATES, not a model cap: name the setting
+        raise ApiProblem(limit_problem(422, "model_max_states", limits().model_max_states, str(err),
+                                       what="lower the bounds")) from None
 
 
 @bp.post("/incidents/<iid>/counterfactuals")

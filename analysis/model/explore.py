@@ -41,6 +41,10 @@ class BoundsTooLarge(ValueError):
     """A requested bound exceeds CAPS; the message states the cap."""
 
 
+class StatesExceeded(BoundsTooLarge):
+    """The exploration passed ``max_states`` distinct states before finishing."""
+
+
 @dataclass(frozen=True)
 class TraceStep:
     """One step of a counterexample: its number, actor, words, and the model element it exercises."""
@@ -125,7 +129,7 @@ def _bfs(cfg: Config, max_states: int) -> tuple[dict[State, State | None], State
                     return parents, child, depth
                 nxt.append(child)
         if len(parents) > max_states:
-            raise BoundsTooLarge(f"more than {max_states} states explored; lower the bounds (caps: {CAPS})")
+            raise StatesExceeded(f"more than {max_states} states explored; lower the bounds (caps: {CAPS})")
         frontier = nxt
     return parents, None, depth - 1
 

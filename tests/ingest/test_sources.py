@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.sources import ArticleRejected, article_from_text, read_article, strip_boilerplate
+from ingest.sources import ArticleRejected, article_from_text, read_article, strip_boilerplate, validate_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 NOTE = "DynamoDB API errors rose in us-east-1. Engineers are investigating."
@@ -169,3 +169,11 @@ def test_json_article_and_sibling_meta_file(tmp_path):
     article = read_article(path)
     assert (article.text, article.title, article.published, article.outlet, article.url) == (
         NOTE, "Status", "2025-10-20", "Status page", "https://status.example.com/1")
+
+
+def test_a_nul_character_anywhere_in_the_text_is_rejected_as_binary_with_its_offset():
+    text = "DynamoDB went down because of a race condition. " * 400 + "\x00 tail"
+    with pytest.raises(ArticleRejected) as caught:
+        validate_text(text)
+    assert caught.value.reason == "binary"
+    assert caught.value.offset == text.index("\x00")
