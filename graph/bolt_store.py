@@ -15,6 +15,12 @@ Design choices (each answers a measured server behaviour):
   simple indexed MATCHes fetch nodes and edges; networkx assembles the graph.
 * Labels and relationship types come only from graph.schema's fixed sets; every
   value is a query parameter.
+* FalkorDB's Bolt endpoint pastes string parameters into the query text between
+  single quotes without escaping them (``x' MATCH (n) DETACH DELETE n //`` deleted
+  every node). On first contact the store asks the server to echo two backslashes:
+  a splicing server reads back one. For such a server ``_run``, which every
+  statement passes through, escapes every string parameter at any depth
+  (``escape_spliced``), so values round-trip exactly; other servers get them as is.
 
 Atomicity: an upsert is validated as a whole first (nothing is written if any
 part is invalid), then all its statements run in one managed write transaction.
@@ -43,6 +49,7 @@ from graph.cypher_batches import (
     META_LABEL,
     Statement,
     chunks,
+    escape_spliced,
     undo_statements,
     upsert_statements,
     version_bump,
@@ -55,6 +62,8 @@ NEO4J_BATCH_BYTES = 1_000_000
 SMALL_BATCH_BYTES = 3000
 RETRY_TIME_S = 2.5  # with the 2 s connect timeout: one retry past a hung handshake; ~3 s to fail when down
 CONNECT_TIMEOUT_S = 2.0
+SPLICE_PROBE = "\\\\"  # two backslashes: a server that splices parameters into '...' reads back one
+ESCAPE_PROBE = "it's \\ \\' \\"  # quotes and backslashes that escaping must bring back exactly
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ class ServerFacts:
     agent: str
     id_guard: str  # "constraint" (Neo4j) or "index" (servers that refuse uniqueness constraints)
     batch_bytes: int
+    splices_strings: bool  # pastes string parameters into the query text unescaped (FalkorDB)
 
     @property
     def has_rollback(self) -> bool:
@@ -151,7 +161,7 @@ class BoltStore:
         except Exception as exc:  # health must answer, whatever went wrong  # noqa: BLE001
             return {**info, "reachable": False, "error": str(exc)}
         return {**info, "reachable": True, "server": facts.agent, "id_guard": facts.id_guard,
-                "max_batch_bytes": facts.batch_bytes}
+                "max_batch_bytes": facts.batch_bytes, "escapes_strings": facts.splices_strings}
 
     def close(self) -> None:
         self._driver.close()
@@ -193,17 +203,34 @@ class BoltStore:
     # --------------------------------------------------------------- internals
 
     def _server(self) -> ServerFacts:
-        """Learn the server's kind and create the id guards, once; retried on the next call if it fails."""
+        """Learn the server's kind and create the id guards, once; retried on the next call if it fails.
+
+        Statements run from here pass ``escape`` explicitly: deciding it would call back into this method.
+        """
         with self._lock:
             if self._facts is None:
                 guard = self._create_id_guards()
+                splices = self._detect_splicing()
                 try:
                     agent = self._driver.get_server_info().agent
                 except (Neo4jError, DriverError, OSError) as exc:
                     raise _unavailable(self._uri, exc) from exc
                 default = NEO4J_BATCH_BYTES if guard == "constraint" else SMALL_BATCH_BYTES
-                self._facts = ServerFacts(agent, guard, self._batch_setting or default)
+                self._facts = ServerFacts(agent, guard, self._batch_setting or default, splices)
             return self._facts
+
+    def _detect_splicing(self) -> bool:
+        """True if the server pastes string parameters into the query unescaped; measured, not assumed."""
+        echoed = self._echo(SPLICE_PROBE, escape=False)
+        if echoed == SPLICE_PROBE:
+            return False
+        if echoed == SPLICE_PROBE[1:] and self._echo(ESCAPE_PROBE, escape=True) == ESCAPE_PROBE:
+            return True
+        raise StoreUnavailable(f"the graph server at {self._uri} changes string parameters ({SPLICE_PROBE!r} came "
+                               f"back as {echoed!r}) in a way the store cannot undo; it cannot store text safely")
+
+    def _echo(self, text: str, *, escape: bool) -> Any:
+        return self._read([("RETURN $p AS p", {"p": text}, None)], escape=escape)[0][0]["p"]
 
     def _create_id_guards(self) -> str:
         """Uniqueness constraints where the server has them (Neo4j), else plain indexes (FalkorDB)."""
@@ -211,17 +238,18 @@ class BoltStore:
         key = {label: ("of_incident" if label == META_LABEL else "id") for label in labels}
         first = labels[0]
         try:
-            self._write([(_constraint(first, key[first]), {}, None)])
+            self._write([(_constraint(first, key[first]), {}, None)], escape=False)
         except _Refused:
-            existing = self._read([("CALL db.indexes() YIELD label, properties RETURN label, properties", {}, None)])
+            existing = self._read([("CALL db.indexes() YIELD label, properties RETURN label, properties", {}, None)],
+                                  escape=False)
             have = {(r["label"], p) for r in existing[0] for p in r["properties"]}
             wanted = [(lb, key[lb]) for lb in labels] + [(lb, "incident") for lb in NODE_LABELS]
             self._write([(f"CREATE INDEX FOR (n:{lb}) ON (n.{prop})", {}, None)
-                         for lb, prop in wanted if (lb, prop) not in have])
+                         for lb, prop in wanted if (lb, prop) not in have], escape=False)
             return "index"
         self._write([(_constraint(lb, key[lb]), {}, None) for lb in labels[1:]]
                     + [(f"CREATE INDEX ix_{lb.lower()}_incident IF NOT EXISTS FOR (n:{lb}) ON (n.incident)", {}, None)
-                       for lb in NODE_LABELS])
+                       for lb in NODE_LABELS], escape=False)
         return "constraint"
 
     def _stored(self, ids: Sequence[NodeId]) -> dict[NodeId, Node]:
@@ -278,16 +306,25 @@ class BoltStore:
                 f"{cause} The write stopped part-way and could not be undone ({exc}); once the server is back, "
                 "re-run the same upsert: upserts are idempotent, so it completes the batch.") from exc
 
-    def _read(self, statements: list[Statement]) -> list[list[dict[str, Any]]]:
-        return self._run(statements, write=False)
+    def _read(self, statements: list[Statement], *, escape: bool | None = None) -> list[list[dict[str, Any]]]:
+        return self._run(statements, write=False, escape=escape)
 
-    def _write(self, statements: list[Statement]) -> list[list[dict[str, Any]]]:
-        return self._run(statements, write=True)
+    def _write(self, statements: list[Statement], *, escape: bool | None = None) -> list[list[dict[str, Any]]]:
+        return self._run(statements, write=True, escape=escape)
 
-    def _run(self, statements: list[Statement], *, write: bool) -> list[list[dict[str, Any]]]:
-        """Run statements in one managed transaction; map driver failures to StoreUnavailable."""
+    def _run(self, statements: list[Statement], *, write: bool,
+             escape: bool | None = None) -> list[list[dict[str, Any]]]:
+        """Run statements in one managed transaction; map driver failures to StoreUnavailable.
+
+        Every statement passes here, so this is where string parameters are escaped for a server that
+        splices them into the query text; ``escape=None`` asks the server facts (only ``_server`` decides itself).
+        """
         if not statements:
             return []
+        if escape is None:
+            escape = any(params for _, params, _ in statements) and self._server().splices_strings
+        if escape:
+            statements = [(query, escape_spliced(params), expected) for query, params, expected in statements]
         try:
             with self._driver.session(database=self._database) as session:
                 runner: Callable[..., Any] = session.execute_write if write else session.execute_read

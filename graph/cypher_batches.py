@@ -6,12 +6,17 @@ parameters stays within a byte budget (FalkorDB crashes on Bolt messages over
 about 4 KB). Labels, relationship types and the merged-list property names in
 the query text come only from graph.schema's fixed sets; every value is a parameter.
 
+Some servers (FalkorDB's Bolt endpoint) paste string parameters into the query
+text between single quotes without escaping them; ``escape_spliced`` prepares
+parameters for such a server, and ``packed_size`` counts the escaped size.
+
 >>> [len(c) for c in chunks("Q", ["a" * 10] * 5, budget=150)]
 [3, 2]
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -24,21 +29,50 @@ MESSAGE_OVERHEAD = 100  # Bolt RUN message framing and metadata, beyond query te
 META_LABEL = "StoreMeta"
 
 Statement = tuple[str, dict[str, Any], int | None]  # query, parameters, expected count(*) or None
+# A splicing server pastes map keys into the query text bare, so only plain identifiers are safe there.
+_SPLICE_SAFE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def packed_size(value: Any) -> int:
-    """An upper bound of ``value``'s PackStream size in bytes.
+    """An upper bound of ``value``'s PackStream size in bytes, also after ``escape_spliced``.
 
     >>> packed_size({"id": "a", "n": [1, 2.5, True]})
     56
+    >>> packed_size("it's") - packed_size("it-s")  # the backslash escape_spliced may add
+    1
     """
     if isinstance(value, str):
-        return 5 + len(value.encode("utf-8"))
+        return 5 + len(value.encode("utf-8")) + value.count("\\") + value.count("'")
     if isinstance(value, dict):
         return 5 + sum(packed_size(k) + packed_size(v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return 5 + sum(packed_size(v) for v in value)
     return 9  # int, float, bool, None: at most a marker and 8 bytes
+
+
+def escape_spliced(value: Any) -> Any:
+    r"""``value`` with every string, at any depth, escaped for a server that splices it between single quotes.
+
+    Backslashes are doubled first, then quotes get a backslash, so the server reads back exactly the original
+    string. Map keys are spliced bare and cannot be escaped: a key that is not a plain identifier is refused.
+
+    >>> escape_spliced({"t": "Amazon's", "l": ["a\\b", 3]}) == {"t": "Amazon\\'s", "l": ["a\\\\b", 3]}
+    True
+    >>> escape_spliced({"x') DELETE n //": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: refusing parameter key "x') DELETE n //": this server splices keys into the query unescaped
+    """
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, (list, tuple)):
+        return [escape_spliced(v) for v in value]
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str) or not _SPLICE_SAFE_KEY.fullmatch(key):
+                raise ValueError(f"refusing parameter key {key!r}: this server splices keys into the query unescaped")
+        return {k: escape_spliced(v) for k, v in value.items()}
+    return value
 
 
 def chunks(query: str, rows: list[Any], budget: int) -> Iterator[list[Any]]:
