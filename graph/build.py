@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from graph.errors import IncidentNotFound
@@ -90,13 +91,47 @@ def ensure_incident(store: GraphStore, incident_id: str, *, title: str, region: 
     return store.get_node(incident_id) or node
 
 
-def _existing(store: GraphStore, incident_id: str) -> Any:
-    import networkx as nx
+class IncidentIndex:
+    """What merging needs to know about an incident's stored graph, kept current across a batch of articles.
 
-    try:
-        return store.incident_graph(incident_id)
-    except IncidentNotFound:
-        return nx.MultiDiGraph()
+    Built once from ``store.incident_graph`` and updated after each upsert, so ingesting
+    many articles does not export the whole incident once per article.
+    """
+
+    def __init__(self, store: GraphStore, incident_id: str) -> None:
+        self.incident_id = incident_id
+        self.nodes: dict[NodeId, dict[str, Any]] = {}
+        self.edge_keys: set[tuple[str, NodeId, NodeId]] = set()
+        self.times: dict[NodeId, tuple[str, NodeId, list[NodeId]]] = {}
+        self.component_keys: dict[str, NodeId] = {}
+        self.events: dict[str, list[tuple[NodeId, dict[str, Any]]]] = {}  # by concept
+        try:
+            graph = store.incident_graph(incident_id)
+        except IncidentNotFound:
+            return
+        self.add([Node(d["label"], n, {k: v for k, v in d.items() if k != "label"}) for n, d in graph.nodes(data=True)],
+                 [Edge(k, a, b, {kk: v for kk, v in d.items() if kk != "type"})
+                  for a, b, k, d in graph.edges(keys=True, data=True)])
+
+    def add(self, nodes: list[Node], edges: list[Edge]) -> None:
+        """Record upserted nodes and edges; a node keeps the properties it was first seen with (ids, names,
+        concept, utc are all merging needs), so long evidence lists are not merged again here."""
+        for node in nodes:
+            known = node.id in self.nodes
+            if not known:
+                self.nodes[node.id] = {**node.props, "label": node.label}
+                if node.label == "TimePoint" and node.props.get("utc"):
+                    self.times[node.id] = (node.props["utc"], node.id, node.props.get("evidence", []))
+            if node.label == "Component":
+                for key in _component_keys(node.props, node.id):
+                    self.component_keys.setdefault(key, node.id)
+            elif node.label == "Event" and not known:
+                self.events.setdefault(node.props.get("concept", ""), []).append((node.id, node.props))
+        self.edge_keys |= {rel.key for rel in edges}
+
+    def time_points(self) -> list[tuple[str, NodeId, list[NodeId]]]:
+        """(utc, id, evidence) of every TimePoint, in time order."""
+        return sorted(self.times.values())
 
 
 def _slug(node_id: NodeId) -> str:
@@ -108,17 +143,13 @@ def _component_keys(props: dict[str, Any], node_id: NodeId) -> set[str]:
     return {k for k in (alias_key(n) for n in names if n) if k}
 
 
-def _component_remap(nodes: list[Node], existing: Any) -> dict[NodeId, NodeId]:
+def _component_remap(nodes: list[Node], index: IncidentIndex) -> dict[NodeId, NodeId]:
     """New component id -> id of the stored component sharing an alias key with it."""
-    by_key: dict[str, NodeId] = {}
-    for nid, data in existing.nodes(data=True):
-        if data.get("label") == "Component":
-            for key in _component_keys(data, nid):
-                by_key.setdefault(key, nid)
     remap: dict[NodeId, NodeId] = {}
     for node in nodes:
-        if node.label == "Component" and node.id not in existing:
-            match = next((by_key[k] for k in sorted(_component_keys(node.props, node.id)) if k in by_key), None)
+        if node.label == "Component" and node.id not in index.nodes:
+            keys = sorted(_component_keys(node.props, node.id))
+            match = next((index.component_keys[k] for k in keys if k in index.component_keys), None)
             if match is not None and match != node.id:
                 remap[node.id] = match
     return remap
@@ -134,24 +165,24 @@ def _remapped_event_props(props: dict[str, Any], remap: dict[NodeId, NodeId]) ->
     return out
 
 
-def _event_remap(nodes: list[Node], existing: Any, remap: dict[NodeId, NodeId]) -> dict[NodeId, NodeId]:
+def _event_remap(nodes: list[Node], index: IncidentIndex, remap: dict[NodeId, NodeId]) -> dict[NodeId, NodeId]:
     """New event id -> id of a stored (or earlier new) event that ``is_same_event`` with it."""
-    known = [(nid, data) for nid, data in existing.nodes(data=True) if data.get("label") == "Event"]
+    known = {concept: list(events) for concept, events in index.events.items()}
     out: dict[NodeId, NodeId] = {}
     for node in nodes:
-        if node.label != "Event" or node.id in existing:
+        if node.label != "Event" or node.id in index.nodes:
             continue
         props = _remapped_event_props(node.props, remap)
-        match = next((nid for nid, data in known if nid != node.id and is_same_event(props, data)), None)
+        same_concept = known.setdefault(props.get("concept", ""), [])
+        match = next((nid for nid, data in same_concept if nid != node.id and is_same_event(props, data)), None)
         if match is not None:
             out[node.id] = match
         else:
-            known.append((node.id, props))
+            same_concept.append((node.id, props))
     return out
 
 
-def _apply_remap(nodes: list[Node], edges: list[Edge], remap: dict[NodeId, NodeId],
-                 existing: Any) -> tuple[list[Node], list[Edge]]:
+def _apply_remap(nodes: list[Node], edges: list[Edge], remap: dict[NodeId, NodeId]) -> tuple[list[Node], list[Edge]]:
     """Rewrite ids through ``remap``, keep stored canonical names, merge duplicates, drop self-causation."""
     merged_nodes: dict[NodeId, Node] = {}
     for node in nodes:
@@ -165,54 +196,62 @@ def _apply_remap(nodes: list[Node], edges: list[Edge], remap: dict[NodeId, NodeI
                 props.pop("aliases")
         if nid in merged_nodes:
             props = merge_props(merged_nodes[nid].props, props)
-        merged_nodes[nid] = Node(node.label, nid, props)
+        # Building a Node validates its properties: reuse the node when nothing changed.
+        merged_nodes[nid] = node if nid == node.id and props == node.props else Node(node.label, nid, props)
     merged_edges: dict[tuple[str, NodeId, NodeId], Edge] = {}
     for rel in edges:
         src, dst = remap.get(rel.source, rel.source), remap.get(rel.target, rel.target)
         if src == dst and rel.type in ("CAUSES", "DEPENDS_ON", "PART_OF", "BEFORE"):
             continue
         key = (rel.type, src, dst)
-        props = merge_props(merged_edges[key].props, rel.props) if key in merged_edges else dict(rel.props)
-        merged_edges[key] = Edge(rel.type, src, dst, props)
+        if key not in merged_edges:
+            merged_edges[key] = rel if key == rel.key else Edge(rel.type, src, dst, dict(rel.props))
+        else:
+            merged_edges[key] = Edge(rel.type, src, dst, merge_props(merged_edges[key].props, rel.props))
     return list(merged_nodes.values()), list(merged_edges.values())
 
 
-def _before_edges(store: GraphStore, incident_id: str) -> list[Edge]:
+def _before_edges(index: IncidentIndex) -> list[Edge]:
     """BEFORE edges joining the incident's TimePoints in UTC order (only those not yet stored)."""
-    graph = store.incident_graph(incident_id)
-    points = sorted((data["utc"], nid, data.get("evidence", [])) for nid, data in graph.nodes(data=True)
-                    if data.get("label") == "TimePoint" and data.get("utc"))
+    points = index.time_points()
     out = []
-    for (t1, a, ev_a), (t2, b, ev_b) in zip(points, points[1:]):
-        if t1 < t2 and not graph.has_edge(a, b, key="BEFORE"):
-            out.append(edge("BEFORE", a, b, incident_id, evidence=list(dict.fromkeys(ev_a[:1] + ev_b[:1]))))
+    for (t1, a, ev_a), (t2, b, ev_b) in pairwise(points):
+        if t1 < t2 and ("BEFORE", a, b) not in index.edge_keys:
+            out.append(edge("BEFORE", a, b, index.incident_id, evidence=list(dict.fromkeys(ev_a[:1] + ev_b[:1]))))
     return out
 
 
-def apply_extraction(store: GraphStore, extraction: Extraction) -> BuildReport:
-    """Upsert one article's extraction; the same article again changes nothing and reports created=False."""
+def apply_extraction(store: GraphStore, extraction: Extraction, *, index: IncidentIndex | None = None) -> BuildReport:
+    """Upsert one article's extraction; the same article again changes nothing and reports created=False.
+
+    Pass the same ``index`` (an IncidentIndex of ``extraction.incident_id``) when applying many
+    extractions in a row; without it the incident is read from the store.
+    """
     if not isinstance(extraction, Extraction):
-        raise ValueError(f"expected an Extraction, got {type(extraction).__name__}")
+        raise TypeError(f"expected an Extraction, got {type(extraction).__name__}")
     iid, source = extraction.incident_id, extraction.source.to_node()
     if store.get_node(source.id) is not None:
         return BuildReport(source.id, False, warnings=list(extraction.warnings))
     if store.get_node(iid) is None:
         ensure_incident(store, iid, title=iid)
-    existing = _existing(store, iid)
+    if index is None or index.incident_id != iid:
+        index = IncidentIndex(store, iid)
     nodes = [source] + [n for n in extraction.nodes if n.id != source.id]
-    remap = _component_remap(nodes, existing)
-    remap.update(_event_remap(nodes, existing, remap))
-    nodes, edges = _apply_remap(nodes, list(extraction.edges), remap, existing)
-    store.upsert(nodes, edges)
-    before = _before_edges(store, iid)
-    if before:
-        store.upsert([], before)
+    remap = _component_remap(nodes, index)
+    remap.update(_event_remap(nodes, index, remap))
+    nodes, edges = _apply_remap(nodes, list(extraction.edges), remap)
     added: dict[str, int] = {}
     for node in nodes:
-        if node.id not in existing:
+        if node.id not in index.nodes:
             added[node.label] = added.get(node.label, 0) + 1
-    for rel in edges + before:
-        if not existing.has_edge(rel.source, rel.target, key=rel.type):
-            added[rel.type] = added.get(rel.type, 0) + 1
+    store.upsert(nodes, edges)
+    new_edges = [rel for rel in edges if rel.key not in index.edge_keys]
+    index.add(nodes, edges)
+    before = _before_edges(index)
+    if before:
+        store.upsert([], before)
+        index.add([], before)
+    for rel in new_edges + before:
+        added[rel.type] = added.get(rel.type, 0) + 1
     merged = {"components": sum(1 for k in remap if ":c:" in k), "events": sum(1 for k in remap if ":e:" in k)}
     return BuildReport(source.id, True, added, merged, list(extraction.warnings))

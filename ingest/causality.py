@@ -1,0 +1,249 @@
+"""Causal relations between events, from dependency parses and discourse cues in ``lexicon/cues.json``.
+
+Four patterns, each with the cue's confidence from cues.json (explicit causal
+verbs 0.75-0.9, connectives 0.55-0.8, sentence connectives 0.6-0.75, "after" 0.4):
+
+- causal verbs: subject causes object ("This flaw resulted in an empty DNS
+  record"); reverse verbs swap ("the issue stemmed from a race condition");
+  passives take the agent or a when-clause as the cause ("The race condition was
+  triggered when one DNS Enactor experienced unusually high delays"); a relative
+  clause's antecedent is the cause ("..., which ended up taking out DynamoDB");
+  a participle's cause is its main clause ("..., preventing droplets from ...");
+- subordinating connectives: the clause or phrase after "because", "due to"...
+  causes the main clause's event;
+- sentence connectives ("As a result", "Consequently", "So"): the previous
+  sentence's outcome causes this sentence's main event; inside a sentence
+  ("X failed, so Y stopped") what precedes the connective causes what follows;
+- a generic effect introducing a list ("the outage caused problems: 1. Leases
+  started to time out.") also links the cause to the first event after the colon,
+  at 0.9 of the cue's confidence;
+- anaphors ("This inconsistency resulted in ...") were resolved by ingest.events.
+
+The evidence quote spans the cause, the cue and the effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from ingest.events import EventRef
+from ingest.lexicon import load_cues
+
+
+@dataclass
+class CausalLink:
+    """cause -> effect (event keys) with the cue, its confidence and the quote's character span."""
+
+    cause: str
+    effect: str
+    cue: str
+    confidence: float
+    start_char: int
+    end_char: int
+
+
+def _depth(tok: Token, root: Token) -> int:
+    depth = 0
+    while tok is not root and tok.head is not tok and depth < 50:
+        tok, depth = tok.head, depth + 1
+    return depth
+
+
+def _main_event(tokens: set[int], root: Token, events: list[EventRef]) -> EventRef | None:
+    """The event anchored closest to ``root`` among ``tokens`` (ties: leftmost)."""
+    inside = [e for e in events if e.anchor in tokens]
+    if not inside:
+        return None
+    return min(inside, key=lambda e: (_depth(root.doc[e.anchor], root), e.anchor))
+
+
+def _subtree(tok: Token | None, exclude: Token | None = None) -> set[int]:
+    if tok is None:
+        return set()
+    out = {t.i for t in tok.subtree}
+    if exclude is not None:
+        out -= {t.i for t in exclude.subtree}
+    return out
+
+
+def _cue_phrase(tok: Token, phrases: dict[str, float]) -> tuple[str, float] | None:
+    """The longest cue phrase headed by verb ``tok`` ("result in", "take down", "stem from")."""
+    words = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "dobj", "acomp")}
+    best = None
+    for phrase, conf in phrases.items():
+        parts = phrase.split()
+        if parts[0] == "be":
+            continue
+        if parts[0] == tok.lemma_.lower() and all(p in words for p in parts[1:]) and (
+                best is None or len(parts) > len(best[0].split())):
+            best = (phrase, conf)
+    return best
+
+
+def _link(cause: EventRef | None, effect: EventRef | None, cue: str, conf: float, cue_tok: Token,
+          doc: Doc) -> CausalLink | None:
+    if cause is None or effect is None or cause.key == effect.key:
+        return None
+    spans = [(doc[cause.start].idx, doc[cause.end - 1].idx + len(doc[cause.end - 1])),
+             (doc[effect.start].idx, doc[effect.end - 1].idx + len(doc[effect.end - 1])),
+             (cue_tok.idx, cue_tok.idx + len(cue_tok))]
+    return CausalLink(cause.key, effect.key, cue, conf, min(s for s, _ in spans), max(e for _, e in spans))
+
+
+def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventRef]) \
+        -> tuple[EventRef | None, EventRef | None]:
+    """(cause, effect) around causal verb ``tok``, by voice and clause type."""
+    own = next((e for e in events if e.anchor == tok.i and not e.anaphor), None)
+    if any(c.dep_ == "auxpass" for c in tok.children):
+        agent = next((c for c in tok.children if c.dep_ in ("agent", "advcl")), None)
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        return _main_event(_subtree(agent), tok, events), _main_event(_subtree(subj), tok, events)
+    targets = [c for c in tok.children if c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "attr", "prep", "advcl")
+               and c.lower_ not in ("by", "with", "when", "because", "after", "since")]
+    effect = own or _main_event(set().union(*(_subtree(c) for c in targets)) if targets else set(), tok, events)
+    node = tok
+    while node.dep_ in ("xcomp", "conj") and not any(c.dep_ in ("nsubj", "csubj") for c in node.children):
+        node = node.head
+    if node.dep_ in ("relcl", "acl") or node.dep_ in ("advcl", "xcomp") and node.tag_ == "VBG":
+        head = node.head
+        if head.i in effects_at:
+            return effects_at[head.i], effect
+        cause = _main_event(_subtree(head, exclude=node), head, events)
+        if cause is None:  # "A race occurred in the Enactor, which took out X": the clause, not the noun
+            root = head.sent.root
+            cause = _main_event(_subtree(root, exclude=node), root, events)
+        return cause, effect
+    subj = next((c for c in node.children if c.dep_ in ("nsubj", "csubj")), None)
+    return _main_event(_subtree(subj), node, events), effect
+
+
+def _verb_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
+    cues = load_cues()
+    links: list[CausalLink] = []
+    effects_at: dict[int, EventRef] = {}
+    by_key = {e.key: e for e in events}
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        found, reverse = _cue_phrase(tok, cues["causal_verbs"]), False
+        if found is None and (found := _cue_phrase(tok, cues["reverse_verbs"])) is not None:
+            reverse = True
+        if found is None:
+            continue
+        cause, effect = _verb_sides(tok, events, effects_at)
+        if reverse:
+            cause, effect = effect, cause
+        link = _link(cause, effect, found[0], found[1], tok, doc)
+        if link is not None:
+            links.append(link)
+            effects_at[tok.i] = by_key[link.effect]
+    return links
+
+
+def _connective_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
+    """"because X", "due to X", "as a result of X": X's event causes the clause the connective attaches to."""
+    links = []
+    by_first: dict[str, list[tuple[str, float]]] = {}
+    for phrase, conf in load_cues()["cause_connectives"].items():
+        by_first.setdefault(phrase.split()[0], []).append((phrase, conf))
+    for tok in doc:
+        for phrase, conf in by_first.get(tok.lower_, ()):
+            words = phrase.split()
+            if [t.lower_ for t in doc[tok.i:tok.i + len(words)]] != words:
+                continue
+            first, last = tok, doc[tok.i + len(words) - 1]
+            if first.dep_ == "mark":  # "because DynamoDB was down, ..."
+                clause = first.head
+                cause = _main_event(_subtree(clause), clause, events)
+                main = clause.head
+                effect = _main_event(_subtree(main, exclude=clause), main, events)
+            else:
+                kids = [c for t in doc[tok.i:last.i + 1] for c in t.children if c.i > last.i]
+                pobj = next((c for c in kids if c.dep_ == "pobj"), None) or next(
+                    (c for c in kids if c.dep_ in ("pcomp", "pobj")), None)
+                cause = _main_event(_subtree(pobj), pobj, events) if pobj is not None else None
+                head = first.head if first.head.i not in range(tok.i, last.i + 1) else first.head.head
+                effect = _main_event(_subtree(head, exclude=first), head, events)
+            link = _link(cause, effect, phrase, conf, first, doc)
+            if link is not None:
+                links.append(link)
+    return links
+
+
+def _sentence_main(sent: Span, events: list[EventRef]) -> EventRef | None:
+    return _main_event({t.i for t in sent}, sent.root, events)
+
+
+def _sentence_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink]) -> list[CausalLink]:
+    """"As a result, X" / "Consequently, X": the previous sentence's outcome causes X.
+
+    The outcome is the effect of the previous sentence's last causal link, else its main event.
+    """
+    by_key = {e.key: e for e in events}
+    cues = load_cues()["sentence_connectives"]
+    sents = list(doc.sents)
+    links = []
+    for n, sent in enumerate(sents):
+        words = [t.lower_ for t in sent if not (t.is_punct or t.is_space)][:4]
+        found = next(((p, c) for p, c in cues.items() if words[:len(p.split())] == p.split()), None)
+        if found is None or n == 0:
+            continue
+        prev = sents[n - 1]
+        outcome = [lk for lk in earlier if prev.start_char <= lk.start_char < prev.end_char and lk.effect in by_key]
+        previous = by_key[outcome[-1].effect] if outcome else next(
+            (e for s in reversed(sents[max(0, n - 2):n]) if (e := _sentence_main(s, events))), None)
+        cue_tok = next(t for t in sent if not (t.is_punct or t.is_space))
+        link = _link(previous, _sentence_main(sent, events), found[0], found[1], cue_tok, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _clause_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
+    """"X failed, so Y stopped" / "..., and consequently Y": what precedes the connective causes what follows."""
+    cues = {p: c for p, c in load_cues()["sentence_connectives"].items() if " " not in p}
+    links = []
+    for tok in doc:
+        if tok.lower_ not in cues or tok.dep_ not in ("mark", "advmod", "cc") or tok.i == tok.sent.start:
+            continue
+        sent = tok.sent
+        if all(t.is_punct or t.is_space for t in doc[sent.start:tok.i]):
+            continue  # sentence-initial: _sentence_links links it to the previous sentence
+        cause = _main_event(set(range(sent.start, tok.i)), sent.root, events)
+        effect = _main_event(set(range(tok.i + 1, sent.end)), sent.root, events)
+        link = _link(cause, effect, tok.lower_, cues[tok.lower_], tok, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _list_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink]) -> list[CausalLink]:
+    """"X caused problems:" followed by a list: X causes the first event told after the colon."""
+    by_key = {e.key: e for e in events}
+    sents = list(doc.sents)
+    links = []
+    for link in earlier:
+        effect = by_key.get(link.effect)
+        if effect is None or effect.concept != "problem" or effect.end >= len(doc) or doc[effect.end].text != ":":
+            continue
+        n = next(i for i, s in enumerate(sents) if s.start <= effect.anchor < s.end)
+        after = [e for s in sents[n + 1:n + 4] if s.start > effect.end and (e := _sentence_main(s, events))]
+        if after:
+            nxt = _link(by_key[link.cause], after[0], link.cue, link.confidence * 0.9, doc[effect.end], doc)
+            if nxt is not None:
+                links.append(nxt)
+    return links
+
+
+def find_causal_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
+    """Every cause -> effect pair the text states, deduplicated by (cause, effect) keeping the most confident."""
+    best: dict[tuple[str, str], CausalLink] = {}
+    found = _verb_links(doc, events) + _connective_links(doc, events) + _clause_links(doc, events)
+    found += _list_links(doc, events, found)
+    for link in found + _sentence_links(doc, events, found):
+        pair = (link.cause, link.effect)
+        if pair not in best or link.confidence > best[pair].confidence:
+            best[pair] = link
+    return list(best.values())

@@ -1,0 +1,98 @@
+"""spaCy factories for the incident pipeline: thin classes whose __call__ stores the result of a pure function.
+
+Results live in Doc extensions so one parse serves every later step:
+``doc._.components`` (entities.find_components), ``doc._.events``
+(events.find_events), ``doc._.causal`` (causality.find_causal_links) and
+``doc._.depends`` (dependencies.find_dependencies).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from ingest.causality import find_causal_links
+from ingest.dependencies import find_dependencies
+from ingest.entities import find_components
+from ingest.events import find_events
+
+for _name in ("components", "events", "causal", "depends"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+class LineSentences:
+    """Starts a sentence at each line break (headings, bullets), except inside a list that continues a sentence.
+
+    A line joins the previous one when it starts in lower case ("were affected") or
+    when it has no verb and the previous line ended in ":" or "," or was such a
+    verbless item itself ("including:" / "- AWS Lambda" / "- Fargate").
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        joining = False
+        for line_start, line_end, prev_last in _lines(doc):
+            first = next((t for t in doc[line_start:line_end] if t.is_alpha), None)
+            verbless = not any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[line_start:line_end])
+            cont = prev_last is not None and (prev_last.text in (":", ",") or joining)
+            joining = cont and verbless
+            if first is not None and first.is_lower or joining:
+                continue
+            doc[line_start].is_sent_start = True
+        return doc
+
+
+def _lines(doc: Doc) -> list[tuple[int, int, Token | None]]:
+    """(start, end, last non-space token before) for each line after the first."""
+    out = []
+    starts = [t.i + 1 for t in doc[:-1] if "\n" in t.text and not doc[t.i + 1].is_space]
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(doc)
+        prev = next((doc[i] for i in range(start - 1, -1, -1) if not doc[i].is_space), None)
+        out.append((start, end, prev))
+    return out
+
+
+class ComponentFinder:
+    """Sets ``doc._.components``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.components = find_components(doc)
+        return doc
+
+
+class EventFinder:
+    """Sets ``doc._.events`` (needs ``doc._.components``)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.events = find_events(doc, doc._.components or [])
+        return doc
+
+
+class CausalLinker:
+    """Sets ``doc._.causal`` and ``doc._.depends`` (needs components and events)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.causal = find_causal_links(doc, doc._.events or [])
+        doc._.depends = find_dependencies(doc, doc._.components or [])
+        return doc
+
+
+@Language.factory("line_sentences")
+def make_line_sentences(nlp: Language, name: str) -> LineSentences:
+    return LineSentences()
+
+
+@Language.factory("incident_components")
+def make_component_finder(nlp: Language, name: str) -> ComponentFinder:
+    return ComponentFinder()
+
+
+@Language.factory("incident_events")
+def make_event_finder(nlp: Language, name: str) -> EventFinder:
+    return EventFinder()
+
+
+@Language.factory("incident_causality")
+def make_causal_linker(nlp: Language, name: str) -> CausalLinker:
+    return CausalLinker()

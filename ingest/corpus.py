@@ -1,0 +1,227 @@
+"""Ingest articles into a GraphStore: one text (the API), or files, folders and globs (the CLI).
+
+Both parse with the one ``nlp`` built by ``ingest.pipeline.build_nlp`` (many
+articles go through ``nlp.pipe`` in batches), extract with
+``ingest.extract.extract_article``, upsert with ``graph.build.apply_extraction``
+and then recompute the incident's CONTRADICTS edges from all of its claims
+(``ingest.contradictions``; the graph layer cannot import ingest).
+An article already stored (same cleaned text) is not parsed again.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from graph.build import IncidentIndex, apply_extraction, ensure_incident
+from graph.schema import Edge, edge, node_id
+from graph.store import GraphStore
+from ingest.contradictions import find_contradictions
+from ingest.extract import NO_CONTENT, extract_article
+from ingest.sources import Article, ArticleRejected, article_from_text, read_article
+from ingest.times import TimeContext
+
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
+BATCH_SIZE = 16
+
+
+@dataclass
+class ArticleResult:
+    """One ingested article: its Source id, whether it was new, counts of what it added, warnings."""
+
+    article_id: str
+    created: bool
+    added: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    title: str = ""
+    path: str | None = None
+
+
+@dataclass
+class CorpusReport:
+    """What ingest_paths did: per-article results, files that failed (path, reason), and incident totals."""
+
+    incident_id: str
+    articles: list[ArticleResult] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def table(self) -> str:
+        """A plain-text summary table of the incident after ingesting."""
+        new = sum(1 for a in self.articles if a.created)
+        rows = [("articles", f"{self.totals.get('Source', 0)} ({new} new, {len(self.errors)} failed)")]
+        for label, key in (("components", "Component"), ("events", "Event"), ("causal edges", "CAUSES"),
+                           ("time points", "TimePoint"), ("claims", "Claim"), ("conflicts", "CONTRADICTS")):
+            rows.append((label, str(self.totals.get(key, 0))))
+        lines = [f"incident {self.incident_id}"] + [f"  {name:<13}{value}" for name, value in rows]
+        lines += [f"  error: {path}: {reason}" for path, reason in self.errors]
+        return "\n".join(lines)
+
+
+def incident_totals(index: IncidentIndex) -> dict[str, int]:
+    """Counts of the incident's nodes by label and edges by type."""
+    out: dict[str, int] = {}
+    for data in index.nodes.values():
+        out[data["label"]] = out.get(data["label"], 0) + 1
+    for rel_type, _, _ in index.edge_keys:
+        out[rel_type] = out.get(rel_type, 0) + 1
+    return out
+
+
+def refresh_contradictions(store: GraphStore, incident_id: str, *, index: IncidentIndex | None = None) -> int:
+    """Add CONTRADICTS edges for every pair of the incident's claims that disagree; return how many are new.
+
+    Pass the ``index`` used for the batch just ingested to avoid reading the incident again.
+    """
+    index = index or IncidentIndex(store, incident_id)
+    published = {nid: d.get("published") for nid, d in index.nodes.items() if d["label"] == "Source"}
+    claims = []
+    for nid, data in index.nodes.items():
+        if data["label"] == "Claim":
+            props = {k: v for k, v in data.items() if k != "label"}
+            if published.get(props.get("source")):
+                props["published"] = published[props["source"]]
+            claims.append({**props, "id": nid})
+    new: list[Edge] = []
+    for con in find_contradictions(claims):
+        if ("CONTRADICTS", con.a_id, con.b_id) in index.edge_keys:
+            continue
+        evidence = list(dict.fromkeys(index.nodes[con.a_id].get("evidence", [])[:1] +
+                                      index.nodes[con.b_id].get("evidence", [])[:1]))
+        new.append(edge("CONTRADICTS", con.a_id, con.b_id, incident_id, reason=con.reason, likely=con.likely,
+                        about=con.about, kind=con.kind, evidence=evidence))
+    if new:
+        store.upsert([], new)
+        index.add([], new)
+    return len(new)
+
+
+def incident_year(index: IncidentIndex, article: Article) -> int | None:
+    """The year the incident's stored TimePoints mostly fall in, else the article's publication year.
+
+    Passed to ingest.times as TimeContext.incident_year, so a date written with another year
+    (a typo such as "October 19, 2023" in a 2025 article) still resolves in the incident's year
+    on the timeline, while the article's claims keep the written year for the contradiction check.
+    """
+    years: dict[int, int] = {}
+    for utc, nid, _ in index.time_points():
+        if utc[:4].isdigit():
+            years[int(utc[:4])] = years.get(int(utc[:4]), 0) + len(index.nodes[nid].get("sources", [])) + 1
+    if years:
+        return max(years, key=lambda y: (years[y], y))
+    published = article.published or ""
+    return int(published[:4]) if published[:4].isdigit() else None
+
+
+def _ingest_article(store: GraphStore, nlp: Language, index: IncidentIndex, article: Article, *,
+                    doc: Doc | None = None, keep_empty: bool) -> ArticleResult:
+    incident_id = index.incident_id
+    source_id = node_id(incident_id, "Source", article.content_hash[:16])
+    if store.get_node(source_id) is not None:
+        return ArticleResult(source_id, False, title=article.title, path=article.name)
+    ctx = TimeContext(published=article.published, incident_year=incident_year(index, article))
+    extraction = extract_article(nlp, article, incident_id, doc=doc, ctx=ctx)
+    if NO_CONTENT in extraction.warnings and not keep_empty:
+        raise ArticleRejected("no_incident_content", "no components or failure events were found in the text: "
+                                                     "send an account of the outage, or store it with keep_empty")
+    report = apply_extraction(store, extraction, index=index)
+    return ArticleResult(report.article_id, report.created, report.added, report.warnings, article.title,
+                         article.name)
+
+
+def ingest_text(store: GraphStore, nlp: Language, incident_id: str, text: str | bytes, *, title: str | None = None,
+                source: str | None = None, published: str | None = None, keep_empty: bool = False) -> ArticleResult:
+    """Ingest one article given as text; the same text again returns created=False and changes nothing.
+
+    Raises ArticleRejected for empty, binary, oversized or non-English input, and (reason
+    "no_incident_content") for a text with no incident content unless ``keep_empty``.
+    """
+    article = article_from_text(text, title=title, source=source, published=published)
+    if store.get_node(incident_id) is None:
+        ensure_incident(store, incident_id, title=incident_id)
+    source_id = node_id(incident_id, "Source", article.content_hash[:16])
+    if store.get_node(source_id) is not None:  # the same text again: nothing to parse or read
+        return ArticleResult(source_id, False, title=article.title, path=article.name)
+    index = IncidentIndex(store, incident_id)
+    result = _ingest_article(store, nlp, index, article, keep_empty=keep_empty)
+    if result.created:
+        conflicts = refresh_contradictions(store, incident_id, index=index)
+        if conflicts:
+            result.added["CONTRADICTS"] = conflicts
+    return result
+
+
+def _manifest(folder: Path) -> dict:
+    path = folder / "incident.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def expand_paths(paths: Iterable[str]) -> tuple[list[Path], dict]:
+    """Article files named by ``paths`` (files, folders, globs), in order, and the first folder's incident.json."""
+    files: list[Path] = []
+    manifest: dict = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = _manifest(path)
+            manifest = manifest or found
+            listed = [path / name for name in found.get("articles", [])]
+            files += listed or sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES
+                                      and not p.name.endswith(".meta.json") and p.name != "incident.json")
+        elif any(ch in raw for ch in "*?["):
+            files += [Path(p) for p in sorted(glob.glob(raw)) if not p.endswith(".meta.json")]
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files)), manifest
+
+
+def _read_all(files: list[Path], report: CorpusReport) -> list[Article]:
+    articles = []
+    for path in files:
+        try:
+            article = read_article(path)
+        except (ArticleRejected, OSError, ValueError) as err:
+            report.errors.append((str(path), str(err)))
+            continue
+        article.name = article.name or str(path)
+        articles.append(article)
+    return articles
+
+
+def ingest_paths(store: GraphStore, nlp: Language, paths: list[str], incident_id: str, *, progress: bool = False,
+                 keep_empty: bool = True) -> CorpusReport:
+    """Ingest every article under ``paths`` into one incident; bad files are reported in ``.errors``, not raised.
+
+    A folder's incident.json supplies the incident's title and region (and which files are articles).
+    """
+    if not isinstance(paths, (list, tuple)) or not paths:
+        raise ValueError("give at least one file, folder or glob to ingest")
+    files, manifest = expand_paths(paths)
+    existing = store.get_node(incident_id)
+    title = manifest.get("title") or (existing.props.get("title") if existing else None) or incident_id
+    ensure_incident(store, incident_id, title=title, region=manifest.get("region"))
+    report = CorpusReport(incident_id)
+    articles = _read_all(files, report)
+    todo = [a for a in articles if store.get_node(node_id(incident_id, "Source", a.content_hash[:16])) is None]
+    report.articles += [ArticleResult(node_id(incident_id, "Source", a.content_hash[:16]), False, title=a.title,
+                                      path=a.name) for a in articles if a not in todo]
+    docs = nlp.pipe((a.text for a in todo), batch_size=BATCH_SIZE)
+    if progress:
+        from tqdm import tqdm
+
+        docs = tqdm(docs, total=len(todo), desc="ingest", unit="article")
+    index = IncidentIndex(store, incident_id)
+    for article, doc in zip(todo, docs):
+        try:
+            report.articles.append(_ingest_article(store, nlp, index, article, doc=doc, keep_empty=keep_empty))
+        except ArticleRejected as err:
+            report.errors.append((article.name or article.title, str(err)))
+    refresh_contradictions(store, incident_id, index=index)
+    report.totals = incident_totals(index)
+    return report

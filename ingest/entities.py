@@ -1,0 +1,284 @@
+"""Components named in a parsed article: lexicon matches, acronyms defined in the text, and systems the text introduces.
+
+Alias resolution is learnt from the text itself:
+
+- ``Long Name (ABBR)`` defines ABBR as an alias of Long Name when ABBR's letters
+  appear in order in Long Name ("DropletWorkflow Manager (DWFM)");
+- names are compared by their *alias key*: lower-case letters and digits only,
+  camel-case and spacing ignored, last word singular ("Droplet Workflow Manager",
+  "DropletWorkflow Manager" and "droplet workflow managers" share one key);
+- a capitalised compound ending in a system head noun (``system_heads.json``:
+  Manager, Planner, Enactor, service...) or following "called"/"named" is a
+  component even when the lexicon does not know it ("Network Manager").
+
+A leading known component in such a compound, or a possessive, makes the new
+component PART_OF it ("DynamoDB's DNS management system").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from graph.build import alias_key
+from ingest.lexicon import load_component_lexicon, load_system_heads
+
+ORG_LABEL = "COMPONENT"
+
+
+@dataclass
+class ComponentRef:
+    """One mention of a component: token span, canonical slug, display name, kind, aliases and parent slug."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    slug: str
+    name: str
+    kind: str = "subsystem"
+    aliases: list[str] = field(default_factory=list)
+    parent: str | None = None
+
+
+def display_slug(name: str) -> str:
+    """Slug of a discovered component's name with camel case split, so spellings converge.
+
+    >>> display_slug("DropletWorkflow Manager")
+    'droplet-workflow-manager'
+    """
+    from graph.schema import slugify
+
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", re.sub(r"#\s*\d+", "", name))
+    return slugify(spaced)
+
+
+def is_abbreviation_of(abbr: str, long_form: str) -> bool:
+    """True if ``abbr``'s letters appear in order in ``long_form``, starting with its first letter.
+
+    >>> is_abbreviation_of("DWFM", "DropletWorkflow Manager")
+    True
+    >>> is_abbreviation_of("SLA", "Network Manager")
+    False
+    """
+    text = long_form.lower()
+    if not abbr or not text or text[0] != abbr[0].lower():
+        return False
+    pos = 0
+    for ch in abbr.lower():
+        pos = text.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def _is_capitalised(tok: Token) -> bool:
+    return tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN", "ADJ", "X") and tok.is_alpha or tok.text.isupper() and len(tok.text) > 1
+
+
+def _is_qualifier(ref: ComponentRef) -> bool:
+    comp = load_component_lexicon().get(ref.slug)
+    return comp is not None and comp.qualifier
+
+
+def _lexicon_refs(doc: Doc) -> list[ComponentRef]:
+    lexicon = load_component_lexicon()
+    refs = []
+    for ent in doc.ents:
+        if ent.label_ == ORG_LABEL and ent.ent_id_ in lexicon:
+            comp = lexicon[ent.ent_id_]
+            refs.append(ComponentRef(ent.start, ent.end, ent.start_char, ent.end_char, ent.text, comp.id,
+                                     comp.name, comp.kind, [ent.text]))
+    return refs
+
+
+def _span_ref(span: Span, name: str | None = None) -> ComponentRef:
+    if name is None:
+        last = span[-1]
+        head = last.lemma_ if last.tag_ in ("NNS", "NNPS") and last.lemma_.lower() != last.lower_ else last.text
+        if last.text[:1].isupper():
+            head = head[:1].upper() + head[1:]
+        name = (span[:-1].text + " " + head).strip() if len(span) > 1 else head
+    return ComponentRef(span.start, span.end, span.start_char, span.end_char, span.text, display_slug(name), name,
+                        "subsystem", [span.text])
+
+
+def _compound_start(doc: Doc, tok: Token) -> int:
+    """Index of the first noun-like modifier of the compound ``tok`` heads."""
+    start = tok.i
+    while start > 0 and doc[start - 1].dep_ in ("compound", "amod", "nmod") and doc[start - 1].head.i > start - 1 \
+            and (doc[start - 1].pos_ in ("PROPN", "NOUN") or _is_capitalised(doc[start - 1])):
+        start -= 1
+    return start
+
+
+def _owner_split(doc: Doc, start: int, tok: Token, known: dict[int, ComponentRef]) -> tuple[ComponentRef | None, Span]:
+    """(owning service, rest of the modifiers): "DynamoDB DNS Planner" -> (DynamoDB, "DNS").
+
+    A leading service or product owns what follows; infrastructure words (DNS, BGP) are part of the name.
+    When nothing but the owner precedes a specific head ("DynamoDB Streams"), the whole compound is the name.
+    """
+    chain = doc[start:tok.i]
+    if len(chain) > 1 and chain[0].i in known and known[chain[0].i].kind in ("service", "customer"):
+        return known[chain[0].i], chain[1:]
+    return None, chain
+
+
+def _names_a_system(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> bool:
+    """Whether head ``tok`` with modifiers ``chain`` names a system of its own."""
+    heads = load_system_heads()
+    lemma = tok.lemma_.lower()
+    if all(t.i in known for t in chain) and lemma in heads["generic_names"] and (
+            lemma in heads["owner_heads"] or not all(_is_qualifier(known[t.i]) for t in chain)):
+        return False  # "AWS services", "the DynamoDB service": the known components; "DNS servers" are not
+    capital_head = _is_capitalised(tok) and all(_is_capitalised(t) for t in chain)
+    acronym_led = chain[0].text.isupper() and len(chain[0].text) > 1 or chain[0].i in known
+    # "the login service", "edge routers": nouns before a head that only names systems
+    lower_nouns = lemma in heads["lowercase_heads"] and all(t.pos_ == "NOUN" and t.is_lower for t in chain)
+    return capital_head or acronym_led or lower_nouns
+
+
+def _system_compounds(doc: Doc, known: dict[int, ComponentRef]) -> list[ComponentRef]:
+    """Compounds ending in a system head: capitalised ("Network Manager") or led by an acronym/known component."""
+    heads = set(load_system_heads()["heads"])
+    refs = []
+    for tok in doc:
+        if tok.lemma_.lower() not in heads and tok.lower_ not in heads or tok.i in known:
+            continue
+        owner, chain = _owner_split(doc, _compound_start(doc, tok), tok, known)
+        if not len(chain) or not _names_a_system(tok, chain, known):
+            continue
+        ref = _span_ref(doc[chain.start:tok.i + 1])
+        ref.parent = owner.slug if owner is not None else None
+        refs.append(ref)
+    return refs
+
+
+def _introduced(doc: Doc) -> list[ComponentRef]:
+    """X in "a subsystem called X" / "a service named X": the capitalised run after the introducer verb."""
+    intro = load_system_heads()
+    verbs = {v.split()[0] for v in intro["introducers"]}
+    refs = []
+    for tok in doc:
+        if tok.lemma_.lower() in verbs and tok.tag_ == "VBN" and tok.head.lemma_.lower() in intro["introducer_nouns"]:
+            end = tok.i + 1
+            while end < len(doc) and _is_capitalised(doc[end]):
+                end += 1
+            if end > tok.i + 1:
+                refs.append(_span_ref(doc[tok.i + 1:end]))
+    return refs
+
+
+def _acronyms(doc: Doc, refs: list[ComponentRef]) -> dict[str, ComponentRef]:
+    """Acronyms defined as "Long Name (ABBR)" right after a component mention, mapped to that component."""
+    by_end = {r.end: r for r in refs}
+    out: dict[str, ComponentRef] = {}
+    for tok in doc[:-2]:
+        abbr, close = doc[tok.i + 1], doc[tok.i + 2]
+        if tok.text == "(" and close.text == ")" and abbr.text.isupper() and abbr.is_alpha and tok.i in by_end:
+            ref = by_end[tok.i]
+            if is_abbreviation_of(abbr.text, ref.name):
+                out[abbr.text] = ref
+    return out
+
+
+def find_components(doc: Doc) -> list[ComponentRef]:
+    """Every component mention in ``doc``, resolved so that mentions of one component share slug and name."""
+    refs = _lexicon_refs(doc)
+    known = {i: r for r in refs for i in range(r.start, r.end)}
+    for ref in _introduced(doc) + _system_compounds(doc, known):
+        inside = {id(known[i]) for i in range(ref.start, ref.end) if i in known}
+        if all(known[i].slug != ref.parent and ref.start <= known[i].start and known[i].end <= ref.end
+               for i in range(ref.start, ref.end) if i in known):
+            # The longer name wins over a lexicon word inside it ("DNS" in "DNS Planner").
+            refs = [r for r in refs if id(r) not in inside or r.slug == ref.parent]
+            refs.append(ref)
+            known.update({i: ref for i in range(ref.start, ref.end)})
+    for abbr, target in _acronyms(doc, refs).items():
+        target.aliases.append(abbr)
+        for tok in doc:
+            if tok.text == abbr and tok.i not in known:
+                ref = ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), abbr, target.slug, target.name,
+                                   target.kind, [abbr], target.parent)
+                refs.append(ref)
+                known[tok.i] = ref
+    _unify(refs)
+    refs += _head_mentions(doc, refs, known)
+    _possessive_parents(doc, refs, known)
+    _appositive_parents(doc, refs, known)
+    return sorted(refs, key=lambda r: r.start)
+
+
+def _unify(refs: list[ComponentRef]) -> None:
+    """Give every mention whose alias key matches an earlier one that one's slug, name, kind and parent."""
+    canon: dict[str, ComponentRef] = {}
+    for ref in sorted(refs, key=lambda r: (r.slug not in load_component_lexicon(), -len(r.name),
+                                        -sum(c.isupper() for c in r.name), r.start)):
+        keys = {alias_key(a) for a in [ref.name, *ref.aliases]} | {alias_key(ref.slug)}
+        first = next((canon[k] for k in keys if k in canon), None)
+        if first is None:
+            for k in keys:
+                canon[k] = ref
+            continue
+        ref.slug, ref.name, ref.kind = first.slug, first.name, first.kind
+        ref.parent = ref.parent or first.parent
+        first.aliases.extend(a for a in ref.aliases if a not in first.aliases)
+
+
+def _possessive_parents(doc: Doc, refs: list[ComponentRef], known: dict[int, ComponentRef]) -> None:
+    """"DynamoDB's DNS management system": the possessor of a discovered component is its parent."""
+    for ref in refs:
+        if ref.parent or ref.slug in load_component_lexicon():
+            continue
+        for child in (c for t in doc[ref.start:ref.end] for c in t.children):
+            possessive = child.dep_ == "poss" or any(c.dep_ == "case" for c in child.children)  # "X's" as det
+            if possessive and child.i in known and known[child.i].slug != ref.slug \
+                    and known[child.i].kind == "service":
+                ref.parent = known[child.i].slug
+
+
+def _head_mentions(doc: Doc, refs: list[ComponentRef], known: dict[int, ComponentRef]) -> list[ComponentRef]:
+    """"the enactor(s)" after "DNS Enactor": a definite head noun naming exactly one discovered component."""
+    generic = set(load_system_heads()["generic_names"])
+    by_head: dict[str, set[str]] = {}
+    for ref in refs:
+        words = ref.name.split()
+        if len(words) > 1 and ref.slug not in load_component_lexicon() and words[-1].lower() not in generic:
+            by_head.setdefault(words[-1].lower(), set()).add(ref.slug)
+    first = {r.slug: r for r in refs}
+    out = []
+    for tok in doc:
+        slugs = by_head.get(tok.lemma_.lower(), set())
+        if len(slugs) != 1 or tok.i in known or not any(c.lower_ == "the" for c in tok.children):
+            continue
+        target = first[next(iter(slugs))]
+        ref = ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, target.slug, target.name,
+                           target.kind, [], target.parent)
+        out.append(ref)
+        known[tok.i] = ref
+    return out
+
+
+def _appositive_parents(doc: Doc, refs: list[ComponentRef], known: dict[int, ComponentRef]) -> None:
+    """"the DNS Enactor, a DynamoDB component": a generic noun in apposition names the owner service."""
+    generic = set(load_system_heads()["generic_names"])
+    parents: dict[str, str] = {}
+    for ref in refs:
+        if ref.slug in load_component_lexicon():
+            continue
+        head = doc[ref.end - 1]
+        others = [c for c in head.children if c.dep_ == "appos"] + ([head.head] if head.dep_ == "appos" else [])
+        for other in others:
+            if other.lemma_.lower() not in generic:
+                continue
+            owners = [known[c.i] for c in other.children if c.dep_ in ("compound", "poss") and c.i in known]
+            owner = next((o for o in owners if o.kind == "service" and o.slug != ref.slug), None)
+            if owner is not None:
+                parents.setdefault(ref.slug, owner.slug)
+    for ref in refs:  # every mention of the component learns its owner
+        if ref.slug in parents and not ref.parent:
+            ref.parent = parents[ref.slug]

@@ -1,0 +1,245 @@
+"""One parsed article -> graph.schema.Extraction: Source, Mentions, Components, Events, TimePoints, Claims, edges.
+
+Every Component, Event, TimePoint, Claim and edge lists the Mention ids that
+support it; a Mention is the sentence, the character span of the supporting
+quote in the cleaned article text, and the quote itself. Ids follow
+graph/CONVENTIONS.md. A text with neither components nor failure events yields
+only its Source and the warning "no incident content found".
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import replace
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from graph.schema import (
+    ClaimNode,
+    ComponentNode,
+    Edge,
+    Extraction,
+    MentionNode,
+    Node,
+    SourceNode,
+    TimePointNode,
+    edge,
+    node_id,
+)
+from ingest.claims import ClaimRecord, extract_claims, iso_utc
+from ingest.entities import ComponentRef
+from ingest.events import EventRef
+from ingest.sources import Article
+from ingest.times import TimeContext, TimeExpression, extract_times
+
+NO_CONTENT = "no incident content found"
+INCIDENT_KINDS = ("failure", "symptom", "impact", "condition")
+TIME_CLAIMS = ("started_at", "ended_at", "time", "date", "duration")
+
+
+class _Builder:
+    """Accumulates nodes and edges for one article, creating each Mention once."""
+
+    def __init__(self, doc: Doc, article: Article, incident_id: str) -> None:
+        self.doc, self.iid = doc, incident_id
+        self.text = article.text  # the Doc's text; Doc.text would rebuild it from every token on each access
+        self.hash16 = article.content_hash[:16]
+        self.source_id = node_id(incident_id, "Source", self.hash16)
+        self.nodes: dict[str, Node] = {}
+        self.edges: list[Edge] = []
+        # Sentence boundaries once: Span.sent walks the whole Doc on every call.
+        self.sents = [(s.start_char, s.end_char) for s in doc.sents]
+        self.sent_starts = [start for start, _ in self.sents]
+
+    def sentence_of(self, char: int) -> tuple[int, int]:
+        """(start_char, end_char) of the sentence holding character ``char``."""
+        return self.sents[max(bisect_right(self.sent_starts, char) - 1, 0)]
+
+    def mention(self, start: int, end: int) -> str:
+        s_start, s_end = self.sentence_of(start)
+        mid = node_id(self.iid, "Mention", f"{self.hash16}-{s_start}-{start}-{end}")
+        if mid not in self.nodes:
+            quote = self.text[start:end]
+            sentence = self.text[s_start:max(s_end, end)].strip()
+            self.nodes[mid] = MentionNode(mid, self.iid, self.source_id, sentence, start, end, quote).to_node()
+            self.edges.append(edge("PART_OF", mid, self.source_id, self.iid, evidence=[mid]))
+        return mid
+
+    def add(self, node: Node) -> None:
+        """Add (or replace) a node and the Source's MENTIONS edge to it, with the node's evidence."""
+        self.nodes[node.id] = node
+        evidence = list(node.props.get("evidence", []))
+        self.edges.append(edge("MENTIONS", self.source_id, node.id, self.iid, evidence=evidence))
+
+
+def _components(b: _Builder, refs: list[ComponentRef]) -> dict[str, str]:
+    """Component nodes (one per slug) and PART_OF edges; returns slug -> node id."""
+    grouped: dict[str, list[ComponentRef]] = {}
+    for ref in refs:
+        grouped.setdefault(ref.slug, []).append(ref)
+    ids = {slug: node_id(b.iid, "Component", slug) for slug in grouped}
+    for slug, group in grouped.items():
+        first = group[0]
+        aliases = list(dict.fromkeys(a for r in group for a in [r.text, *r.aliases] if a != first.name))
+        evidence = list(dict.fromkeys(b.mention(r.start_char, r.end_char) for r in group))
+        b.add(ComponentNode(ids[slug], b.iid, slug, first.name, first.kind, aliases, evidence, [b.source_id]).to_node())
+        parent = next((r.parent for r in group if r.parent in ids and r.parent != slug), None)
+        if parent:
+            b.edges.append(edge("PART_OF", ids[slug], ids[parent], b.iid, evidence=evidence[:1]))
+    return ids
+
+
+def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+
+
+def _events(b: _Builder, refs: list[EventRef], comp_ids: dict[str, str]) -> dict[str, str]:
+    """Event nodes (one per canonical phrase) and AFFECTS edges; returns event key -> node id."""
+    grouped: dict[str, list[EventRef]] = {}
+    for ref in refs:
+        grouped.setdefault(ref.key, []).append(ref)
+    ids = {}
+    for key, group in grouped.items():
+        first = next((r for r in group if not r.anaphor), group[0])
+        eid = ids[key] = node_id(b.iid, "Event", key)
+        evidence = list(dict.fromkeys(b.mention(*_char_span(b.doc, r.start, r.end)) for r in group))
+        comps = [comp_ids[s] for s in dict.fromkeys(s for r in group for s in r.components) if s in comp_ids]
+        props = {"incident": b.iid, "summary": first.summary, "kind": first.kind, "components": comps,
+                 "evidence": evidence, "sources": [b.source_id], "concept": first.concept, "terms": list(first.terms)}
+        if any(r.unexplained for r in group):
+            props["unexplained"] = True
+        b.add(Node("Event", eid, props))
+        for cid in comps:
+            b.edges.append(edge("AFFECTS", eid, cid, b.iid, evidence=evidence[:1]))
+    return ids
+
+
+def _causal_edges(b: _Builder, event_ids: dict[str, str]) -> None:
+    for link in b.doc._.causal or []:
+        if link.cause in event_ids and link.effect in event_ids:
+            mid = b.mention(link.start_char, link.end_char)
+            b.edges.append(edge("CAUSES", event_ids[link.cause], event_ids[link.effect], b.iid, cue=link.cue,
+                                cues=[link.cue], confidence=link.confidence, evidence=[mid]))
+
+
+def _dependency_edges(b: _Builder, comp_ids: dict[str, str]) -> None:
+    for dep in b.doc._.depends or []:
+        if dep.dependent in comp_ids and dep.provider in comp_ids:
+            mid = b.mention(dep.start_char, dep.end_char)
+            b.edges.append(edge("DEPENDS_ON", comp_ids[dep.dependent], comp_ids[dep.provider], b.iid, cue=dep.cue,
+                                confidence=dep.confidence, evidence=[mid]))
+
+
+def _nearest_event(b: _Builder, refs: list[EventRef], char: int, timed: dict[str, str], utc: str) -> EventRef | None:
+    """The event told in the sentence of character ``char`` nearest to it, among events not yet at another time.
+
+    One article telling one event at two times ("operating normally" at 10:36 and again at
+    13:50) tells two occurrences; the later time is left to its claim rather than moving the event.
+    """
+    s_start, s_end = b.sentence_of(char)
+    inside = [r for r in refs if s_start <= b.doc[r.anchor].idx < s_end and timed.get(r.key, utc) == utc]
+    # An anaphor ("[12 hours after] the outage started") is the time's own anchor, so told events come first.
+    return min(inside, key=lambda r: (r.anaphor, abs(b.doc[r.anchor].idx - char)), default=None)
+
+
+def _time_points(b: _Builder, times: Iterable[TimeExpression], refs: list[EventRef],
+                 event_ids: dict[str, str]) -> dict[str, str]:
+    """TimePoints for resolved instants (restatements in another zone are left to the claims); AT edges."""
+    ids: dict[str, str] = {}
+    timed: dict[str, str] = {}  # event key -> the UTC time it is AT in this article
+    for expr in times:
+        if expr.utc is None or expr.pair_of is not None or expr.kind not in ("clock", "date", "offset"):
+            continue
+        utc = iso_utc(expr.utc)
+        tid = ids.setdefault(utc, node_id(b.iid, "TimePoint", utc))
+        mid = b.mention(expr.start, expr.end)
+        old = b.nodes.get(tid)
+        evidence = (old.props["evidence"] if old else []) + [mid]
+        b.add(TimePointNode(tid, b.iid, utc, old.props["raw"] if old else expr.raw, expr.precision,
+                            list(dict.fromkeys(evidence)), [b.source_id]).to_node())
+        event = _nearest_event(b, refs, expr.start, timed, utc)
+        if event is not None and event.key in event_ids:
+            eid = event_ids[event.key]
+            timed[event.key] = utc
+            b.edges.append(edge("AT", eid, tid, b.iid, evidence=[mid]))
+            node = b.nodes[eid]
+            if "at" not in node.props:
+                b.nodes[eid] = Node("Event", eid, {**node.props, "at": utc, "precision": expr.precision})
+    return ids
+
+
+def _about(b: _Builder, claim: ClaimRecord, refs: list[EventRef], event_ids: dict[str, str],
+           comps: list[ComponentRef], comp_ids: dict[str, str]) -> str | None:
+    """The Event (or else Component) the claim's about-phrase names."""
+    about = claim.about_text.lower()
+    if not about:
+        return None
+    inside = [r for r in refs if claim.start <= b.doc[r.anchor].idx < claim.end and r.key in event_ids]
+    words = set(about.split())
+    scored = [(len(words & set(r.terms)) + (b.doc[r.anchor].lower_ in about), r) for r in inside]
+    scored = [(s, r) for s, r in scored if s > 0]
+    if scored:
+        return event_ids[max(scored, key=lambda sr: sr[0])[1].key]
+    named = next((c for c in comps if c.name.lower() in about or c.text.lower() in about), None)
+    return comp_ids.get(named.slug) if named else None
+
+
+def _claims(b: _Builder, claims: list[ClaimRecord], refs: list[EventRef], event_ids: dict[str, str],
+            comps: list[ComponentRef], comp_ids: dict[str, str], time_ids: dict[str, str]) -> None:
+    for claim in claims:
+        cid = node_id(b.iid, "Claim", f"{b.hash16}-{claim.start}-{claim.end}-{claim.kind}")
+        mid = b.mention(claim.start, claim.end)
+        node = ClaimNode(cid, b.iid, claim.kind, claim.text, b.source_id, claim.value, [mid]).to_node()
+        b.add(Node("Claim", cid, {**node.props, "about": claim.about_text, "polarity": claim.polarity}))
+        instant = (claim.value or "").split(";")[0]
+        if claim.kind in TIME_CLAIMS and instant in time_ids:
+            b.edges.append(edge("AT", cid, time_ids[instant], b.iid, evidence=[mid]))
+            b.edges.append(edge("ABOUT", cid, time_ids[instant], b.iid, evidence=[mid]))
+        elif claim.kind in TIME_CLAIMS:
+            b.edges.append(edge("ABOUT", cid, b.iid, b.iid, evidence=[mid]))
+        elif (target := _about(b, claim, refs, event_ids, comps, comp_ids)) is not None:
+            b.edges.append(edge("ABOUT", cid, target, b.iid, evidence=[mid]))
+
+
+def has_incident_content(doc: Doc) -> bool:
+    """True if the parsed text names a component or tells a failure-like event."""
+    return bool(doc._.components) or any(e.kind in INCIDENT_KINDS for e in doc._.events or [])
+
+
+def extract_article(nlp: Language, article: Article, incident_id: str, *, doc: Doc | None = None,
+                    ctx: TimeContext | None = None) -> Extraction:
+    """Everything ``article`` says about the incident, as schema-valid nodes and edges with evidence.
+
+    ``doc`` is the article already run through ``nlp`` (from ``nlp.pipe``), so nothing is parsed twice.
+    """
+    if doc is None:
+        doc = nlp(article.text)
+    elif len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(article.text):
+        raise ValueError("doc was parsed from another text: pass the Doc of article.text")
+    b = _Builder(doc, article, incident_id)
+    source = SourceNode(b.source_id, incident_id, article.content_hash, article.title, article.url, article.outlet,
+                        article.published, words=sum(1 for t in doc if t.is_alpha))
+    if not has_incident_content(doc):
+        source.warnings = [NO_CONTENT]
+        return Extraction(incident_id, source, [source.to_node()], [edge("PART_OF", b.source_id, incident_id,
+                                                                          incident_id)], [NO_CONTENT])
+    comps: list[ComponentRef] = doc._.components or []
+    refs: list[EventRef] = doc._.events or []
+    comp_ids = _components(b, comps)
+    event_ids = _events(b, refs, comp_ids)
+    _causal_edges(b, event_ids)
+    _dependency_edges(b, comp_ids)
+    ctx = ctx or TimeContext(published=article.published)
+    times = extract_times(b.text, ctx)
+    time_ids = _time_points(b, times, refs, event_ids)
+    # Claims record what the text says (its written year), so the contradiction check can see a wrong year;
+    # TimePoints place the events on the incident's timeline (ctx.incident_year).
+    corrected = any(t.year_corrected or t.explicit_year not in (None, ctx.incident_year) for t in times)
+    written = extract_times(b.text, replace(ctx, incident_year=None)) if corrected else times
+    claims = extract_claims(doc, ctx=replace(ctx, incident_year=None), times=written)
+    _claims(b, claims, refs, event_ids, comps, comp_ids, {iso: tid for iso, tid in time_ids.items()})
+    nodes = [source.to_node(), *b.nodes.values()]
+    edges = [edge("PART_OF", b.source_id, incident_id, incident_id), *b.edges]
+    return Extraction(incident_id, source, nodes, edges, [])

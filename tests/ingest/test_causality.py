@@ -1,0 +1,106 @@
+"""CAUSES links from causal verbs, connectives and discourse cues; DEPENDS_ON from dependency cues."""
+
+from __future__ import annotations
+
+
+def links(nlp, text: str) -> list[tuple[str, str, str, str]]:
+    doc = nlp(text)
+    return [(c.cause, c.effect, c.cue, doc.text[c.start_char:c.end_char]) for c in doc._.causal]
+
+
+def test_causal_verb_subject_causes_object(nlp):
+    assert links(nlp, "The race condition resulted in an empty DNS record.") == [
+        ("race condition", "empty dns record", "result in", "race condition resulted in an empty DNS record")]
+
+
+def test_reverse_verb_swaps_cause_and_effect(nlp):
+    assert links(nlp, "The outage stemmed from a race condition.") == [
+        ("race condition", "outage", "stem from", "outage stemmed from a race condition")]
+
+
+def test_passive_trigger_takes_the_when_clause_as_cause(nlp):
+    [(cause, effect, cue, _)] = links(
+        nlp, "The race condition was triggered when one DNS Enactor experienced unusually high delays.")
+    assert (cause, effect, cue) == ("dns enactor delay", "race condition", "trigger")
+
+
+def test_because_clause_causes_the_main_clause(nlp):
+    [(cause, effect, cue, _)] = links(nlp, "New instances failed to launch because DynamoDB went down.")
+    assert (cause, effect, cue) == ("dynamodb outage", "instance launch failure", "because")
+
+
+def test_due_to_phrase_causes_what_it_modifies(nlp):
+    [(cause, effect, cue, _)] = links(nlp, "The load balancer faced issues due to delayed health checks.")
+    assert (cause, effect, cue) == ("health check failures", "load balancer problems", "due to")
+
+
+def test_sentence_connective_links_the_previous_sentence(nlp):
+    [(cause, effect, cue, quote)] = links(nlp, "The DNS Planner deleted the old plans. As a result, DNS failures spread.")
+    assert (cause, effect, cue) == ("plan deletion", "dns failure", "as a result")
+    assert quote.startswith("deleted the old plans") and quote.endswith("DNS failures")
+
+
+def test_participle_clause_is_caused_by_the_main_clauses_effect(nlp):
+    found = {(c, e, cue) for c, e, cue, _ in links(
+        nlp, "The DNS failures caused state checks to fail, preventing droplets from acquiring new leases.")}
+    assert found == {("dns failure", "state check failure", "cause"),
+                     ("state check failure", "lease acquisition failure", "prevent")}
+
+
+def test_relative_clause_antecedent_is_the_cause(nlp):
+    found = links(nlp, "The timing triggered the race condition, which ended up taking out the entire DynamoDB.")
+    assert [(c, e, cue) for c, e, cue, _ in found] == [("race condition", "dynamodb outage", "take out")]
+
+
+def test_anaphor_subject_links_the_earlier_event(nlp):
+    found = links(nlp, "A race condition occurred in the DNS Enactor. This flaw resulted in an empty DNS record.")
+    assert [(c, e, cue) for c, e, cue, _ in found] == [("race condition", "empty dns record", "result in")]
+
+
+def test_no_cue_no_link(nlp):
+    assert links(nlp, "DynamoDB went down. Leases started to time out.") == []
+
+
+def depends(nlp, text: str) -> list[tuple[str, str, str]]:
+    return [(d.dependent, d.provider, d.cue) for d in nlp(text)._.depends]
+
+
+def test_uses_makes_the_possessor_depend_on_the_object(nlp):
+    assert depends(nlp, "EC2's control plane uses DynamoDB.") == [("ec2", "dynamodb", "use")]
+
+
+def test_depends_on_verb(nlp):
+    assert depends(nlp, "Lambda depends on DynamoDB.") == [("lambda", "dynamodb", "depend on")]
+
+
+def test_passive_storage_takes_the_previous_sentences_subject(nlp):
+    text = "The DropletWorkflow Manager checks servers every minute. State check results are stored in DynamoDB."
+    assert depends(nlp, text) == [("droplet-workflow-manager", "dynamodb", "store in")]
+
+
+def test_object_modifier_is_not_a_dependency(nlp):
+    assert depends(nlp, "The DNS Enactor uses an old DNS plan.") == []
+
+
+def test_be_due_to_makes_the_object_the_cause(nlp):
+    [(cause, effect, cue, _)] = links(nlp, "The outage was due to a software bug in DynamoDB.")
+    assert (cause, effect, cue) == ("dynamodb software bug", "outage", "due to")
+
+
+def test_connective_inside_a_sentence_links_its_two_clauses(nlp):
+    [(cause, effect, cue, quote)] = links(nlp, "The certificate expired, so the handshakes failed.")
+    assert (cause, effect, cue, quote) == ("certificate expiry", "handshake failure", "so",
+                                           "The certificate expired, so the handshakes failed")
+
+
+def test_relative_clause_with_stranded_preposition_depends_on_its_antecedent(nlp):
+    doc = nlp("The identity gateway that the login service depends on failed.")
+    [dep] = doc._.depends
+    assert (dep.dependent, dep.provider, doc.text[dep.start_char:dep.end_char]) == (
+        "login-service", "identity-gateway", "identity gateway that the login service depends")
+
+
+def test_problems_introducing_a_list_link_to_the_first_item(nlp):
+    found = links(nlp, "The DynamoDB outage caused problems:\n1. Leases started to time out.")
+    assert [(c, e, cue) for c, e, cue, _ in found] == [("dynamodb outage", "dynamodb problems", "cause"),
+                                                      ("dynamodb outage", "lease timeout", "cause")]

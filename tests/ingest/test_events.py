@@ -1,0 +1,82 @@
+"""Events from noun and verb phrases, with canonical phrases, kinds, components and the unexplained flag."""
+
+from __future__ import annotations
+
+
+def events(nlp, text: str) -> list[tuple[str, str, list[str]]]:
+    return [(e.summary, e.kind, e.components) for e in nlp(text)._.events if not e.anaphor]
+
+
+def test_noun_phrase_event_keeps_its_specific_words(nlp):
+    assert events(nlp, "An empty DNS record was published.") == [("empty DNS record", "condition", ["dns"])]
+
+
+def test_verb_phrase_event_names_its_subject_component(nlp):
+    assert events(nlp, "DynamoDB went down.") == [("DynamoDB outage", "failure", ["dynamodb"])]
+
+
+def test_verb_through_xcomp_takes_the_outer_subject(nlp):
+    assert events(nlp, "Leases started to time out.") == [("lease timeout", "symptom", [])]
+
+
+def test_light_verb_object_takes_the_subject_component(nlp):
+    found = events(nlp, "The DNS Enactor experienced unusually high delays.")
+    assert found == [("DNS Enactor delay", "condition", ["dns-enactor"])]
+
+
+def test_negated_action_is_a_failure_of_that_action(nlp):
+    assert events(nlp, "EC2 couldn't launch new instances.") == [
+        ("EC2 instance launch failure", "failure", ["ec2"])]
+
+
+def test_prevented_action_is_a_failure(nlp):
+    found = events(nlp, "The errors prevented droplets from acquiring new leases.")
+    assert ("lease acquisition failure", "failure", []) in found
+
+
+def test_event_the_text_calls_unexplained_is_flagged(nlp):
+    [event] = nlp("The DNS Enactor experienced high delays for some reason.")._.events
+    assert event.unexplained is True
+
+
+def test_event_without_unexplained_marker_is_not_flagged(nlp):
+    [event] = nlp("The DNS Enactor experienced high delays.")._.events
+    assert event.unexplained is False
+
+
+def test_low_latency_is_not_an_event(nlp):
+    assert events(nlp, "DynamoDB promises low latency.") == []
+
+
+def test_demonstrative_problem_noun_takes_the_earlier_events_phrase(nlp):
+    doc = nlp("A race condition occurred in the DNS Enactor. This flaw resulted in an empty DNS record.")
+    anaphor = next(e for e in doc._.events if e.anaphor)
+    assert (doc[anaphor.start:anaphor.end].text, anaphor.summary) == ("This flaw", "race condition")
+
+
+def test_bare_definite_noun_refers_to_the_last_event_of_its_concept(nlp):
+    doc = nlp("The TLS certificate expired at midnight. The expiry broke logins.")
+    assert [e.summary for e in doc._.events][:2] == ["TLS certificate expiry", "TLS certificate expiry"]
+
+
+def test_relative_clause_event_is_about_its_antecedent(nlp):
+    found = events(nlp, "The larger file exceeded a limit in the proxy software, which crashed.")
+    assert ("proxy software outage", "failure", []) in found
+
+
+def test_recovery_told_as_operating_normally(nlp):
+    assert events(nlp, "By noon, new EC2 instance launches were operating normally.") == [
+        ("EC2 recovery", "recovery", ["ec2"])]
+
+
+def test_negated_failure_verb_is_no_event(nlp):
+    assert events(nlp, "The DNS resolvers did not fail.") == []
+
+
+def test_pronoun_scope_prefers_the_earlier_subject(nlp):
+    found = events(nlp, "Our DNS servers withdrew their BGP routes because they could not reach the data centers.")
+    assert ("DNS server data center reachability failure", "failure", ["dns-server"]) in found
+
+
+def test_generic_concept_told_by_a_specific_phrase_keeps_the_phrase(nlp):
+    assert events(nlp, "A deploy introduced a memory leak.")[-1] == ("memory leak", "condition", [])

@@ -1,0 +1,82 @@
+"""extract_article and ingest_text: evidence that resolves to the text, empty articles, idempotency."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.memory_store import MemoryStore
+from ingest.corpus import ingest_text
+from ingest.extract import NO_CONTENT, extract_article
+from ingest.sources import ArticleRejected, article_from_text
+
+TEXT = ("The race condition resulted in an empty DNS record at 11:48 PM PDT on October 19, 2025. "
+        "EC2's control plane uses DynamoDB, so DynamoDB went down.")
+
+
+def test_every_node_and_edge_has_evidence_quoting_the_text(nlp):
+    article = article_from_text(TEXT)
+    extraction = extract_article(nlp, article, "inc")
+    mentions = {n.id: n.props for n in extraction.nodes if n.label == "Mention"}
+    for item in [n for n in extraction.nodes if n.label in ("Component", "Event", "TimePoint", "Claim")] + [
+            e for e in extraction.edges if e.type in ("CAUSES", "DEPENDS_ON", "AFFECTS", "AT")]:
+        assert item.props["evidence"], item
+        for mid in item.props["evidence"]:
+            m = mentions[mid]
+            assert article.text[m["start"]:m["end"]] == m["quote"] and m["quote"] in m["sentence"]
+
+
+def test_extraction_holds_the_causal_edge_with_cue_and_quote(nlp):
+    extraction = extract_article(nlp, article_from_text(TEXT), "inc")
+    [causes] = [e for e in extraction.edges if e.type == "CAUSES" and e.source == "inc:e:race-condition"]
+    assert (causes.target, causes.props["cue"], causes.props["confidence"]) == ("inc:e:empty-dns-record", "result in", 0.85)
+    quote = next(n.props["quote"] for n in extraction.nodes if n.id == causes.props["evidence"][0])
+    assert quote == "race condition resulted in an empty DNS record"
+
+
+def test_event_is_at_the_time_told_in_its_sentence(nlp):
+    extraction = extract_article(nlp, article_from_text(TEXT), "inc")
+    at = [(e.source, e.target) for e in extraction.edges if e.type == "AT" and ":e:" in e.source]
+    assert at == [("inc:e:empty-dns-record", "inc:t:2025-10-20t06-48-00z")]
+
+
+def test_text_without_incident_content_yields_only_its_source(nlp):
+    text = "The committee met on Tuesday to discuss the new library opening hours for the summer."
+    extraction = extract_article(nlp, article_from_text(text), "inc")
+    assert [n.label for n in extraction.nodes] == ["Source"]
+    assert extraction.warnings == [NO_CONTENT]
+
+
+def test_ingest_text_rejects_text_without_incident_content(nlp):
+    with pytest.raises(ArticleRejected) as err:
+        ingest_text(MemoryStore(None), nlp, "inc", "The committee met on Tuesday to discuss library hours.")
+    assert err.value.reason == "no_incident_content"
+
+
+def test_ingest_text_keeps_empty_article_as_source_when_asked(nlp):
+    store = MemoryStore(None)
+    result = ingest_text(store, nlp, "inc", "The committee met on Tuesday to discuss library hours.", keep_empty=True)
+    assert result.created and result.warnings == [NO_CONTENT]
+    assert store.get_node(result.article_id).props["warnings"] == [NO_CONTENT]
+
+
+def test_same_text_twice_changes_nothing(nlp):
+    store = MemoryStore(None)
+    first = ingest_text(store, nlp, "inc", TEXT, title="t")
+    version = store.version("inc")
+    second = ingest_text(store, nlp, "inc", TEXT, title="t")
+    assert (first.created, second.created, second.added) == (True, False, {})
+    assert first.article_id == second.article_id and store.version("inc") == version
+
+
+def test_ingest_text_rejects_empty_text(nlp):
+    with pytest.raises(ArticleRejected):
+        ingest_text(MemoryStore(None), nlp, "inc", "   ")
+
+
+def test_same_event_at_a_second_time_leaves_that_time_to_its_claim(nlp):
+    text = ("By 10:36 AM PDT on October 20, 2025, EC2 instance launches were operating normally. "
+            "At 1:50 PM, all EC2 instance launches were operating normally.")
+    extraction = extract_article(nlp, article_from_text(text), "inc")
+    at = sorted((e.source, e.target) for e in extraction.edges if e.type == "AT" and ":e:" in e.source)
+    assert at == [("inc:e:ec2-recovery", "inc:t:2025-10-20t17-36-00z")]
+    assert "inc:t:2025-10-20t20-50-00z" in {n.id for n in extraction.nodes}

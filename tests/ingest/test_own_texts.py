@@ -1,0 +1,50 @@
+"""Outage write-ups about other systems (tests/data/*.txt, written for these tests): the general rules carry over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def parsed(nlp):
+    return {p.stem: nlp(p.read_text(encoding="utf-8")) for p in sorted(DATA.glob("*.txt"))}
+
+
+def causes(doc) -> set[tuple[str, str, str]]:
+    return {(c.cause, c.effect, c.cue) for c in doc._.causal}
+
+
+def test_bgp_withdrawal_components(parsed):
+    assert {c.slug for c in parsed["bgp_withdrawal"]._.components} == {"bgp", "cdn", "dns-resolver", "edge-router"}
+
+
+def test_bgp_withdrawal_chain(parsed):
+    assert {("bgp withdrawal", "dns resolver outage", "make"),
+            ("dns resolver outage", "customer website outage", "consequently"),
+            ("customer website outage", "dashboard reachability failure", "prevent")} <= causes(parsed["bgp_withdrawal"])
+
+
+def test_certificate_expiry_components_and_dependency(parsed):
+    doc = parsed["cert_expiry"]
+    assert {"tls-certificate", "identity-gateway", "login-service"} <= {c.slug for c in doc._.components}
+    assert [(d.dependent, d.provider, d.cue) for d in doc._.depends] == [("login-service", "identity-gateway",
+                                                                          "depend on")]
+
+
+def test_certificate_expiry_causes_handshake_failures(parsed):
+    doc = parsed["cert_expiry"]
+    assert ("tls certificate expiry", "tls handshake failure", "cause") in causes(doc)
+    assert {e.summary for e in doc._.events} >= {"TLS certificate expiry", "login service outage",
+                                                  "login service recovery"}
+
+
+def test_database_failover_events_and_dependency(parsed):
+    doc = parsed["db_failover"]
+    assert [(d.dependent, d.provider) for d in doc._.depends] == [("order-service", "postgresql")]
+    kinds = {e.summary: e.kind for e in doc._.events}
+    assert kinds["network link loss"] == "failure" and kinds["failover"] == "action"
+    assert ("duplicate key", "overload", "lead to") in causes(doc)
