@@ -25,6 +25,7 @@ Graph intervention semantics (on an incident's exported graph):
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +43,7 @@ from graph.schema import NodeId
 
 SWEEP_CAP = 2000  # points per sweep: 2,000 runs take about 10 s on two cores
 PARALLEL_MIN = 64  # below this a process pool costs more than it saves
+RUN_CACHE_SIZE = 128  # memoized scenario runs; the baseline run pickles to about 25 kB
 
 
 @dataclass
@@ -140,13 +142,33 @@ def run_scenario(name: str | None, params: Mapping[str, Any] | None = None, *,
     """
     name = name or "baseline"
     model.scenario(name)  # validate before running anything
-    base = model.run("baseline")
-    other = model.run(name, params or {})
+    base = model_run("baseline")
+    other = model_run(name, params)
     report = link_elements(graph, incident_of(graph)) if graph is not None else None
     reached_base, reached_other = _reached(base, report), _reached(other, report)
     return CounterfactualResult(
         _summary(base, report, graph, reached_base), _summary(other, report, graph, reached_other),
         sorted(set(reached_base) - set(reached_other)), sorted(reached_other), scenario=name)
+
+
+def model_run(name: str, params: Mapping[str, Any] | None = None) -> model.ScenarioRun:
+    """``model.run(name, params)``, memoized: a run is deterministic given its scenario and parameters
+    (its randomness is seeded), so equal requests share one run. The result is shared: do not modify it.
+
+    >>> model_run("baseline") is model_run("baseline", {})
+    True
+    """
+    key = tuple(sorted((params or {}).items()))
+    try:
+        hash(key)
+    except TypeError:  # an unhashable value cannot be a key; it still runs (and fails validation) as before
+        return model.run(name, params or {})
+    return _memo_run(name, key)
+
+
+@functools.lru_cache(maxsize=RUN_CACHE_SIZE)
+def _memo_run(name: str, params: tuple[tuple[str, Any], ...]) -> model.ScenarioRun:
+    return model.run(name, dict(params))
 
 
 def _reached(run: model.ScenarioRun, report: LinkReport | None) -> list[str]:

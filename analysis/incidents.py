@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,9 +54,12 @@ def summarize(graph: nx.MultiDiGraph, incident_id: str) -> IncidentSummary:
                            counts.get("Component", 0), edge_counts.get("CAUSES", 0), edge_counts.get("CONTRADICTS", 0))
 
 
-def incident_summaries(store: GraphStore) -> IncidentSummaries:
-    """A summary of every incident in the store, in id order."""
-    return IncidentSummaries(incident_summary(store, iid) for iid in store.incident_ids())
+def incident_summaries(store: GraphStore,
+                       summary_of: Callable[[str], IncidentSummary] | None = None) -> IncidentSummaries:
+    """A summary of every incident in the store, in id order; ``summary_of(iid)`` (e.g. a cache's) replaces
+    exporting each incident's graph afresh."""
+    summary_of = summary_of or (lambda iid: incident_summary(store, iid))
+    return IncidentSummaries(summary_of(iid) for iid in store.incident_ids())
 
 
 def incident_summary(store: GraphStore, incident_id: str) -> IncidentSummary:

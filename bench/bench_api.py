@@ -6,7 +6,9 @@
   requests/s of ``/healthz``, measured back to back. Target: at least 0.5.
 * In-process: every API endpoint through Flask's test client on the same seeded
   data, median seconds per request over the median of ``/healthz``. Target: at
-  most 10x. Answers are cached per incident, so a repeated GET costs a lookup.
+  most 10x. Answers are cached per incident version as serialized bytes, so a repeated
+  request costs a version check and a lookup; the first request after an ingest pays the
+  full computation, which these rows do not measure (bench_analysis does).
 
 Run with ``python -m bench api``. Every load loop is bounded in requests and seconds.
 """

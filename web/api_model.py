@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from analysis.counterfactual import graph_intervention, run_scenario, sweep
 from analysis.incidents import incident_summaries
@@ -13,7 +14,7 @@ from analysis.model.overview import model_overview
 from web.errors import ApiProblem
 from web.limits import limit_problem, limits
 from web.openapi import endpoint
-from web.resources import answers, graph_store, incident_id
+from web.resources import answers, cached_json, graph_store, incident_id, json_bytes
 from web.schemas import CheckIn, CheckOut, CounterfactualIn, CounterfactualOut, ModelOut, ModelQuery, RemoveIn, SweepIn
 
 bp = Blueprint("model", __name__)
@@ -29,12 +30,14 @@ def model(query: ModelQuery) -> Any:
     sources (the one the knowledge base knows best), and no links when there is no incident at all.
     """
     iid = incident_id(query.incident) if query.incident else _best_known_incident()
-    graph = answers().graph(iid) if iid else None
-    return model_overview(graph=graph).to_dict()
+    if iid is None:
+        return current_app.response_class(json_bytes(model_overview()), mimetype="application/json")
+    # Linking elements to nodes walks the whole graph: once per incident version.
+    return cached_json(iid, "model", lambda: model_overview(graph=answers().graph(iid)))
 
 
 def _best_known_incident() -> str | None:
-    summaries = incident_summaries(graph_store())
+    summaries = incident_summaries(graph_store(), answers().summary)
     if not summaries:
         return None
     return max(summaries, key=lambda s: (s.sources, s.id)).id
@@ -57,12 +60,16 @@ def model_check(body: CheckIn) -> Any:
 @endpoint(body=CounterfactualIn, ok={200: CounterfactualOut}, tags=TAGS)
 def incident_counterfactuals(iid: str, body: CounterfactualIn) -> Any:
     """Remove nodes from the graph, run a model scenario, or sweep one parameter; compared with the baseline."""
-    graph = answers().graph(incident_id(iid))
+    iid = incident_id(iid)
     request = body.root
     if isinstance(request, RemoveIn):
-        return graph_intervention(graph, request.remove).to_dict()
+        remove = tuple(request.remove)
+        return cached_json(iid, ("remove", remove), lambda: graph_intervention(answers().graph(iid), remove))
     if isinstance(request, SweepIn):
         limits().check_sweep(len(request.sweep.points()))
-        return sweep(request.sweep.parameter, request.sweep.points(), scenario=request.scenario, graph=graph).to_dict()
+        return sweep(request.sweep.parameter, request.sweep.points(), scenario=request.scenario,
+                     graph=answers().graph(iid)).to_dict()
     params = request.params.model_dump(exclude_none=True) if request.params else None
-    return run_scenario(request.scenario, params, graph=graph).to_dict()
+    # A scenario run is deterministic given its name and parameters: cached per incident version.
+    key = ("scenario", request.scenario, json.dumps(params, sort_keys=True))
+    return cached_json(iid, key, lambda: run_scenario(request.scenario, params, graph=answers().graph(iid)))
