@@ -185,8 +185,9 @@ class MemoryStore:
             with self._lock:
                 self._refresh()
                 graph = self._state.graph
+                # No edge count: a MultiDiGraph counts edges by walking them, and /healthz must stay cheap.
                 info.update(reachable=True, generation=self._state.generation, nodes=graph.number_of_nodes(),
-                            edges=graph.number_of_edges(), journal_bytes=self._offset)
+                            journal_bytes=self._offset)
         except (StoreCorrupt, OSError) as exc:
             info.update(reachable=False, error=str(exc))
         return info

@@ -64,7 +64,7 @@ def _network(graph: Any) -> dict[str, Any]:
 
 @bp.get("/")
 def index() -> str:
-    incidents = incident_summaries(_store()).to_dict()["incidents"]
+    incidents = incident_summaries(_store(), current_app.extensions["answers"].summary).to_dict()["incidents"]
     sources = {item["id"]: _cached(item["id"], "sources", lambda graph: sources_table(graph).to_dict("records"))
                for item in incidents}
     return render_template("pages/index.html", incidents=incidents, sources=sources)
