@@ -2,7 +2,7 @@
 
 * explorer: distinct states per second, against a bare BFS over tuples that only counts successors of the same
   size (the issue's 175,000-300,000 states/s reference does no model work at all);
-* one baseline cascade run (target < 100 ms);
+* one baseline scenario run, DNS race and cascade (target < 100 ms);
 * a 1,000-point sweep on two processes against the same sweep in one process;
 * cascade events per second against a minimal heapq loop popping and pushing the same number of events.
 """
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import heapq
 import time
+from datetime import datetime
 from typing import Any
 
 from analysis.counterfactual import sweep
 from analysis.model import scenarios
+from analysis.model.cascade import simulate
 from analysis.model.explore import check
 
 
@@ -69,14 +71,27 @@ def _explorer() -> list[dict[str, Any]]:
 
 
 def _cascade() -> list[dict[str, Any]]:
-    scenarios.run("baseline")  # warm the parameter and scenario caches
-    runs = 20
-    started = time.perf_counter()
-    for _ in range(runs):
-        events = scenarios.run("baseline").cascade.events
-    per_run = (time.perf_counter() - started) / runs
-    ours_eps = events / per_run
-    loop_eps = _heapq_loop(events)
+    """The baseline run's wall time, and the cascade's events/s against the heapq loop on as many events.
+
+    Each side is timed one run at a time, interleaved, and the fastest of ``rounds`` kept: on a shared
+    machine a slice of another job lands in some rounds, and the minimum is the code's own speed.
+    The events/s row times ``simulate`` alone, since the DNS race run before it (scenarios.run) has
+    events of its own that the cascade's count does not include.
+    """
+    first = scenarios.run("baseline")  # warms the parameter and scenario caches
+    params, start, services = first.parameters, datetime.fromisoformat(first.scenario.start), scenarios.services()
+    events, rounds = first.cascade.events, 50
+    whole, cascade, loop_eps = [], [], 0.0
+    for _ in range(rounds):
+        started = time.perf_counter()
+        scenarios.run("baseline")
+        whole.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        result = simulate(params, services, dns_record_empty=first.dns.emptied, start=start)
+        cascade.append(time.perf_counter() - started)
+        assert result.events == events
+        loop_eps = max(loop_eps, _heapq_loop(events))
+    per_run, ours_eps = min(whole), events / min(cascade)
     return [
         {"name": "baseline cascade run (ms)", "ours": per_run * 1000, "baseline": 100.0, "ratio": per_run * 1000 / 100,
          "target": "< 100 ms", "met": per_run < 0.1},

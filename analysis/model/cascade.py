@@ -21,17 +21,24 @@ Dynamics (each a named parameter, see ``params/parameters.json`` for units, boun
   state fail NLB health checks while the backlog exceeds ``nlb_failure_backlog``.
 * Operators relax EC2 launch throttles ``throttle_relax_hold_min`` after propagation is back to normal.
 * Each dependent service queues work while a dependency is impaired and drains it once all recover.
+
+Speed (the hot path runs ~1,100 events per baseline run): queue entries are plain tuples
+``(time, priority, seq, handler)`` holding the bound handler, so dispatch is one call; parameters are
+read once into attributes, each per-tick product computed once by the expression the dynamics use
+(so every float is bit-identical); a sample is one row, split into per-series lists only in the result.
 """
 
+# Hot-path clamps are comparisons, not min()/max() calls, which cost a quarter of a tick here.
+# ruff: noqa: PLR1730, FURB136
 from __future__ import annotations
 
-import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from functools import partial
+from heapq import heappop, heappush
 
 from analysis.model.dependents import Dependents
-from analysis.model.records import CascadeResult, Parameter, ServiceSpec, iso
+from analysis.model.records import CascadeResult, IsoClock, Parameter, ServiceSpec, iso, rounded
 
 __all__ = ["RESOURCES", "CascadeResult", "Parameter", "ServiceSpec", "iso", "simulate"]
 
@@ -40,11 +47,16 @@ _PRIORITY = {"record_empty": 0, "dns_identified": 0, "dns_repaired": 0, "dynamod
              "intervention": 1, "dwfm_restarted": 1, "throttles_relaxed": 1,
              "dwfm_tick": 2, "network_tick": 3, "service_drained": 4, "sample": 5}
 RESOURCES: tuple[str, ...] = ("dynamodb", "ec2", "network", "nlb")
+_SERIES = ("DynamoDB", "EC2", "NLB")  # availability series of the resources, before the services'
+_DWFM_TICK, _NETWORK_TICK = _PRIORITY["dwfm_tick"], _PRIORITY["network_tick"]
 
 
 def simulate(params: Mapping[str, float], services: Sequence[ServiceSpec], *, dns_record_empty: bool,
              start: datetime, horizon_min: float = 4320.0) -> CascadeResult:
-    """Run the cascade from ``start``; ``params`` must hold every parameter of params/parameters.json."""
+    """Run the cascade from ``start``; ``params`` must hold every parameter of params/parameters.json.
+
+    Raises ValueError when two services share a name or a service is named like a resource series.
+    """
     sim = _Sim(params, services, start, horizon_min)
     if dns_record_empty:
         sim.schedule(0.0, "record_empty")
@@ -53,18 +65,18 @@ def simulate(params: Mapping[str, float], services: Sequence[ServiceSpec], *, dn
 
 
 class _Sim:
-    """The state of one run and one handler per event kind."""
+    """The state of one run and one handler per event kind; each handler takes the event's time."""
 
     def __init__(self, params: Mapping[str, float], services: Sequence[ServiceSpec], start: datetime,
                  horizon: float) -> None:
         self.p, self.services, self.start, self.horizon = dict(params), list(services), start, horizon
-        self.queue: list[tuple[float, int, int, str, Any]] = []
+        self.queue: list[tuple[float, int, int, Callable[[float], None]]] = []
         self.seq = self.events = 0
         self.now = 0.0
         self.log: list[tuple[float, str, str]] = []
         self.milestones: dict[str, float] = {}
+        self._read_params(self.p)
         self.dynamodb_up = True
-        self.droplets = float(self.p["droplets"])
         self.leased, self.backlog = self.droplets, 0.0  # droplets with / without a lease
         self.admission_limited = bool(self.p["dwfm_backoff"])
         self.dwfm_down_until = -1.0
@@ -73,29 +85,44 @@ class _Sim:
         self.throttled = False
         self.dependents = Dependents(self.services)
         self.ok = {r: True for r in RESOURCES}
+        self.nlb_ok = True  # self.ok["nlb"], read by every network tick
         self.impaired_since: dict[str, float] = {}
         self.windows: dict[str, list[float]] = {}
-        self.availability: dict[str, list[tuple[float, float]]] = {}
-        self.max_backlogs = {"dwfm": 0.0, "network": 0.0, "launches": 0.0}
+        self.peak_dwfm = self.peak_network = self.peak_launches = 0.0
+        self.series_names = _series_names(self.services)
+        self.samples: list[tuple[float, ...]] = []  # (minute, value per series), transposed in result()
+        self.handlers = {kind: getattr(self, "_on_" + kind) for kind in _PRIORITY}
+        self.dwfm_tick, self.network_tick = self.handlers["dwfm_tick"], self.handlers["network_tick"]
+
+    def _read_params(self, p: Mapping[str, float]) -> None:
+        # Each product is the expression the dynamics would compute every tick, evaluated once.
+        self.dt = dt = p["tick_min"]
+        self.droplets = float(p["droplets"])
+        self.timeout, self.capacity = p["lease_timeout_min"], p["dwfm_capacity_per_min"]
+        self.expiring_per_tick = self.droplets * dt / self.timeout
+        self.capacity_per_tick = self.capacity * dt
+        self.admitted = p["admission_fraction"] * (self.capacity * self.timeout)
+        self.work_per_droplet = p["network_work_per_droplet"]
+        self.launches_per_tick = p["launch_rate_per_min"] * dt
+        self.propagated_per_tick = p["network_rate_per_min"] * dt
+        self.nlb_failure_backlog, self.network_normal_backlog = p["nlb_failure_backlog"], p["network_normal_backlog"]
 
     # ------------------------------------------------------------------ engine
-    def schedule(self, at: float, kind: str, arg: Any = None) -> None:
+    def schedule(self, at: float, kind: str) -> None:
         self.seq += 1
-        heapq.heappush(self.queue, (at, _PRIORITY[kind], self.seq, kind, arg))
+        heappush(self.queue, (at, _PRIORITY[kind], self.seq, self.handlers[kind]))
 
     def run(self) -> None:
-        handlers = {kind: getattr(self, "_on_" + kind) for kind in _PRIORITY}
-        queue, pop = self.queue, heapq.heappop
+        queue, horizon = self.queue, self.horizon
+        events = 0
         while queue:
-            at, _, _, kind, arg = pop(queue)
-            if at > self.horizon:
+            at, _, _, handler = heappop(queue)
+            if at > horizon:
                 break
             self.now = at
-            self.events += 1
-            if arg is None:
-                handlers[kind]()
-            else:
-                handlers[kind](arg)
+            events += 1
+            handler(at)
+        self.events = events
 
     def note(self, kind: str, detail: str, milestone: str | None = None) -> None:
         self.log.append((round(self.now, 3), kind, detail))
@@ -103,129 +130,131 @@ class _Sim:
             self.milestones[milestone] = self.now
 
     # ------------------------------------------------------------------ DNS and DynamoDB
-    def _on_record_empty(self) -> None:
+    def _on_record_empty(self, now: float) -> None:
         self.dynamodb_up = False
         self.note("record_empty", "regional endpoint's DNS record is empty; DynamoDB unreachable", "record_empty")
         self.note("dynamodb_unavailable", "DNS lookups for the regional endpoint fail", "dynamodb_unavailable")
-        self.schedule(self.now + self.p["dns_detect_min"], "dns_identified")
-        dt = self.p["tick_min"]
-        self.schedule(self.now + dt, "dwfm_tick")
-        self.schedule(self.now + dt, "network_tick")
-        self.schedule(self.now, "sample")
+        self.schedule(now + self.p["dns_detect_min"], "dns_identified")
+        self.schedule(now + self.dt, "dwfm_tick")
+        self.schedule(now + self.dt, "network_tick")
+        self.schedule(now, "sample")
         self.resources_changed()
 
-    def _on_dns_identified(self) -> None:
+    def _on_dns_identified(self, now: float) -> None:
         self.note("dns_identified", "engineers identify the DNS record as the source", "dns_identified")
-        self.schedule(self.now + self.p["dns_repair_min"], "dns_repaired")
+        self.schedule(now + self.p["dns_repair_min"], "dns_repaired")
 
-    def _on_dns_repaired(self) -> None:
+    def _on_dns_repaired(self, now: float) -> None:
         self.note("dns_repaired", "DNS record restored", "dns_repaired")
-        self.schedule(self.now + self.p["dns_cache_ttl_min"], "dynamodb_recovered")
+        self.schedule(now + self.p["dns_cache_ttl_min"], "dynamodb_recovered")
 
-    def _on_dynamodb_recovered(self) -> None:
+    def _on_dynamodb_recovered(self, now: float) -> None:
         self.dynamodb_up = True
         self.note("dynamodb_recovered", "clients resolve the endpoint again; DynamoDB reachable", "dynamodb_recovered")
         self.resources_changed()
 
     # ------------------------------------------------------------------ DWFM
-    def _on_dwfm_tick(self) -> None:
-        dt = self.p["tick_min"]
+    def _on_dwfm_tick(self, now: float) -> None:
         if not self.dynamodb_up:
-            self._expire_leases(dt)
-        elif self.now >= self.dwfm_down_until and self.backlog > 0:
-            self._reestablish(dt)
-        self.max_backlogs["dwfm"] = max(self.max_backlogs["dwfm"], self.backlog)
-        if self.dynamodb_up and self.backlog <= 0:
+            # State checks fail, so leases lapse: the whole fleet over one lease timeout.
+            lost = self.expiring_per_tick
+            if lost >= self.leased:
+                lost = self.leased
+            self.leased -= lost
+            self.backlog += lost
+            if lost > 0 and "dwfm_leases_lost" not in self.milestones:
+                self.note("dwfm_leases_lost", "DWFM state checks fail; droplet leases start to expire",
+                          "dwfm_leases_lost")
+                self.resources_changed()
+        elif now >= self.dwfm_down_until and self.backlog > 0:
+            self._reestablish(now)
+        backlog = self.backlog
+        if backlog > self.peak_dwfm:
+            self.peak_dwfm = backlog
+        if self.dynamodb_up and backlog <= 0:
             if "dwfm_leases_lost" in self.milestones:
                 self.note("dwfm_recovered", "DWFM holds leases with every droplet again", "dwfm_recovered")
             return
-        self.schedule(self.now + dt, "dwfm_tick")
+        self.seq = seq = self.seq + 1
+        heappush(self.queue, (now + self.dt, _DWFM_TICK, seq, self.dwfm_tick))
 
-    def _expire_leases(self, dt: float) -> None:
-        # State checks fail, so leases lapse: the whole fleet over one lease timeout.
-        lost = min(self.leased, self.droplets * dt / self.p["lease_timeout_min"])
-        if lost > 0 and "dwfm_leases_lost" not in self.milestones:
-            self.note("dwfm_leases_lost", "DWFM state checks fail; droplet leases start to expire", "dwfm_leases_lost")
-            self.leased -= lost
-            self.backlog += lost
-            self.resources_changed()
-            return
-        self.leased -= lost
-        self.backlog += lost
-
-    def _reestablish(self, dt: float) -> None:
-        capacity, timeout = self.p["dwfm_capacity_per_min"], self.p["lease_timeout_min"]
-        collapse_point = capacity * timeout
+    def _reestablish(self, now: float) -> None:
+        # min/max written as comparisons: the same operands and results, without the builtin calls.
         in_flight = self.backlog
-        if self.admission_limited:
-            in_flight = min(self.backlog, self.p["admission_fraction"] * collapse_point)
-        wait = in_flight / capacity
-        done = min(in_flight, capacity * dt * max(0.0, 1.0 - wait / timeout))
+        if self.admission_limited and self.admitted < in_flight:
+            in_flight = self.admitted
+        share = 1.0 - in_flight / self.capacity / self.timeout
+        done = self.capacity_per_tick * (share if share > 0.0 else 0.0)
+        if in_flight <= done:
+            done = in_flight
         if done <= 0:
-            self._stalled()
+            self._stalled(now)
             return
         self.stalled_since = None
-        self.backlog = max(0.0, self.backlog - done)
-        self.leased = min(self.droplets, self.leased + done)
-        self.network_backlog += done * self.p["network_work_per_droplet"]
+        backlog = self.backlog - done
+        self.backlog = backlog if backlog > 0.0 else 0.0
+        leased = self.leased + done
+        self.leased = leased if leased < self.droplets else self.droplets
+        self.network_backlog += done * self.work_per_droplet
 
-    def _stalled(self) -> None:
+    def _stalled(self, now: float) -> None:
         if self.stalled_since is None:
-            self.stalled_since = self.now
+            self.stalled_since = now
             self.note("dwfm_congestive_collapse", f"{self.backlog:.0f} leases queued; every attempt times out "
                       "before it completes", "dwfm_congestive_collapse")
-        if self.now - self.stalled_since >= self.p["collapse_detect_min"] and "intervention" not in self.milestones:
-            self.schedule(self.now, "intervention")
+        if now - self.stalled_since >= self.p["collapse_detect_min"] and "intervention" not in self.milestones:
+            self.schedule(now, "intervention")
 
-    def _on_intervention(self) -> None:
+    def _on_intervention(self, now: float) -> None:
         self.note("intervention", "operators throttle incoming work and restart DWFM hosts", "intervention")
         self.admission_limited = self.throttled = True
-        self.dwfm_down_until = self.now + self.p["dwfm_restart_min"]
+        self.dwfm_down_until = now + self.p["dwfm_restart_min"]
         self.schedule(self.dwfm_down_until, "dwfm_restarted")
 
-    def _on_dwfm_restarted(self) -> None:
+    def _on_dwfm_restarted(self, now: float) -> None:
         self.note("dwfm_restarted", "DWFM hosts restarted with queues cleared; admission limited", "dwfm_restarted")
 
     # ------------------------------------------------------------------ Network Manager, NLB, EC2
-    def _on_network_tick(self) -> None:
-        p = self.p
-        dt = p["tick_min"]
-        launches_in = p["launch_rate_per_min"] * dt
+    def _on_network_tick(self, now: float) -> None:
+        launches_in, pending = self.launches_per_tick, self.pending_launches
         # Launches wait for a droplet with a lease; waiting ones go out as leases come back.
         released = 0.0
-        if self._dwfm_ok_for_launches():
-            released = (self.pending_launches + launches_in) * self.leased / self.droplets
-        self.pending_launches += launches_in - released
-        self.network_backlog = max(0.0, self.network_backlog + released - p["network_rate_per_min"] * dt)
-        peaks = self.max_backlogs
-        peaks["network"] = max(peaks["network"], self.network_backlog)
-        peaks["launches"] = max(peaks["launches"], self.pending_launches)
-        if self._network_milestones() or (self.network_backlog <= p["nlb_failure_backlog"]) != self.ok["nlb"]:
+        if self.dynamodb_up and now >= self.dwfm_down_until and self.stalled_since is None:
+            released = (pending + launches_in) * self.leased / self.droplets
+        self.pending_launches = pending = pending + (launches_in - released)
+        backlog = self.network_backlog + released - self.propagated_per_tick
+        self.network_backlog = backlog = backlog if backlog > 0.0 else 0.0
+        if backlog > self.peak_network:
+            self.peak_network = backlog
+        if pending > self.peak_launches:
+            self.peak_launches = pending
+        m = self.milestones
+        if ((backlog > self.nlb_failure_backlog and "network_backlog" not in m)
+                or (backlog <= self.network_normal_backlog and pending < 1 and "dwfm_recovered" in m
+                    and "network_normal" not in m)):
+            self._network_milestones(now)
             self.resources_changed()
-        if "throttles_relaxed" in self.milestones or ("dwfm_leases_lost" not in self.milestones and self.dynamodb_up):
+        elif (backlog <= self.nlb_failure_backlog) != self.nlb_ok:
+            self.resources_changed()
+        if "throttles_relaxed" in m or ("dwfm_leases_lost" not in m and self.dynamodb_up):
             return
-        self.schedule(self.now + dt, "network_tick")
+        self.seq = seq = self.seq + 1
+        heappush(self.queue, (now + self.dt, _NETWORK_TICK, seq, self.network_tick))
 
-    def _dwfm_ok_for_launches(self) -> bool:
-        return self.dynamodb_up and self.now >= self.dwfm_down_until and self.stalled_since is None
-
-    def _network_milestones(self) -> bool:
-        """Note the backlog and normal milestones when reached; True if one was."""
-        reached = len(self.milestones)
-        failing = self.network_backlog > self.p["nlb_failure_backlog"]
-        if failing and "network_backlog" not in self.milestones:
-            self.note("network_backlog", f"network state propagation backlog above {self.p['nlb_failure_backlog']:.0f}",
+    def _network_milestones(self, now: float) -> None:
+        """Note the backlog and normal milestones the tick reached (the caller checked one was)."""
+        m = self.milestones
+        if self.network_backlog > self.nlb_failure_backlog and "network_backlog" not in m:
+            self.note("network_backlog", f"network state propagation backlog above {self.nlb_failure_backlog:.0f}",
                       "network_backlog")
             self.note("nlb_health_check_failures", "new instances lack network state; NLB health checks remove them",
                       "nlb_health_check_failures")
-        settled = (self.network_backlog <= self.p["network_normal_backlog"] and self.pending_launches < 1
-                   and "dwfm_recovered" in self.milestones)
-        if settled and "network_normal" not in self.milestones:
+        if (self.network_backlog <= self.network_normal_backlog and self.pending_launches < 1
+                and "dwfm_recovered" in m and "network_normal" not in m):
             self.note("network_normal", "network state propagation times back to normal", "network_normal")
-            self.schedule(self.now + self.p["throttle_relax_hold_min"], "throttles_relaxed")
-        return len(self.milestones) != reached
+            self.schedule(now + self.p["throttle_relax_hold_min"], "throttles_relaxed")
 
-    def _on_throttles_relaxed(self) -> None:
+    def _on_throttles_relaxed(self, now: float) -> None:
         self.throttled = False
         self.note("throttles_relaxed", "EC2 launch throttles relaxed; EC2 recovered", "throttles_relaxed")
         self.resources_changed()
@@ -236,54 +265,67 @@ class _Sim:
         return {"dynamodb": self.dynamodb_up,
                 "ec2": not lost or "throttles_relaxed" in self.milestones,
                 "network": not lost or "network_normal" in self.milestones,
-                "nlb": self.network_backlog <= self.p["nlb_failure_backlog"]}
+                "nlb": self.network_backlog <= self.nlb_failure_backlog}
 
     def resources_changed(self) -> None:
         """Called where a resource may change state: update impact windows and the services' queues."""
         ok = self.resource_ok()
         if ok == self.ok:
             return
-        self.ok = ok
+        self.ok, self.nlb_ok = ok, ok["nlb"]
+        now = self.now
         for resource, label in (("dynamodb", "DynamoDB"), ("ec2", "EC2"), ("nlb", "NLB")):
             if not ok[resource]:
-                self.impaired_since.setdefault(label, self.now)
+                self.impaired_since.setdefault(label, now)
             elif label in self.impaired_since and label not in self.windows:
-                self.windows[label] = [self.impaired_since[label], self.now]
-        for name, at, token in self.dependents.update(self.now, ok):
-            self.schedule(at, "service_drained", (name, token))
+                self.windows[label] = [self.impaired_since[label], now]
+        for name, at, token in self.dependents.update(now, ok):
+            # A drained event carries its service and token, bound into the handler.
+            self.seq += 1
+            heappush(self.queue, (at, _PRIORITY["service_drained"], self.seq,
+                                  partial(self._on_service_drained, name, token)))
         self._check_full_recovery()
 
-    def _on_service_drained(self, arg: tuple[str, int]) -> None:
-        if self.dependents.drained(self.now, *arg):
+    def _on_service_drained(self, name: str, token: int, now: float) -> None:
+        if self.dependents.drained(now, name, token):
             self._check_full_recovery()
 
     def _check_full_recovery(self) -> None:
         if "record_empty" in self.milestones and all(self.ok.values()) and self.dependents.is_clear():
             self.note("full_recovery", "every modelled service has drained its backlog", "full_recovery")
 
-    def _on_sample(self) -> None:
+    def _on_sample(self, now: float) -> None:
         ok = self.ok
-        values = {"DynamoDB": 1.0 if ok["dynamodb"] else 0.0,
-                  "EC2": 1.0 if ok["ec2"] else self.leased / self.droplets * (0.5 if self.throttled else 1.0),
-                  "NLB": 1.0 if ok["nlb"] else 0.5}
-        values.update(self.dependents.availability(self.now))
-        for name, value in values.items():
-            self.availability.setdefault(name, []).append((round(self.now, 3), round(value, 4)))
+        self.samples.append((
+            rounded(now, 3), 1.0 if ok["dynamodb"] else 0.0,
+            1.0 if ok["ec2"] else rounded(self.leased / self.droplets * (0.5 if self.throttled else 1.0), 4),
+            1.0 if ok["nlb"] else 0.5, *self.dependents.availability_values(now, 4)))
         if "full_recovery" not in self.milestones:
-            self.schedule(self.now + self.p["sample_min"], "sample")
+            self.schedule(now + self.p["sample_min"], "sample")
 
     # ------------------------------------------------------------------ result
     def result(self, dns_record_empty: bool) -> CascadeResult:
-        m = self.milestones
+        m, clock = self.milestones, IsoClock(self.start)
         down = (m.get("dynamodb_recovered", self.now) - m["record_empty"]) if "record_empty" in m else 0.0
         ec2 = m.get("throttles_relaxed")
         spans = {**self.windows, **self.dependents.windows}
-        windows = [{"service": name, "start": iso(self.start, a), "end": iso(self.start, b)}
+        windows = [{"service": name, "start": clock.iso(a), "end": clock.iso(b)}
                    for name, (a, b) in sorted(spans.items(), key=lambda kv: (kv[1][0], kv[0]))]
+        minutes, *columns = zip(*self.samples) if self.samples else [()]
+        availability = {name: list(zip(minutes, column)) for name, column in zip(self.series_names, columns)}
         return CascadeResult(
             dns_record_empty=dns_record_empty, dynamodb_unavailable_minutes=round(down, 3),
             dwfm_congestive_collapse="dwfm_congestive_collapse" in m,
-            ec2_recovered_at=None if ec2 is None else iso(self.start, ec2),
-            full_recovery_at=iso(self.start, m["full_recovery"]) if "full_recovery" in m else None,
-            impact_windows=windows, milestones={k: iso(self.start, v) for k, v in m.items()},
-            log=self.log, availability=self.availability, events=self.events, max_backlogs=dict(self.max_backlogs))
+            ec2_recovered_at=None if ec2 is None else clock.iso(ec2),
+            full_recovery_at=clock.iso(m["full_recovery"]) if "full_recovery" in m else None,
+            impact_windows=windows, milestones={k: clock.iso(v) for k, v in m.items()},
+            log=self.log, availability=availability, events=self.events,
+            max_backlogs={"dwfm": self.peak_dwfm, "network": self.peak_network, "launches": self.peak_launches})
+
+
+def _series_names(services: Sequence[ServiceSpec]) -> tuple[str, ...]:
+    """The availability series: each resource's, then each service's; names must be distinct."""
+    names = (*_SERIES, *(s.name for s in services))
+    if len(set(names)) != len(names):
+        raise ValueError(f"service names must be distinct and differ from {', '.join(_SERIES)}: {names[3:]}")
+    return names

@@ -1,4 +1,5 @@
-"""The model's records: a parameter's definition, a dependent service, and the result of one cascade run.
+"""The model's records: a parameter's definition, a dependent service, the result of one cascade run,
+and how the result writes times and values (UTC ISO-8601 to the second, rounded floats).
 
 >>> iso(datetime(2025, 10, 20, 6, 48, tzinfo=UTC), 157)
 '2025-10-20T09:25:00Z'
@@ -7,7 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 
@@ -68,4 +69,42 @@ class CascadeResult:
 def iso(start: datetime, minutes: float) -> str:
     """UTC ISO-8601 (to the second) of ``minutes`` after ``start``."""
     moment = start + timedelta(minutes=minutes)
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+class IsoClock:
+    """:func:`iso` for many minutes after one ``start``, remembering each answer.
+
+    With a fixed UTC offset, adding minutes to the wall clock and then converting to UTC equals adding
+    them to the UTC moment, so the conversion happens once; other zones (DST) convert every time.
+
+    >>> clock = IsoClock(datetime(2025, 10, 19, 23, 48, tzinfo=timezone(timedelta(hours=-7))))
+    >>> clock.iso(157), clock.iso(0.5)
+    ('2025-10-20T09:25:00Z', '2025-10-20T06:48:30Z')
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        fixed = isinstance(start.tzinfo, timezone)  # naive starts mean local time, which may have DST
+        self.utc_start = start.astimezone(UTC).replace(tzinfo=None) if fixed else None
+        self.seen: dict[float, str] = {}
+
+    def iso(self, minutes: float) -> str:
+        """UTC ISO-8601 (to the second) of ``minutes`` after the start."""
+        found = self.seen.get(minutes)
+        if found is None:
+            if self.utc_start is None:
+                found = iso(self.start, minutes)
+            else:
+                found = (self.utc_start + timedelta(minutes=minutes)).isoformat(timespec="seconds") + "Z"
+            self.seen[minutes] = found
+        return found
+
+
+def rounded(value: float, digits: int) -> float:
+    """``round(value, digits)``, skipping the slow decimal rounding when ``value`` is whole (round returns it as is).
+
+    >>> rounded(130.0, 3), rounded(0.22222, 4)
+    (130.0, 0.2222)
+    """
+    return value if value.is_integer() else round(value, digits)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +49,27 @@ def test_tiny_cascade_with_backoff_never_collapses() -> None:
     result = simulate({**TINY, "dwfm_backoff": 1}, LAMBDA, dns_record_empty=True, start=START)
     assert result.dwfm_congestive_collapse is False
     assert result.milestones["dwfm_recovered"] == "2025-10-20T07:10:00Z"  # 50 per minute in minutes 3..22
+
+
+def test_start_given_in_pdt_reports_the_same_utc_times() -> None:
+    pdt = datetime(2025, 10, 19, 23, 48, tzinfo=timezone(timedelta(hours=-7)))
+    in_pdt = simulate(TINY, LAMBDA, dns_record_empty=True, start=pdt)
+    assert in_pdt.milestones["full_recovery"] == "2025-10-20T07:28:30Z"
+    assert in_pdt.to_dict() == simulate(TINY, LAMBDA, dns_record_empty=True, start=START).to_dict()
+
+
+def test_service_named_like_a_resource_series_is_rejected() -> None:
+    with pytest.raises(ValueError, match="service names must be distinct"):
+        simulate(TINY, [ServiceSpec("EC2", ("dynamodb",), 10, 20)], dns_record_empty=True, start=START)
+
+
+def test_events_count_only_the_events_the_run_processes() -> None:
+    result = simulate(TINY, LAMBDA, dns_record_empty=True, start=START)
+    # 7 scheduled changes (record empty, DNS identified and repaired, DynamoDB back, intervention, restart,
+    # throttles relaxed), DWFM ticks at minutes 1..25, network ticks at 1..27 (the one at 27 sees the throttles
+    # relaxed and stops), samples every 5 minutes from 0 to 45 (the first after full recovery is the last)
+    # and Lambda's one drain at 40.5.
+    assert result.events == 7 + 25 + 27 + 10 + 1
 
 
 def test_baseline_reproduces_the_order_of_the_milestones() -> None:
