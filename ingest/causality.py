@@ -1,7 +1,8 @@
 """Causal relations between events, from dependency parses and discourse cues in ``lexicon/cues.json``.
 
-Four patterns, each with the cue's confidence from cues.json (explicit causal
-verbs 0.75-0.9, connectives 0.55-0.8, sentence connectives 0.6-0.75, "after" 0.4):
+Seven patterns, each with the cue's confidence from cues.json (explicit causal
+verbs 0.75-0.9, connectives 0.55-0.8, sentence connectives 0.6-0.75, "after" 0.4; a temporal
+connective such as "after" counts only in a sentence that also has a causal verb or noun):
 
 - causal verbs: subject causes object ("This flaw resulted in an empty DNS
   record"); reverse verbs swap ("the issue stemmed from a race condition");
@@ -17,6 +18,10 @@ verbs 0.75-0.9, connectives 0.55-0.8, sentence connectives 0.6-0.75, "after" 0.4
 - a generic effect introducing a list ("the outage caused problems: 1. Leases
   started to time out.") also links the cause to the first event after the colon,
   at 0.9 of the cue's confidence;
+- a participle clause's event is an effect of its main clause ("This triggered
+  health check failures, removing valid back-ends"), at ``participle_effect``;
+- an event told as the subject of another event's verb caused it ("The change
+  withdrew the BGP routes": change -> BGP withdrawal), at ``agent_subject`` confidence;
 - anaphors ("This inconsistency resulted in ...") were resolved by ingest.events.
 
 The evidence quote spans the cause, the cue and the effect.
@@ -28,7 +33,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from ingest.events import EventRef
+from ingest.events import EventRef, is_negated
 from ingest.lexicon import load_cues
 
 
@@ -166,10 +171,19 @@ def _connective_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
                 cause = _main_event(_subtree(pobj), pobj, events) if pobj is not None else None
                 head = first.head if first.head.i not in range(tok.i, last.i + 1) else first.head.head
                 effect = _main_event(_subtree(head, exclude=first), head, events)
+            if phrase in load_cues()["temporal_connectives"] and not _causal_clause(first):
+                continue  # "the strain persisted even after DynamoDB was restored": only "later than"
             link = _link(cause, effect, phrase, conf, first, doc)
             if link is not None:
                 links.append(link)
     return links
+
+
+def _causal_clause(tok: Token) -> bool:
+    """True if the sentence of ``tok`` also has a causal verb or noun ("after X failed, Y resulted")."""
+    cues = load_cues()
+    return any(t.pos_ in ("VERB", "AUX") and (_cue_phrase(t, cues["causal_verbs"]) or _cue_phrase(t, cues["reverse_verbs"]))
+               or t.lemma_.lower() in cues["causal_nouns"] and t.pos_ == "NOUN" for t in tok.sent)
 
 
 def _sentence_main(sent: Span, events: list[EventRef]) -> EventRef | None:
@@ -237,11 +251,54 @@ def _list_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink]) -> 
     return links
 
 
+def _agent_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
+    """"The change withdrew the BGP routes": an event that is the subject of another event's verb caused it."""
+    cues = load_cues()
+    light = set(cues["light_verbs"])
+    at = {}
+    for event in events:
+        at.setdefault(event.anchor, event)
+    links = []
+    for effect in events:
+        verb = doc[effect.anchor]
+        if effect.anaphor or verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in light or is_negated(verb):
+            continue  # "EC2 couldn't launch": its subject is who was blocked, not a cause
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subj is not None and subj.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+            subj = verb.head  # "a retry storm that overloaded the cache": the storm
+        cause = at.get(subj.i) if subj is not None else None
+        link = _link(cause, effect, verb.lemma_.lower(), cues["agent_subject"], verb, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _participle_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink]) -> list[CausalLink]:
+    """"This triggered health check failures, removing valid back-ends": the main clause's outcome causes it."""
+    by_key = {e.key: e for e in events}
+    effect_of = {lk.start_char: lk for lk in earlier}
+    links = []
+    for effect in events:
+        verb = doc[effect.anchor]
+        if effect.anaphor or verb.tag_ != "VBG" or verb.dep_ not in ("advcl", "xcomp") or verb.head.i == verb.i:
+            continue
+        main = verb.head
+        told = [lk for lk in effect_of.values() if main.sent.start_char <= lk.start_char < verb.idx
+                and lk.effect in by_key]
+        cause = by_key[told[-1].effect] if told else _main_event(_subtree(main, exclude=verb), main, events)
+        link = _link(cause, effect, verb.lower_, load_cues()["participle_effect"], verb, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
 def find_causal_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
     """Every cause -> effect pair the text states, deduplicated by (cause, effect) keeping the most confident."""
     best: dict[tuple[str, str], CausalLink] = {}
     found = _verb_links(doc, events) + _connective_links(doc, events) + _clause_links(doc, events)
+    found += _agent_links(doc, events)
     found += _list_links(doc, events, found)
+    found += _participle_links(doc, events, found)
     for link in found + _sentence_links(doc, events, found):
         pair = (link.cause, link.effect)
         if pair not in best or link.confidence > best[pair].confidence:

@@ -308,6 +308,7 @@ def time_claims(expressions: list[TimeExpression], text: str) -> list[ClaimRecor
 
     Every resolved clock time gives a ``time`` claim; a conversion the text adds in parentheses gives a
     second one (the text's own UTC, with ``converts=``); a date written with its year, or a weekday the text ties to a date, gives a ``date`` claim.
+    Time claims are on the incident's timeline (``TimeContext.incident_year``); date claims keep the year as written.
     """
     out: list[ClaimRecord] = []
     by_start = {e.start: e for e in expressions}
@@ -324,7 +325,9 @@ def time_claims(expressions: list[TimeExpression], text: str) -> list[ClaimRecor
             out.append(ClaimRecord("time", expr.raw, f"{iso_utc(expr.utc)};converts={main.local}",
                                    expr.start, expr.end, main.raw, True))
         if expr.explicit_year and expr.utc and expr.precision in ("day", "minute", "hour") and expr.local:
-            day = expr.local[:10]
+            # the year as written, even where TimeContext.incident_year placed the TimePoint in another
+            # year: a source that got the year wrong must still disagree with the others
+            day = f"{expr.explicit_year:04d}{expr.local[4:10]}"
             suffix = f";weekday={_WEEKDAY_NAMES[expr.weekday]}" if expr.weekday is not None else ""
             out.append(ClaimRecord("date", expr.raw, day + suffix, expr.start, expr.end, expr.raw, True))
     out.extend(_weekday_claims(expressions))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -29,9 +28,11 @@ from graph.schema import (
     node_id,
 )
 from ingest.claims import ClaimRecord, extract_claims, iso_utc
+from ingest.defects import resolve_defects, specific_defect
 from ingest.entities import ComponentRef
 from ingest.events import EventRef
 from ingest.sources import Article
+from ingest.time_anchors import ends_event, timed_event
 from ingest.times import TimeContext, TimeExpression, extract_times
 
 NO_CONTENT = "no incident content found"
@@ -100,6 +101,8 @@ def _events(b: _Builder, refs: list[EventRef], comp_ids: dict[str, str]) -> dict
     grouped: dict[str, list[EventRef]] = {}
     for ref in refs:
         grouped.setdefault(ref.key, []).append(ref)
+    # "Why did the Enactor delete all records?" asks, it does not tell: such events stay out unless told too
+    grouped = {k: g for k, g in grouped.items() if not all(_asked(b, r) for r in g)}
     ids = {}
     for key, group in grouped.items():
         first = next((r for r in group if not r.anaphor), group[0])
@@ -116,11 +119,19 @@ def _events(b: _Builder, refs: list[EventRef], comp_ids: dict[str, str]) -> dict
     return ids
 
 
-def _causal_edges(b: _Builder, event_ids: dict[str, str]) -> None:
+def _asked(b: _Builder, ref: EventRef) -> bool:
+    """True if the event is mentioned in a question."""
+    start, end = b.sentence_of(b.doc[ref.anchor].idx)
+    return b.text[start:end].rstrip().rstrip("\"”’'").endswith("?")
+
+
+def _causal_edges(b: _Builder, event_ids: dict[str, str], renamed: dict[str, str]) -> None:
+    """CAUSES edges; ``renamed`` maps event keys told under another name (ingest.defects) to their event."""
     for link in b.doc._.causal or []:
-        if link.cause in event_ids and link.effect in event_ids:
+        cause, effect = renamed.get(link.cause, link.cause), renamed.get(link.effect, link.effect)
+        if cause in event_ids and effect in event_ids and cause != effect:
             mid = b.mention(link.start_char, link.end_char)
-            b.edges.append(edge("CAUSES", event_ids[link.cause], event_ids[link.effect], b.iid, cue=link.cue,
+            b.edges.append(edge("CAUSES", event_ids[cause], event_ids[effect], b.iid, cue=link.cue,
                                 cues=[link.cue], confidence=link.confidence, evidence=[mid]))
 
 
@@ -132,26 +143,20 @@ def _dependency_edges(b: _Builder, comp_ids: dict[str, str]) -> None:
                                 confidence=dep.confidence, evidence=[mid]))
 
 
-def _nearest_event(b: _Builder, refs: list[EventRef], char: int, timed: dict[str, str], utc: str) -> EventRef | None:
-    """The event told in the sentence of character ``char`` nearest to it, among events not yet at another time.
-
-    One article telling one event at two times ("operating normally" at 10:36 and again at
-    13:50) tells two occurrences; the later time is left to its claim rather than moving the event.
-    """
-    s_start, s_end = b.sentence_of(char)
-    inside = [r for r in refs if s_start <= b.doc[r.anchor].idx < s_end and timed.get(r.key, utc) == utc]
-    # An anaphor ("[12 hours after] the outage started") is the time's own anchor, so told events come first.
-    return min(inside, key=lambda r: (r.anaphor, abs(b.doc[r.anchor].idx - char)), default=None)
-
-
 def _time_points(b: _Builder, times: Iterable[TimeExpression], refs: list[EventRef],
                  event_ids: dict[str, str]) -> dict[str, str]:
-    """TimePoints for resolved instants (restatements in another zone are left to the claims); AT edges."""
+    """TimePoints for resolved instants (restatements in another zone are left to the claims); AT edges.
+
+    Each time goes to the event of the clause it modifies (``ingest.time_anchors``). Clock times are
+    placed first, so a date told in the same clause ("On 3 March at 14:05") never takes the minute's place.
+    One article telling one event at two times ("operating normally" at 10:36 and again at 13:50) tells
+    two occurrences; the later time is left to its claim rather than moving the event.
+    """
     ids: dict[str, str] = {}
     timed: dict[str, str] = {}  # event key -> the UTC time it is AT in this article
-    for expr in times:
-        if expr.utc is None or expr.pair_of is not None or expr.kind not in ("clock", "date", "offset"):
-            continue
+    usable = [e for e in times if e.utc is not None and e.pair_of is None and e.kind in ("clock", "date", "offset")]
+    spans = [(e.start, e.end) for e in times]
+    for expr in sorted(usable, key=lambda e: (e.precision not in ("minute", "hour"), e.start)):
         utc = iso_utc(expr.utc)
         tid = ids.setdefault(utc, node_id(b.iid, "TimePoint", utc))
         mid = b.mention(expr.start, expr.end)
@@ -159,15 +164,35 @@ def _time_points(b: _Builder, times: Iterable[TimeExpression], refs: list[EventR
         evidence = (old.props["evidence"] if old else []) + [mid]
         b.add(TimePointNode(tid, b.iid, utc, old.props["raw"] if old else expr.raw, expr.precision,
                             list(dict.fromkeys(evidence)), [b.source_id]).to_node())
-        event = _nearest_event(b, refs, expr.start, timed, utc)
+        if expr.relative and expr.kind == "date":
+            continue  # "Monday" names a day, not when anything in its clause happened
+        event = _timed_event(b, refs, expr, spans, timed, utc)
         if event is not None and event.key in event_ids:
-            eid = event_ids[event.key]
-            timed[event.key] = utc
-            b.edges.append(edge("AT", eid, tid, b.iid, evidence=[mid]))
-            node = b.nodes[eid]
-            if "at" not in node.props:
-                b.nodes[eid] = Node("Event", eid, {**node.props, "at": utc, "precision": expr.precision})
+            _place(b, event_ids[event.key], expr, spans, tid, mid, utc)
+            timed.setdefault(event.key, utc)
     return ids
+
+
+def _timed_event(b: _Builder, refs: list[EventRef], expr: TimeExpression, spans: list[tuple[int, int]],
+                 timed: dict[str, str], utc: str) -> EventRef | None:
+    s_start, s_end = b.sentence_of(expr.start)
+    candidates = [r for r in refs if s_start <= b.doc[r.anchor].idx < s_end and timed.get(r.key, utc) == utc]
+    return timed_event(b.doc, candidates, expr.start, expr.end, precise=expr.precision in ("minute", "hour"),
+                       spans=spans)
+
+
+def _place(b: _Builder, eid: str, expr: TimeExpression, spans: list[tuple[int, int]], tid: str, mid: str,
+           utc: str) -> None:
+    """Time event ``eid``: its ``until`` after "until", else an AT edge and its ``at`` if not yet set."""
+    node = b.nodes[eid]
+    if ends_event(b.doc, expr.start, expr.end, spans):
+        b.nodes[eid] = Node("Event", eid, {"until": utc, **node.props})
+        return
+    if expr.precision not in ("minute", "hour") and "at" in node.props:
+        return  # the event already has its clock time
+    b.edges.append(edge("AT", eid, tid, b.iid, evidence=[mid]))
+    if "at" not in node.props:
+        b.nodes[eid] = Node("Event", eid, {**node.props, "at": utc, "precision": expr.precision})
 
 
 def _about(b: _Builder, claim: ClaimRecord, refs: list[EventRef], event_ids: dict[str, str],
@@ -181,7 +206,10 @@ def _about(b: _Builder, claim: ClaimRecord, refs: list[EventRef], event_ids: dic
     scored = [(len(words & set(r.terms)) + (b.doc[r.anchor].lower_ in about), r) for r in inside]
     scored = [(s, r) for s, r in scored if s > 0]
     if scored:
-        return event_ids[max(scored, key=lambda sr: sr[0])[1].key]
+        best = max(scored, key=lambda sr: sr[0])[1]
+        if claim.kind == "root_cause" and (specific := specific_defect(b.doc, best, refs, comps)) is not None:
+            best = specific  # "a software bug in X" told elsewhere as "the race condition in X"
+        return event_ids.get(best.key)
     named = next((c for c in comps if c.name.lower() in about or c.text.lower() in about), None)
     return comp_ids.get(named.slug) if named else None
 
@@ -226,19 +254,16 @@ def extract_article(nlp: Language, article: Article, incident_id: str, *, doc: D
         return Extraction(incident_id, source, [source.to_node()], [edge("PART_OF", b.source_id, incident_id,
                                                                           incident_id)], [NO_CONTENT])
     comps: list[ComponentRef] = doc._.components or []
-    refs: list[EventRef] = doc._.events or []
+    refs, renamed = resolve_defects(doc, doc._.events or [], comps)
     comp_ids = _components(b, comps)
     event_ids = _events(b, refs, comp_ids)
-    _causal_edges(b, event_ids)
+    _causal_edges(b, event_ids, renamed)
     _dependency_edges(b, comp_ids)
     ctx = ctx or TimeContext(published=article.published)
     times = extract_times(b.text, ctx)
     time_ids = _time_points(b, times, refs, event_ids)
-    # Claims record what the text says (its written year), so the contradiction check can see a wrong year;
-    # TimePoints place the events on the incident's timeline (ctx.incident_year).
-    corrected = any(t.year_corrected or t.explicit_year not in (None, ctx.incident_year) for t in times)
-    written = extract_times(b.text, replace(ctx, incident_year=None)) if corrected else times
-    claims = extract_claims(doc, ctx=replace(ctx, incident_year=None), times=written)
+    # Date claims keep the year as written (ingest.claims.time_claims), so one extraction serves both.
+    claims = extract_claims(doc, ctx=ctx, times=times)
     _claims(b, claims, refs, event_ids, comps, comp_ids, {iso: tid for iso, tid in time_ids.items()})
     nodes = [source.to_node(), *b.nodes.values()]
     edges = [edge("PART_OF", b.source_id, incident_id, incident_id), *b.edges]

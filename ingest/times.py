@@ -227,6 +227,7 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     pair = _is_pair(text, m, state)
     if m.group("cdate"):
         day, expr.explicit_year, expr.weekday = _resolve_date_text(m.group("cdate"), state, ctx)
+        expr.year_corrected = bool(day and expr.explicit_year and day.year != expr.explicit_year)
     elif pair:
         day = state.previous.utc.astimezone(tz).date() if state.previous.utc and tz else None  # type: ignore[union-attr]
     else:
@@ -272,6 +273,7 @@ def _iso(m: re.Match[str], state: _State) -> TimeExpression:
 def _date(m: re.Match[str], state: _State, ctx: TimeContext) -> TimeExpression:
     expr = TimeExpression(m.start(), m.end(), m.group(), "date", precision="day")
     day, expr.explicit_year, expr.weekday = _resolve_date_text(m.group("date"), state, ctx)
+    expr.year_corrected = bool(day and expr.explicit_year and day.year != expr.explicit_year)
     if day:
         expr.utc, expr.local = datetime.combine(day, time(), UTC), day.isoformat()
         state.last_date, state.cursor = day, None  # a new date restarts the narrative clock

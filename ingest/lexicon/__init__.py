@@ -39,7 +39,9 @@ class EventConcept:
 
     ``scoped`` concepts ("outage", "delay") are generic and take the component or
     thing they happen to into their canonical phrase ("DynamoDB outage"); unscoped
-    ones ("race condition") are specific enough on their own.
+    ones ("race condition") are specific enough on their own. ``generic`` concepts
+    ("outage", "change", "recovery") say nothing without that scope: a mention with
+    none is vague (``ingest.event_phrases``).
     """
 
     id: str
@@ -52,6 +54,7 @@ class EventConcept:
     adjectives: tuple[str, ...]
     negated_verbs: tuple[str, ...]
     requires_scope: bool = False
+    generic: bool = False
 
 
 def _jsonl(name: str) -> list[dict[str, Any]]:
@@ -83,6 +86,7 @@ def load_event_concepts() -> tuple[EventConcept, ...]:
             row["id"], row["label"], row["kind"], bool(row.get("scoped")), _phrases(row.get("nouns", [])),
             _phrases(row.get("verbs", [])), _phrases(row.get("object_verbs", [])),
             tuple(row.get("adjectives", ())), tuple(row.get("negated_verbs", ())), bool(row.get("requires_scope")),
+            bool(row.get("generic")),
         )
         for row in _jsonl("events.jsonl")
     )

@@ -82,6 +82,16 @@ def test_disruption_began_at_gives_started_at_and_date_and_time_claims(nlp):
     ]
 
 
+def test_date_claim_keeps_the_written_year_when_the_incident_year_corrects_it(nlp):
+    text = "The disruption began at 11:48 PM PDT on October 19, 2023 (7:48 AM UTC on October 20)."
+    assert claims(nlp, text, published="2025-10", incident_year=2025) == [
+        ("started_at", "2025-10-20T06:48:00Z", "The disruption", True),
+        ("date", "2023-10-19", "11:48 PM PDT on October 19, 2023", True),
+        ("time", "2025-10-20T06:48:00Z;local=2025-10-19T23:48 PDT", "11:48 PM PDT on October 19, 2023", True),
+        ("time", "2025-10-20T07:48:00Z;converts=2025-10-19T23:48 PDT", "11:48 PM PDT on October 19, 2023", True),
+    ]
+
+
 def test_offset_phrase_is_not_a_start_claim(nlp):
     text = "At 1:50 PM UTC on 20 October 2025 [14 hours after the outage started], all EC2 APIs worked."
     assert [c[0] for c in claims(nlp, text)] == ["date", "time"]

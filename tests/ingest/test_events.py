@@ -80,3 +80,55 @@ def test_pronoun_scope_prefers_the_earlier_subject(nlp):
 
 def test_generic_concept_told_by_a_specific_phrase_keeps_the_phrase(nlp):
     assert events(nlp, "A deploy introduced a memory leak.")[-1] == ("memory leak", "condition", [])
+
+
+def test_generic_event_with_no_subject_is_dropped(nlp):
+    assert events(nlp, "The team announced further mitigations.") == []
+
+
+def test_vague_qualifier_does_not_make_an_event_specific(nlp):
+    assert events(nlp, "Engineers made a system change.") == []
+
+
+def test_vague_mention_is_the_earlier_event_of_its_concept(nlp):
+    found = [(e.summary, e.anaphor) for e in nlp("PostgreSQL went down. The outage lasted two hours.")._.events]
+    assert found == [("PostgreSQL outage", False), ("PostgreSQL outage", True)]
+
+
+def test_bare_specific_concept_stands_as_told(nlp):
+    assert events(nlp, "The automatic failover promoted a replica.") == [("failover", "action", [])]
+
+
+def test_problem_acted_on_is_the_scope_of_the_action(nlp):
+    assert events(nlp, "Engineers mitigated the latency.") == [("latency mitigation", "mitigation", [])]
+
+
+def test_missing_thing_is_the_removal_that_took_it(nlp):
+    found = [(e.summary, e.anaphor) for e in nlp(
+        "A bad push removed the request timeout. The missing timeout caused retries to pile up.")._.events]
+    assert found == [("request timeout deletion", False), ("request timeout deletion", True)]
+
+
+def test_status_code_names_the_errors(nlp):
+    assert events(nlp, "Users saw 503 errors.") == [("503 errors", "symptom", [])]
+
+
+def test_failed_participle_is_a_failure_of_its_noun(nlp):
+    assert events(nlp, "Customers saw failed payments.") == [("payment failure", "failure", [])]
+
+
+def test_errors_a_thing_returned_are_its_errors(nlp):
+    assert events(nlp, "The payment page returned errors.") == [("payment page errors", "symptom", [])]
+
+
+def test_subject_of_cause_does_not_name_the_effect(nlp):
+    found = events(nlp, "The stale replica caused duplicate order numbers.")
+    assert ("duplicate number", "condition", []) in found
+
+
+def test_what_can_happen_is_not_an_event(nlp):
+    assert events(nlp, "Load balancers can easily get overloaded.") == []
+
+
+def test_what_could_not_happen_is_a_failure(nlp):
+    assert events(nlp, "EC2 could not launch new instances.") == [("EC2 instance launch failure", "failure", ["ec2"])]

@@ -8,6 +8,7 @@ from graph.memory_store import MemoryStore
 from ingest.corpus import ingest_text
 from ingest.extract import NO_CONTENT, extract_article
 from ingest.sources import ArticleRejected, article_from_text
+from ingest.times import TimeContext
 
 TEXT = ("The race condition resulted in an empty DNS record at 11:48 PM PDT on October 19, 2025. "
         "EC2's control plane uses DynamoDB, so DynamoDB went down.")
@@ -80,3 +81,17 @@ def test_same_event_at_a_second_time_leaves_that_time_to_its_claim(nlp):
     at = sorted((e.source, e.target) for e in extraction.edges if e.type == "AT" and ":e:" in e.source)
     assert at == [("inc:e:ec2-recovery", "inc:t:2025-10-20t17-36-00z")]
     assert "inc:t:2025-10-20t20-50-00z" in {n.id for n in extraction.nodes}
+
+
+def test_date_claim_keeps_the_written_year_when_the_incident_year_places_it(nlp):
+    article = article_from_text("The PostgreSQL outage began at 11:48 PM PDT on October 19, 2023.")
+    extraction = extract_article(nlp, article, "inc", ctx=TimeContext(incident_year=2025))
+    values = sorted((n.props["kind"], n.props["value"]) for n in extraction.nodes if n.label == "Claim")
+    assert ("date", "2023-10-19") in values
+    assert [n.props["utc"] for n in extraction.nodes if n.label == "TimePoint"] == ["2025-10-20T06:48:00Z"]
+
+
+def test_event_only_asked_about_is_not_an_event(nlp):
+    article = article_from_text("PostgreSQL went down at noon. Why did the operator delete the replica?")
+    extraction = extract_article(nlp, article, "inc")
+    assert [n.id for n in extraction.nodes if n.label == "Event"] == ["inc:e:postgresql-outage"]

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.extract import extract_article
+from ingest.sources import article_from_text
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -47,4 +50,19 @@ def test_database_failover_events_and_dependency(parsed):
     assert [(d.dependent, d.provider) for d in doc._.depends] == [("order-service", "postgresql")]
     kinds = {e.summary: e.kind for e in doc._.events}
     assert kinds["network link loss"] == "failure" and kinds["failover"] == "action"
-    assert ("duplicate key", "overload", "lead to") in causes(doc)
+    assert ("duplicate key", "500 errors", "lead to") in causes(doc)
+
+
+def test_bgp_withdrawal_is_caused_by_the_change_that_withdrew_the_routes(parsed):
+    assert ("configuration change", "bgp withdrawal", "withdraw") in causes(parsed["bgp_withdrawal"])
+
+
+def test_load_balancer_text_times_the_removal_and_links_it_to_the_errors(nlp):
+    text = ("On 3 March 2024 at 14:05 UTC, a faulty configuration push to the Acme load balancer fleet removed "
+            "the health check timeout. The missing timeout caused the load balancers to mark every backend as "
+            "unhealthy. As a result, the Acme checkout service returned errors to customers for 40 minutes.")
+    extraction = extract_article(nlp, article_from_text(text), "acme")
+    events = {n.id: n.props for n in extraction.nodes if n.label == "Event"}
+    assert events["acme:e:health-check-timeout-deletion"]["at"] == "2024-03-03T14:05:00Z"
+    assert [(e.source, e.target) for e in extraction.edges if e.type == "CAUSES"] == [
+        ("acme:e:health-check-timeout-deletion", "acme:e:acme-checkout-errors")]

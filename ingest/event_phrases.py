@@ -1,0 +1,176 @@
+"""Canonical phrases for event mentions: what an event happens to, and the ``EventRef`` record itself.
+
+A scoped concept ("outage", "change") takes the component or thing it happens to
+into its phrase ("DynamoDB outage", "configuration change"); a specific concept
+("race condition") stands alone. Words that name no particular thing ("system",
+"service", "engineer": ``vague_qualifiers`` in ``lexicon/cues.json``) do not scope
+an event, so "the system change" is as content-free as "the change": such an event
+is marked ``vague`` and ``ingest.events`` resolves it to an antecedent; one of a
+``generic`` concept ("outage", "change") with none is dropped, one of a specific
+concept ("the failover") stands as told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Token
+
+from ingest.entities import ComponentRef
+from ingest.lexicon import EventConcept, load_cues, load_system_heads
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+PRONOUNS = ("it", "they", "this", "that", "these", "them", "its")
+
+
+@dataclass
+class EventRef:
+    """One mention of an event: anchor token, quote span (token indices), concept and canonical phrase.
+
+    ``vague`` means the phrase names no component or specific thing ("the failure", "errors").
+    """
+
+    anchor: int
+    start: int
+    end: int
+    concept: str
+    kind: str
+    summary: str
+    components: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    unexplained: bool = False
+    anaphor: bool = False
+    vague: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.summary.lower()
+
+    def told_as(self, anchor: int, start: int, end: int) -> EventRef:
+        """This event, mentioned again at another place (an anaphor pointing back to it)."""
+        return EventRef(anchor, start, end, self.concept, self.kind, self.summary, list(self.components),
+                        list(self.terms), anaphor=True)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Intensifiers and quantities that never name what an event happens to ("significant", "several")."""
+    return frozenset(load_cues()["drop_modifiers"])
+
+
+@lru_cache(maxsize=1)
+def vague_words() -> frozenset[str]:
+    """Nouns too general to scope an event on their own ("system", "service", "engineer")."""
+    return frozenset(load_cues()["vague_qualifiers"])
+
+
+def phrase_words(tok: Token, comp_at: dict[int, ComponentRef], skip: set[str]) -> list[str]:
+    """Lemmas of tok's compound modifiers and tok itself, without components, intensifiers and ``skip``."""
+    drop = stop_words() | skip
+    words = [t.lemma_.lower() if t.pos_ != "PROPN" else t.text for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
+             for t in c.subtree if t.i not in comp_at and t.is_alpha and t.lemma_.lower() not in drop
+             and (t.pos_ in ("NOUN", "PROPN") or t.dep_ == "compound")]  # "valid", "planned": qualities
+    # A three-digit number names a status code ("500 errors"); other numbers are counts.
+    words = [c.text for c in tok.lefts if c.dep_ == "nummod" and c.text.isdigit() and len(c.text) == 3] + words
+    if tok.i not in comp_at and tok.lemma_.lower() not in drop and tok.pos_ in ("NOUN", "PROPN"):
+        words.append(tok.lemma_.lower())
+    return words
+
+
+def unique_components(refs: list[ComponentRef]) -> list[ComponentRef]:
+    """``refs`` without repeats of a component, first mention first."""
+    seen: dict[str, ComponentRef] = {}
+    for ref in refs:
+        seen.setdefault(ref.slug, ref)
+    return list(seen.values())
+
+
+def components_near(tok: Token, comp_at: dict[int, ComponentRef], *, preps: bool = True) -> list[ComponentRef]:
+    """Components in tok's modifiers, possessor and prepositional objects ("delay in the enactors"), nearest first."""
+    found: list[ComponentRef] = []
+    for child in sorted(tok.children, key=lambda c: abs(c.i - tok.i)):
+        if child.dep_ in ("compound", "amod", "nmod", "poss", "appos"):
+            found += [comp_at[t.i] for t in child.subtree if t.i in comp_at and (t.i < tok.i or child.dep_ == "appos")]
+        elif preps and child.dep_ == "prep" and child.lower_ in ("in", "on", "of", "within", "for", "to", "inside", "at", "from"):
+            found += [comp_at[t.i] for p in child.children if p.dep_ == "pobj" for t in p.subtree if t.i in comp_at]
+    if tok.i in comp_at:
+        found.insert(0, comp_at[tok.i])
+    return unique_components(found)
+
+
+def recent_component(doc: Doc, before: int, comp_at: dict[int, ComponentRef]) -> ComponentRef | None:
+    """The last component mentioned before token ``before`` in its sentence or the previous one (for "it")."""
+    sent = doc[before].sent
+    floor = doc[max(sent.start - 1, 0)].sent.start
+    seen = [comp_at[i] for i in range(before - 1, floor - 1, -1) if i in comp_at]
+    # A subject is the likelier antecedent: "Our DNS servers withdrew their BGP routes because they ..."
+    subjects = [c for c in seen if doc[c.end - 1].dep_ in ("nsubj", "nsubjpass")]
+    return (subjects or seen or [None])[0]
+
+
+def subject_of(tok: Token) -> Token | None:
+    """The subject of tok's clause, climbing through xcomp/conj/aux chains ("leases started to time out")."""
+    node = tok
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ in SUBJECTS:
+                relative = child.tag_ in ("WDT", "WP") and node.dep_ in ("relcl", "acl")
+                return node.head if relative else child  # "the proxy, which crashed": the proxy
+        if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
+            return node.head
+        if node.dep_ not in ("xcomp", "conj", "ccomp", "advcl", "acomp", "oprd") or node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+def object_of(tok: Token, *, connectives: bool = True) -> Token | None:
+    """What a verb acts on: its direct object, passive subject, or prepositional object ("connect to DynamoDB")."""
+    for child in tok.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            return child
+    for child in tok.children:
+        if child.dep_ == "prep" and (connectives or child.lower_ in ("to", "with", "on", "for")):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    if tok.dep_ in ("relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
+        return tok.head
+    return None
+
+
+def scope_of(tok: Token | None, comp_at: dict[int, ComponentRef]) -> tuple[list[ComponentRef], list[str]]:
+    """Components and phrase words naming what a verb event happens to ("new instances" -> ["instance"])."""
+    if tok is None:
+        return [], []
+    if tok.pos_ == "PRON" and tok.lower_ in PRONOUNS:
+        recent = recent_component(tok.doc, tok.i, comp_at)
+        return ([recent] if recent else []), []
+    comps = components_near(tok, comp_at)
+    if tok.dep_ != "relcl":  # "several AWS services, including Lambda, ECS...": all of them are affected
+        comps = unique_components(comps + [comp_at[t.i] for t in tok.subtree if t.i in comp_at][:12])
+    return comps, phrase_words(tok, comp_at, set())
+
+
+def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], words: list[str], start: int, end: int,
+               *, use_component: bool = True, label: str | None = None) -> EventRef | None:
+    """Build the EventRef; the canonical phrase puts the scope (component name or phrase) before the label."""
+    generic = set(load_system_heads()["generic_names"])
+    comps = sorted(comps, key=lambda c: c.name.lower() in generic)  # "EC2 APIs": EC2, not API, names it
+    label = label or concept.label
+    label_words = set(label.lower().split())
+    words = [w for w in words if w.lower() not in vague_words()]
+    scope = comps[0].name if comps and use_component else " ".join(
+        dict.fromkeys(w for w in words if w.lower() not in label_words))
+    if concept.requires_scope and not comps:
+        return None  # "problems" only counts when the text says whose
+    summary = f"{scope} {label}".strip() if concept.scoped else label
+    concept_id = "failure" if concept.negated_verbs else concept.id
+    # Terms name the component by slug, so spellings of one component compare equal (graph.build.is_same_event).
+    named = comps and use_component and concept.scoped
+    words_in = label.split() if named else summary.split()
+    terms = sorted(({comps[0].slug} if named else set()) | ({w.lower() for w in words_in} - stop_words()))
+    vague = concept.scoped and summary == concept.label and label == concept.label
+    return EventRef(tok.i, start, end, concept_id, concept.kind, summary, [c.slug for c in comps], terms,
+                    vague=vague)
