@@ -16,7 +16,10 @@ Merging rules (implemented here once, used for every article):
   delay" and "network state propagation delay" (3/4) merge; "DynamoDB connection
   failure" and "DynamoDB instance launch failure" (2/5) do not.
 - **TimePoint**: its id is its UTC instant; after each article the incident's
-  TimePoints are chained by ``BEFORE`` in time order.
+  TimePoints are chained by ``BEFORE`` in time order (in the article's own batch).
+
+Merging reads an ``IncidentIndex`` (one export of the incident); ``IndexCache`` keeps
+it per process and rebuilds it only when the store's version shows another writer.
 
 >>> alias_key("Droplet Workflow Managers") == alias_key("DropletWorkflow Manager")
 True
@@ -28,6 +31,11 @@ True
 from __future__ import annotations
 
 import re
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -94,8 +102,11 @@ def ensure_incident(store: GraphStore, incident_id: str, *, title: str, region: 
 class IncidentIndex:
     """What merging needs to know about an incident's stored graph, kept current across a batch of articles.
 
-    Built once from ``store.incident_graph`` and updated after each upsert, so ingesting
-    many articles does not export the whole incident once per article.
+    Built once from ``store.incident_graph`` and updated by ``upsert``, so ingesting many
+    articles does not export the whole incident once per article. ``version`` is the store's
+    version of the incident this index reflects (None when unknown): each write through
+    ``upsert`` adds one, as every store does for one batch, so a store version that differs
+    means another writer changed the incident and the index must be built again.
     """
 
     def __init__(self, store: GraphStore, incident_id: str) -> None:
@@ -105,33 +116,93 @@ class IncidentIndex:
         self.times: dict[NodeId, tuple[str, NodeId, list[NodeId]]] = {}
         self.component_keys: dict[str, NodeId] = {}
         self.events: dict[str, list[tuple[NodeId, dict[str, Any]]]] = {}  # by concept
+        self.new_claims = False  # claims added since contradictions were last refreshed
+        # Read before exporting: a write in between makes the next check rebuild, never miss it.
+        self.version: int | None = store.version(incident_id)
         try:
             graph = store.incident_graph(incident_id)
         except IncidentNotFound:
             return
-        self.add([Node(d["label"], n, {k: v for k, v in d.items() if k != "label"}) for n, d in graph.nodes(data=True)],
-                 [Edge(k, a, b, {kk: v for kk, v in d.items() if kk != "type"})
-                  for a, b, k, d in graph.edges(keys=True, data=True)])
+        for node_id, data in graph.nodes(data=True):  # the export's dicts are fresh copies: no Node validation
+            self._add_node(node_id, data["label"], data)
+        self.edge_keys = {(key, a, b) for a, b, key in graph.edges(keys=True)}
 
     def add(self, nodes: list[Node], edges: list[Edge]) -> None:
         """Record upserted nodes and edges; a node keeps the properties it was first seen with (ids, names,
         concept, utc are all merging needs), so long evidence lists are not merged again here."""
         for node in nodes:
-            known = node.id in self.nodes
-            if not known:
-                self.nodes[node.id] = {**node.props, "label": node.label}
-                if node.label == "TimePoint" and node.props.get("utc"):
-                    self.times[node.id] = (node.props["utc"], node.id, node.props.get("evidence", []))
-            if node.label == "Component":
-                for key in _component_keys(node.props, node.id):
-                    self.component_keys.setdefault(key, node.id)
-            elif node.label == "Event" and not known:
-                self.events.setdefault(node.props.get("concept", ""), []).append((node.id, node.props))
+            self._add_node(node.id, node.label, node.props)
         self.edge_keys |= {rel.key for rel in edges}
+
+    def upsert(self, store: GraphStore, nodes: list[Node], edges: list[Edge], *,
+               then: Callable[[IncidentIndex], list[Edge]] | None = None) -> list[Edge]:
+        """Write ``nodes`` and ``edges`` (plus the edges ``then`` derives from the index once they are
+        recorded) to ``store`` as one batch, and record them here; return the derived edges.
+
+        If the store refuses the batch the index no longer matches it: ``version`` becomes None,
+        so an IndexCache builds it again.
+        """
+        self.add(nodes, edges)
+        derived = then(self) if then else []
+        self.add([], derived)
+        try:
+            store.upsert(nodes, [*edges, *derived])
+        except BaseException:
+            self.version = None
+            raise
+        if self.version is not None:
+            self.version += 1  # one batch: every store moves the incident's version on by one
+        return derived
+
+    def _add_node(self, node_id: NodeId, label: str, props: dict[str, Any]) -> None:
+        known = node_id in self.nodes
+        if not known:
+            self.nodes[node_id] = {**props, "label": label}
+            if label == "TimePoint" and props.get("utc"):
+                self.times[node_id] = (props["utc"], node_id, props.get("evidence", []))
+            self.new_claims |= label == "Claim"
+        if label == "Component":
+            for key in _component_keys(props, node_id):
+                self.component_keys.setdefault(key, node_id)
+        elif label == "Event" and not known:
+            self.events.setdefault(props.get("concept", ""), []).append((node_id, props))
 
     def time_points(self) -> list[tuple[str, NodeId, list[NodeId]]]:
         """(utc, id, evidence) of every TimePoint, in time order."""
         return sorted(self.times.values())
+
+
+class IndexCache:
+    """One IncidentIndex per (store, incident), reused across articles while no other writer touched it.
+
+    ``hold`` serialises ingests into one incident within this process (so two articles never
+    merge against the same stale view) and rebuilds the index from one export only when the
+    store's version shows a write it did not make (another process, a delete). Up to
+    ``size`` incidents per store are kept; stores are held weakly.
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._indexes: weakref.WeakKeyDictionary[Any, OrderedDict[str, IncidentIndex]] = weakref.WeakKeyDictionary()
+        self._locks: weakref.WeakKeyDictionary[Any, dict[str, threading.Lock]] = weakref.WeakKeyDictionary()
+
+    @contextmanager
+    def hold(self, store: GraphStore, incident_id: str) -> Iterator[IncidentIndex]:
+        """Yield a current IncidentIndex of the incident, holding its lock; dropped if the block raises."""
+        with self._lock:
+            lock = self._locks.setdefault(store, {}).setdefault(incident_id, threading.Lock())
+        with lock:
+            with self._lock:
+                cached = self._indexes.setdefault(store, OrderedDict()).pop(incident_id, None)
+            if cached is None or cached.version is None or cached.version != store.version(incident_id):
+                cached = IncidentIndex(store, incident_id)
+            yield cached  # on an exception the index is not put back: the next article rebuilds it
+            with self._lock:
+                indexes = self._indexes.setdefault(store, OrderedDict())
+                indexes[incident_id] = cached
+                while len(indexes) > self.size:
+                    indexes.popitem(last=False)
 
 
 def _slug(node_id: NodeId) -> str:
@@ -244,13 +315,8 @@ def apply_extraction(store: GraphStore, extraction: Extraction, *, index: Incide
     for node in nodes:
         if node.id not in index.nodes:
             added[node.label] = added.get(node.label, 0) + 1
-    store.upsert(nodes, edges)
     new_edges = [rel for rel in edges if rel.key not in index.edge_keys]
-    index.add(nodes, edges)
-    before = _before_edges(index)
-    if before:
-        store.upsert([], before)
-        index.add([], before)
+    before = index.upsert(store, nodes, edges, then=_before_edges)  # one batch: a reader sees all or none
     for rel in new_edges + before:
         added[rel.type] = added.get(rel.type, 0) + 1
     merged = {"components": sum(1 for k in remap if ":c:" in k), "events": sum(1 for k in remap if ":e:" in k)}
