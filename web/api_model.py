@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, current_app
@@ -49,11 +50,22 @@ def model_check(body: CheckIn) -> Any:
     """Explore every interleaving of the DNS race within the bounds: does the record ever go empty?"""
     limits().check_model_bounds(enactors=body.enactors, plans=body.plans, endpoints=body.endpoints)
     try:
-        return check(enactors=body.enactors, plans=body.plans, endpoints=body.endpoints, fixes=body.fixes,
-                     max_states=limits().model_max_states).to_dict()
+        verdict = _verdict(body.enactors, body.plans, body.endpoints, tuple(sorted(set(body.fixes))),
+                           limits().model_max_states)
     except StatesExceeded as err:  # the operator's MODEL_MAX_STATES, not a model cap: name the setting
         raise ApiProblem(limit_problem(422, "model_max_states", limits().model_max_states, str(err),
                                        what="lower the bounds")) from None
+    return current_app.response_class(verdict, mimetype="application/json")
+
+
+@lru_cache(maxsize=128)
+def _verdict(enactors: int, plans: int, endpoints: int, fixes: tuple[str, ...], max_states: int) -> bytes:
+    """The check's answer as JSON bytes; exhaustive exploration is deterministic, so each question is explored once.
+
+    ``seconds`` in the answer is what the exploration took when it ran. Errors are not cached.
+    """
+    return json_bytes(check(enactors=enactors, plans=plans, endpoints=endpoints, fixes=fixes,
+                            max_states=max_states).to_dict())
 
 
 @bp.post("/incidents/<iid>/counterfactuals")

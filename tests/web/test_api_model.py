@@ -191,3 +191,17 @@ def test_range_sweep_over_a_whole_number_parameter_sweeps_whole_numbers():
     points = SweepRangeIn(parameter=name, start=spec.min, stop=spec.max, steps=7).points()
     assert all(float(p).is_integer() for p in points)
     assert points[0] == spec.min and points[-1] == spec.max
+
+
+def test_the_same_model_check_twice_gives_the_same_verdict_without_exploring_again(client, monkeypatch):
+    import web.api_model as api_model
+
+    def explore_again(**_: object) -> None:
+        raise AssertionError("explored again")
+
+    body = {"enactors": 2, "plans": 3, "endpoints": 1, "fixes": ["single_enactor"]}
+    first = client.post("/api/model/check", json=body)
+    monkeypatch.setattr(api_model, "check", explore_again)
+    second = client.post("/api/model/check", json={**body, "fixes": ["single_enactor", "single_enactor"]})
+    assert first.status_code == second.status_code == 200
+    assert first.get_json() == second.get_json() and first.get_json()["holds"] is True
