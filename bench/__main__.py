@@ -29,7 +29,7 @@ def main(selected: list[str]) -> int:
         try:
             module = importlib.import_module(name)
             rows.extend(module.run())
-        except Exception as err:  # one broken benchmark must not hide the others' rows
+        except Exception as err:  # noqa: BLE001 - one broken benchmark must not hide the others' rows
             failed.append(f"{name}: {type(err).__name__}: {err}")
     cols = ("name", "ours", "baseline", "ratio", "target", "met")
     table = [cols] + [tuple(_fmt(r.get(c, "")) for c in cols) for r in rows]

@@ -103,7 +103,7 @@ def check_id(value: str) -> NodeId:
 
 
 def _check_scalar(key: str, value: Any) -> None:
-    if isinstance(value, bool) or isinstance(value, (int, str)):
+    if isinstance(value, (bool, int, str)):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
             raise SchemaError(f"property {key!r}: integer {value} does not fit in 64 bits")
         return

@@ -183,8 +183,8 @@ def test_range_sweep_reaches_the_parameter_bound_exactly(seeded, seed_id):
 
 
 def test_range_sweep_over_a_whole_number_parameter_sweeps_whole_numbers():
-    from web.schemas import SweepRangeIn
     from analysis.model.scenarios import parameters
+    from web.schemas import SweepRangeIn
 
     name = next(n for n, p in parameters().items() if p.integer and p.max - p.min >= 4)
     spec = parameters()[name]
@@ -194,7 +194,7 @@ def test_range_sweep_over_a_whole_number_parameter_sweeps_whole_numbers():
 
 
 def test_the_same_model_check_twice_gives_the_same_verdict_without_exploring_again(client, monkeypatch):
-    import web.api_model as api_model
+    from web import api_model
 
     def explore_again(**_: object) -> None:
         raise AssertionError("explored again")
