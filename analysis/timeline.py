@@ -2,7 +2,8 @@
 
 An event's time is its own ``at`` when set, else the time of the TimePoint it is
 AT that the most sources support (ties: the earliest). TimePoints no event is AT
-appear as events of kind ``time``. Durations run from the first time told to the
+appear as milestones of kind ``time``, labelled by what their sentence says (see
+``milestone_label``) and keeping the time as written in ``raw``. Durations run from the first time told to the
 minute to each timed recovery and to the last time told, and from an event's
 ``at`` to its ``until``. Two times for
 the same event (its ``at``, its TimePoints, ``time``/``started_at`` claims about
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import networkx as nx
 
@@ -27,6 +29,9 @@ from graph.schema import NodeId
 
 _PRECISION_CHARS = {"month": 7, "day": 10, "hour": 13, "minute": 16, "second": 19}
 TIME_CLAIM_KINDS = frozenset({"time", "started_at"})
+LABEL_CHARS = 60  # a milestone label is cut near this length, at a word boundary
+# (source, sentence) -> ((quote start, place in the sentence), event) of every Event evidence Mention
+SentenceEvents = dict[tuple[str, str], list[tuple[tuple[int, int], NodeId]]]
 
 
 def utc(value: str) -> str | None:
@@ -128,18 +133,76 @@ def _titles(graph: nx.MultiDiGraph, sources: list[str]) -> list[str]:
     return [str(graph.nodes[s].get("title") or s) if s in graph else s for s in sources]
 
 
+@dataclass
+class TimeMilestone(TimelineEvent):
+    """A TimePoint no event is AT, on the timeline: ``label`` says what happened, ``raw`` the time as written."""
+
+    raw: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "raw": self.raw}
+
+
 def _bare_points(graph: nx.MultiDiGraph, linked: set[NodeId]) -> list[TimelineEvent]:
-    """TimePoints no event is AT; labelled with the text of a claim AT them (it says what happened), else raw."""
-    bare = []
+    """TimePoints no event is AT, as TimeMilestones labelled by ``milestone_label``."""
+    told = _events_by_sentence(graph)
+    bare: list[TimelineEvent] = []
     for node, attrs in graph.nodes(data=True):
         if attrs.get("label") != "TimePoint" or node in linked or not utc(attrs.get("utc") or ""):
             continue
-        said = sorted(str(graph.nodes[c].get("text") or "") for c, _, k in graph.in_edges(node, keys=True)
-                      if k == "AT" and graph.nodes[c].get("label") == "Claim")
-        label = said[0] if said and said[0] else str(attrs.get("raw") or attrs["utc"])
-        bare.append(TimelineEvent(node, label, utc(attrs["utc"]), str(attrs.get("precision") or "minute"), "time",
-                                  None, _titles(graph, attrs.get("sources") or []), node_evidence(graph, node)))
+        raw = str(attrs.get("raw") or attrs["utc"])
+        bare.append(TimeMilestone(node, milestone_label(graph, node, told) or raw, utc(attrs["utc"]),
+                                  str(attrs.get("precision") or "minute"), "time", None,
+                                  _titles(graph, attrs.get("sources") or []), node_evidence(graph, node), raw))
     return bare
+
+
+def _events_by_sentence(graph: nx.MultiDiGraph) -> SentenceEvents:
+    """Where each event is mentioned, by sentence, in text order."""
+    out: SentenceEvents = {}
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("label") != "Event":
+            continue
+        for mention in attrs.get("evidence") or []:
+            said = graph.nodes[mention] if mention in graph else {}
+            if said.get("sentence"):
+                where = (int(said.get("start", 0)), said["sentence"].find(str(said.get("quote") or "")))
+                out.setdefault((str(said.get("source")), said["sentence"]), []).append((where, node))
+    return {key: sorted(found) for key, found in out.items()}
+
+
+def milestone_label(graph: nx.MultiDiGraph, point: NodeId, told: SentenceEvents) -> str | None:
+    """What the sentence telling TimePoint ``point`` says happened then, or None if no Mention tells it.
+
+    The events mentioned in the first of its evidence sentences that mentions any (in text
+    order, as many as fit in about LABEL_CHARS), else that sentence cut to about LABEL_CHARS.
+    ``told`` is ``_events_by_sentence(graph)``.
+    """
+    sentences = [graph.nodes[m] for m in graph.nodes[point].get("evidence") or []
+                 if m in graph and graph.nodes[m].get("sentence")]
+    for said in sentences:
+        events = list(dict.fromkeys(e for _, e in told.get((str(said.get("source")), said["sentence"]), [])))
+        if events:
+            return _joined(list(dict.fromkeys(node_label(graph, e) for e in events)))
+    return _cut(sentences[0]["sentence"]) if sentences else None
+
+
+def _joined(labels: list[str]) -> str:
+    """The first label, then as many of the next as keep the whole within LABEL_CHARS."""
+    text = labels[0]
+    for label in labels[1:]:
+        if len(text) + 2 + len(label) > LABEL_CHARS:
+            break
+        text += ", " + label
+    return text
+
+
+def _cut(text: str) -> str:
+    """``text`` on one line, cut at the last word boundary before LABEL_CHARS with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= LABEL_CHARS:
+        return text
+    return text[:LABEL_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _minutes(start: str, end: str) -> int:

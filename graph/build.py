@@ -15,6 +15,9 @@ Merging rules (implemented here once, used for every article):
   stop words dropped) of at least ``EVENT_JACCARD`` (0.6): "network propagation
   delay" and "network state propagation delay" (3/4) merge; "DynamoDB connection
   failure" and "DynamoDB instance launch failure" (2/5) do not.
+- **Event times**: when two accounts of one event meet, ``merge_event_times`` decides
+  its ``at``/``precision``/``until`` (the most precise ``at``, earliest among equals,
+  latest for recoveries; the latest ``until``), whichever article came first.
 - **TimePoint**: its id is its UTC instant; after each article the incident's
   TimePoints are chained by ``BEFORE`` in time order (in the article's own batch).
 
@@ -37,6 +40,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
@@ -45,6 +49,8 @@ from graph.schema import Edge, Extraction, IncidentNode, Node, NodeId, edge, mer
 from graph.store import GraphStore
 
 EVENT_JACCARD = 0.6
+# Rank of an Event's ``precision``: a finer time always beats a coarser one.
+PRECISION_RANK = {"year": 0, "month": 1, "day": 2, "hour": 3, "minute": 4, "second": 5}
 
 
 @dataclass
@@ -84,6 +90,48 @@ def is_same_event(a: dict[str, Any], b: dict[str, Any]) -> bool:
     if not a.get("concept") or a.get("concept") != b.get("concept"):
         return False
     return jaccard(set(a.get("terms", [])), set(b.get("terms", []))) >= EVENT_JACCARD
+
+
+def merge_event_times(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The ``at``, ``precision`` and ``until`` one Event keeps when two accounts of it (``old``, ``new``) meet.
+
+    ``at``: the most precise wins (second > minute > hour > day > month > year; an ``at``
+    without ``precision`` counts as minute); among equally precise ones the earliest wins,
+    except for an event of kind "recovery", where the latest wins (a recovery is told as done
+    once it is done). So a day-precision date never replaces a clock time. ``until``: the
+    latest. The result holds only the keys either side has; it does not depend on which
+    account is ``old``.
+
+    >>> merge_event_times({"at": "2025-10-20T00:00:00Z", "precision": "day"},
+    ...                   {"at": "2025-10-20T06:48:00Z", "precision": "minute"})
+    {'at': '2025-10-20T06:48:00Z', 'precision': 'minute'}
+    >>> merge_event_times({"kind": "recovery", "at": "2025-10-20T09:25:00Z", "precision": "minute"},
+    ...                   {"at": "2025-10-20T08:40:00Z", "precision": "minute", "until": "2025-10-20T12:00:00Z"})
+    {'at': '2025-10-20T09:25:00Z', 'precision': 'minute', 'until': '2025-10-20T12:00:00Z'}
+    """
+    out: dict[str, Any] = {}
+    timed = [p for p in (old, new) if p.get("at")]
+    if timed:
+        sign = -1 if (old.get("kind") or new.get("kind")) == "recovery" else 1
+        best = min(timed, key=lambda p: (-_precision_rank(p), sign * _instant(p["at"]), str(p["at"])))
+        out["at"], out["precision"] = best["at"], best.get("precision") or "minute"
+    ends = [p["until"] for p in (old, new) if p.get("until")]
+    if ends:
+        out["until"] = min(ends, key=lambda u: (-_instant(u), str(u)))
+    return out
+
+
+def _precision_rank(props: dict[str, Any]) -> int:
+    return PRECISION_RANK.get(str(props.get("precision") or "minute"), 0)
+
+
+def _instant(value: str) -> float:
+    """Seconds since the epoch of an ISO time (naive means UTC); 0.0 for text that is not one."""
+    try:
+        moment = datetime.fromisoformat(str(value).split(";")[0])  # 3.11 reads "Z"
+    except ValueError:
+        return 0.0
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def ensure_incident(store: GraphStore, incident_id: str, *, title: str, region: str | None = None) -> Node:
@@ -166,6 +214,8 @@ class IncidentIndex:
                 self.component_keys.setdefault(key, node_id)
         elif label == "Event" and not known:
             self.events.setdefault(props.get("concept", ""), []).append((node_id, props))
+        elif label == "Event":  # times are the one thing merging must see as stored now
+            self.nodes[node_id].update(merge_event_times(self.nodes[node_id], props))
 
     def time_points(self) -> list[tuple[str, NodeId, list[NodeId]]]:
         """(utc, id, evidence) of every TimePoint, in time order."""
@@ -266,7 +316,8 @@ def _apply_remap(nodes: list[Node], edges: list[Edge], remap: dict[NodeId, NodeI
             if node.label == "Event":
                 props.pop("aliases")
         if nid in merged_nodes:
-            props = merge_props(merged_nodes[nid].props, props)
+            old = merged_nodes[nid].props
+            props = {**merge_props(old, props), **(merge_event_times(old, props) if node.label == "Event" else {})}
         # Building a Node validates its properties: reuse the node when nothing changed.
         merged_nodes[nid] = node if nid == node.id and props == node.props else Node(node.label, nid, props)
     merged_edges: dict[tuple[str, NodeId, NodeId], Edge] = {}
@@ -280,6 +331,19 @@ def _apply_remap(nodes: list[Node], edges: list[Edge], remap: dict[NodeId, NodeI
         else:
             merged_edges[key] = Edge(rel.type, src, dst, merge_props(merged_edges[key].props, rel.props))
     return list(merged_nodes.values()), list(merged_edges.values())
+
+
+def _with_stored_times(nodes: list[Node], index: IncidentIndex) -> list[Node]:
+    """Events already stored, with the times ``merge_event_times`` keeps against the stored ones
+    (the store's own merge would let the later article overwrite them)."""
+    out = []
+    for node in nodes:
+        stored = index.nodes.get(node.id) if node.label == "Event" else None
+        times = merge_event_times(stored, node.props) if stored else {}
+        if any(node.props.get(k) != v for k, v in times.items()):
+            node = Node(node.label, node.id, {**node.props, **times})
+        out.append(node)
+    return out
 
 
 def _before_edges(index: IncidentIndex) -> list[Edge]:
@@ -311,6 +375,7 @@ def apply_extraction(store: GraphStore, extraction: Extraction, *, index: Incide
     remap = _component_remap(nodes, index)
     remap.update(_event_remap(nodes, index, remap))
     nodes, edges = _apply_remap(nodes, list(extraction.edges), remap)
+    nodes = _with_stored_times(nodes, index)
     added: dict[str, int] = {}
     for node in nodes:
         if node.id not in index.nodes:

@@ -128,3 +128,51 @@ def test_times_and_durations_about_the_same_incident_are_not_conflicts_by_themse
     b.claim("d1", "duration", "a 14-hour outage", "many", "a", "840")
     b.claim("d2", "duration", "DynamoDB was down 3 hours", "many", "b", "180")
     assert conflicts(b.build()).conflicts == []
+
+
+THROTTLES = "At 11:23 AM PDT our engineers began relaxing request throttles as they worked towards full recovery."
+
+
+def test_a_time_no_event_claims_is_labelled_by_the_events_its_sentence_mentions():
+    b = IncidentBuilder("ms")
+    b.source("a", "A")
+    b.event("relax", "request throttles relaxed", "mitigation", says=[("a", THROTTLES, "relaxing request throttles")])
+    b.event("other", "database restored", "recovery", says=[("a", "The database was restored.")])
+    b.timepoint("t", "2025-10-20T18:23:00Z", "11:23 AM PDT", says=[("a", THROTTLES, "11:23 AM PDT")])
+    [point] = timeline(b.build()).to_dict()["events"]
+    assert (point["label"], point["raw"], point["at"], point["kind"]) == (
+        "request throttles relaxed", "11:23 AM PDT", "2025-10-20T18:23:00Z", "time")
+
+
+def test_a_time_whose_sentence_names_several_events_lists_them_in_text_order():
+    b = IncidentBuilder("ms2")
+    b.source("a", "A")
+    sentence = "At 1:50 PM the API errors stopped and instance launches were operating normally."
+    b.event("a-launch", "instance launches normal", "recovery", says=[("a", sentence, "instance launches")])
+    b.event("b-api", "API errors stopped", "recovery", says=[("a", sentence, "the API errors stopped")])
+    b.timepoint("t", "2025-10-20T20:50:00Z", "1:50 PM", says=[("a", sentence, "1:50 PM")])
+    [point] = timeline(b.build()).to_dict()["events"]
+    assert point["label"] == "API errors stopped, instance launches normal"
+
+
+def test_a_time_whose_sentence_names_no_event_is_labelled_by_the_sentence_cut_short():
+    b = IncidentBuilder("ms3")
+    b.source("a", "A")
+    b.source("b", "B")
+    b.event("relax", "request throttles relaxed", "mitigation", says=[("b", THROTTLES, "relaxing request throttles")])
+    b.timepoint("t", "2025-10-20T18:23:00Z", "11:23 AM PDT", says=[("a", THROTTLES, "11:23 AM PDT")])
+    [point] = timeline(b.build()).to_dict()["events"]
+    assert (point["label"], point["raw"]) == (
+        "At 11:23 AM PDT our engineers began relaxing request…", "11:23 AM PDT")
+
+
+def test_a_milestone_label_lists_only_the_events_that_fit_in_sixty_characters():
+    b = IncidentBuilder("ms4")
+    b.source("a", "A")
+    sentence = "By noon DNS resolution recovered, queues drained and the backlog of instance launches cleared."
+    b.event("a", "DNS resolution for the regional endpoint recovered", "recovery",
+            says=[("a", sentence, "DNS resolution recovered")])
+    b.event("b", "queues drained", "recovery", says=[("a", sentence, "queues drained")])
+    b.timepoint("t", "2025-10-20T12:00:00Z", "noon", says=[("a", sentence, "noon")])
+    [point] = timeline(b.build()).to_dict()["events"]
+    assert point["label"] == "DNS resolution for the regional endpoint recovered"

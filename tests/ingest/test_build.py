@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph.build import apply_extraction, ensure_incident, is_same_event
 from graph.memory_store import MemoryStore
 from graph.schema import ComponentNode, EventNode, Extraction, MentionNode, Node, SourceNode, edge
 
 
-def extraction(source_hash: str, component: tuple[str, str, list[str]], event: tuple[str, str, list[str]]):
+def extraction(source_hash: str, component: tuple[str, str, list[str]], event: tuple[str, str, list[str]],
+               kind: str = "condition", **times: str):
     iid = "inc"
     src = SourceNode(f"inc:src:{source_hash}", iid, source_hash, "t")
     mid = f"inc:m:{source_hash}-0-0-4"
@@ -15,7 +18,7 @@ def extraction(source_hash: str, component: tuple[str, str, list[str]], event: t
     slug, name, aliases = component
     comp = ComponentNode(f"inc:c:{slug}", iid, slug, name, aliases=aliases, evidence=[mid]).to_node()
     key, concept, terms = event
-    ev = EventNode(f"inc:e:{key}", iid, key, "condition", components=[comp.id], evidence=[mid]).to_node()
+    ev = EventNode(f"inc:e:{key}", iid, key, kind, components=[comp.id], evidence=[mid], **times).to_node()
     ev = Node("Event", ev.id, {**ev.props, "concept": concept, "terms": terms})
     edges = [edge("PART_OF", mid, src.id, iid), edge("AFFECTS", ev.id, comp.id, iid, evidence=[mid])]
     return Extraction(iid, src, [mention, comp, ev], edges)
@@ -60,3 +63,65 @@ def test_events_of_different_concepts_never_merge():
 def test_events_with_few_shared_terms_do_not_merge():
     assert not is_same_event({"concept": "failure", "terms": ["connection", "dynamodb", "failure"]},
                              {"concept": "failure", "terms": ["dynamodb", "failure", "instance", "launch"]})
+
+
+# ------------------------------------------------ one event, several told times
+
+DNS = ("dns", "DNS", [])
+
+
+def merged_times(*accounts: tuple[str, str, dict[str, str]], kind: str = "condition") -> dict[str, str]:
+    """Ingest one article per (source hash, event key, times) telling the same DNS failure; return its times."""
+    store = MemoryStore(None)
+    for source_hash, key, times in accounts:
+        apply_extraction(store, extraction(source_hash, DNS, (key, "failure", ["dns", "failure", "resolution"]),
+                                           kind, **times))
+    [event] = [d for _, d in store.incident_graph("inc").nodes(data=True) if d["label"] == "Event"]
+    return {k: event[k] for k in ("at", "precision", "until") if k in event}
+
+
+HOUR = {"at": "2025-10-20T07:00:00Z", "precision": "hour"}
+MINUTE = {"at": "2025-10-20T07:48:00Z", "precision": "minute"}
+EARLY = {"at": "2025-10-20T06:48:00Z", "precision": "minute"}
+DAY = {"at": "2025-10-20T00:00:00Z", "precision": "day"}
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["told-first", "told-last"])
+def test_the_most_precise_time_wins_in_either_order(order):
+    accounts = [("a", "dns-resolution-failure", HOUR), ("b", "dns-resolution-failure", MINUTE)][::order]
+    assert merged_times(*accounts) == MINUTE
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["told-first", "told-last"])
+def test_among_equally_precise_times_the_earliest_wins(order):
+    accounts = [("a", "dns-resolution-failure", MINUTE), ("b", "dns-resolution-failure", EARLY)][::order]
+    assert merged_times(*accounts) == EARLY
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["told-first", "told-last"])
+def test_a_recovery_keeps_the_latest_of_equally_precise_times(order):
+    accounts = [("a", "dns-resolution-failure", MINUTE), ("b", "dns-resolution-failure", EARLY)][::order]
+    assert merged_times(*accounts, kind="recovery") == MINUTE
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["told-first", "told-last"])
+def test_a_day_never_replaces_a_clock_time(order):
+    accounts = [("a", "dns-resolution-failure", EARLY), ("b", "dns-resolution-failure", DAY)][::order]
+    assert merged_times(*accounts) == EARLY
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["told-first", "told-last"])
+def test_the_latest_until_wins(order):
+    accounts = [("a", "dns-resolution-failure", {**EARLY, "until": "2025-10-20T09:25:00Z"}),
+                ("b", "dns-resolution-failure", {"until": "2025-10-20T08:00:00Z"})][::order]
+    assert merged_times(*accounts) == {**EARLY, "until": "2025-10-20T09:25:00Z"}
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["told-first", "told-last"])
+def test_times_of_similar_events_merged_under_another_phrase_follow_the_rule(order):
+    accounts = [("a", "dns-resolution-failure", HOUR), ("b", "dns-name-resolution-failure", EARLY)][::order]
+    assert merged_times(*accounts) == EARLY
+
+
+def test_an_article_without_a_time_keeps_the_stored_one():
+    assert merged_times(("a", "dns-resolution-failure", EARLY), ("b", "dns-resolution-failure", {})) == EARLY
