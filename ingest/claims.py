@@ -107,6 +107,8 @@ def _phrase_heads(sent: Any, phrases: list[str]) -> list[Any]:
     text = sent.text.lower()
     heads: list[tuple[Any, int]] = []
     for ph in sorted(phrases, key=len, reverse=True):
+        if ph not in text:  # a plain substring test rules out most phrases before any regex runs
+            continue
         for m in re.finditer(rf"\b{re.escape(ph)}\b", text):
             span = sent.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None and all(span[-1] != h for h, _ in heads):
@@ -198,8 +200,10 @@ def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:
     out = []
     for token in sent:
         preps = LEXICON["origin_lemmas"].get(token.lemma_)
+        if not preps:  # most tokens: skip the walk over their children
+            continue
         subj = _child(token, "nsubj", "nsubjpass")
-        if not preps or subj is None or subj.lemma_ not in LEXICON["incident_lemmas"]:
+        if subj is None or subj.lemma_ not in LEXICON["incident_lemmas"]:
             continue
         prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in preps), None)
         obj = _child(prep, "pobj") if prep is not None else None
@@ -263,8 +267,10 @@ def _moment_claims(sent: Any, times: list[TimeExpression]) -> list[ClaimRecord]:
     for token in sent:
         kind = ("started_at" if token.lemma_ in LEXICON["start_lemmas"]
                 else "ended_at" if token.lemma_ in LEXICON["end_lemmas"] else None)
+        if kind is None:  # most tokens: skip the walk over their children
+            continue
         subj = _child(token, "nsubj", "nsubjpass")
-        if kind is None or subj is None or subj.lemma_ not in LEXICON["incident_lemmas"]:
+        if subj is None or subj.lemma_ not in LEXICON["incident_lemmas"]:
             continue
         if _inside_offset(times, token.idx):  # "14 hours after the outage started" is not a start time
             continue

@@ -94,6 +94,18 @@ def _function_words() -> dict[str, frozenset[str]]:
     return {lang: frozenset(words) for lang, words in data.items() if not lang.startswith("_")}
 
 
+@lru_cache(maxsize=1)
+def _function_word_langs() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """English function words, and for every other word the other languages listing it."""
+    lists = _function_words()
+    others: dict[str, list[str]] = {}
+    for lang, words in lists.items():
+        if lang != "en":
+            for word in words - lists["en"]:
+                others.setdefault(word, []).append(lang)
+    return lists["en"], {word: tuple(langs) for word, langs in others.items()}
+
+
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -109,9 +121,17 @@ def english_share(text: str) -> tuple[float, float, int]:
     total = sum(max(1, len(w) // 2) if not w.isascii() and len(w) > 6 else 1 for w in words)
     if not total:
         return 0.0, 0.0, 0
-    lists = _function_words()
-    english = sum(w in lists["en"] for w in words)
-    foreign = max(sum(w in lists[lang] and w not in lists["en"] for w in words) for lang in lists if lang != "en")
+    english_words, foreign_langs = _function_word_langs()
+    english = 0
+    counts = dict.fromkeys(_function_words(), 0)  # one pass over the words, not one per language
+    for w in words:
+        if w in english_words:
+            english += 1
+        else:
+            for lang in foreign_langs.get(w, ()):
+                counts[lang] += 1
+    del counts["en"]
+    foreign = max(counts.values())
     return round(english / total, 3), round(foreign / total, 3), total
 
 
@@ -168,11 +188,35 @@ def validate_text(text: str, *, max_chars: int = MAX_CHARS) -> None:
 # ---------------------------------------------------------------- boilerplate
 
 
+# A leading unbounded character-class run, as in "[^.!?\\n]*\\bsubscribe here\\b...".
+_LEADING_RUN = re.compile(r"\A\[(?:\\.|[^\]\\])+\][*+](?![?+{])")
+
+
 @lru_cache(maxsize=1)
 def _boilerplate() -> dict[str, list[re.Pattern[str]]]:
     data = json.loads((LEXICON / "boilerplate.json").read_text(encoding="utf-8"))
-    return {key: [re.compile(p, re.IGNORECASE) for p in data[key]]
-            for key in ("line_patterns", "sentence_patterns", "tail_markers")}
+    rules = {key: [re.compile(p, re.IGNORECASE) for p in data[key]]
+             for key in ("line_patterns", "sentence_patterns", "tail_markers")}
+    rules["sentence_cores"] = [re.compile(_LEADING_RUN.sub("", p, count=1), re.IGNORECASE)
+                               for p in data["sentence_patterns"]]
+    return rules
+
+
+def _strip_sentences(line: str, rules: dict[str, list[re.Pattern[str]]], removed: list[str]) -> str:
+    """``line`` without the sentence_patterns' matches, each removal recorded in ``removed``.
+
+    A pattern "[...]*REST" can match only where REST matches, and REST has no leading run
+    to backtrack over, so searching REST first skips the quadratic scan on the many lines
+    that have no boilerplate sentence; it never changes what is removed.
+    """
+    for pattern, core in zip(rules["sentence_patterns"], rules["sentence_cores"]):
+        if core.search(line) is not None:
+            for match in pattern.finditer(line):
+                if match.group().strip():
+                    removed.append(match.group().strip())
+            line = pattern.sub("", line)
+        line = line.rstrip()
+    return line
 
 
 def _strip_tail(lines: list[str], markers: list[re.Pattern[str]], removed: list[str]) -> list[str]:
@@ -203,12 +247,7 @@ def strip_boilerplate(text: str) -> tuple[str, list[str]]:
         if line.strip() and any(p.fullmatch(line) for p in rules["line_patterns"]):
             removed.append(line.strip())
             continue
-        for pattern in rules["sentence_patterns"]:
-            for match in pattern.finditer(line):
-                if match.group().strip():
-                    removed.append(match.group().strip())
-            line = pattern.sub("", line).rstrip()
-        kept.append(line)
+        kept.append(_strip_sentences(line, rules, removed))
     kept = _strip_tail(kept, rules["tail_markers"], removed)
     return normalise_text("\n".join(kept)), removed
 

@@ -314,8 +314,8 @@ def _span(m: re.Match[str], kind: str, state: _State, ctx: TimeContext) -> TimeE
     return expr
 
 
-def _first_zone(text: str) -> str | None:
-    for m in CANDIDATE_RE.finditer(text):
+def _first_zone(matches: list[re.Match[str]]) -> str | None:
+    for m in matches:
         if m.group("clock") and m.group("zone"):
             return ZONES[m.group("zone")]["zone"]
     return None
@@ -326,8 +326,9 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     if not isinstance(text, str):
         raise TypeError(f"expected text as str, got {type(text).__name__}")
     weekdays = {weekday_number(w) for w in re.findall(rf"\b{WEEKDAY_PATTERN}\b", text)}
-    state = _State(zone=ctx.default_tz or _first_zone(text), weekdays=weekdays)
-    for m in CANDIDATE_RE.finditer(text):
+    matches = list(CANDIDATE_RE.finditer(text))  # one scan serves the zone default and the expressions
+    state = _State(zone=ctx.default_tz or _first_zone(matches), weekdays=weekdays)
+    for m in matches:
         kind = m.lastgroup if m.lastgroup in ("iso", "clock", "date", "monthyear", "offset", "duration",
                                               "weekday") else next(k for k in ("clock", "date") if m.group(k))
         expr = _resolve(kind, text, m, state, ctx)
