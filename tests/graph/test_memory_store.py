@@ -233,9 +233,8 @@ def test_snapshot_rename_failing_during_compaction_keeps_the_acknowledged_write(
     assert sorted(again.incident_graph("i")) == ["i:e:a", "i:e:b"] and again.version("i") == 2
 
 
-def test_crash_between_snapshot_and_new_journal_applies_no_record_twice(tmp_path, monkeypatch):
-    store = MemoryStore(tmp_path, compact_bytes=10_000)
-    store.upsert([event("a")])
+def compact_with_failing_journal_rename(store: MemoryStore, monkeypatch) -> None:
+    """Write event b with compaction forced, failing its second step: the new snapshot lands, the journal does not."""
     real_replace = os.replace
 
     def journal_rename_fails(src, dst):
@@ -247,6 +246,12 @@ def test_crash_between_snapshot_and_new_journal_applies_no_record_twice(tmp_path
     store._compact_bytes = 1
     store.upsert([event("b")])
     monkeypatch.undo()
+
+
+def test_crash_between_snapshot_and_new_journal_applies_no_record_twice(tmp_path, monkeypatch):
+    store = MemoryStore(tmp_path, compact_bytes=10_000)
+    store.upsert([event("a")])
+    compact_with_failing_journal_rename(store, monkeypatch)
     assert json.loads((tmp_path / "graph.json").read_bytes())["journal_generation"] == 1
     assert journal_lines(tmp_path)[0] == b'{"journal":1,"generation":0}\n'  # stale: already in the snapshot
     reopened = MemoryStore(tmp_path)
@@ -329,17 +334,7 @@ def test_a_live_reader_keeps_its_state_while_the_journal_is_stale(tmp_path, monk
     writer, reader = MemoryStore(tmp_path, compact_bytes=10_000), MemoryStore(tmp_path)
     writer.upsert([event("a")])
     assert reader.version("i") == 1
-    real_replace = os.replace
-
-    def journal_rename_fails(src, dst):
-        if str(dst).endswith("journal.jsonl"):
-            raise OSError(5, "Input/output error")
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", journal_rename_fails)
-    writer._compact_bytes = 1
-    writer.upsert([event("b")])
-    monkeypatch.undo()
+    compact_with_failing_journal_rename(writer, monkeypatch)
     assert journal_lines(tmp_path)[0] == b'{"journal":1,"generation":0}\n'  # stale until the next write
     assert [reader.version("i") for _ in range(3)] == [2, 2, 2] and writer.version("i") == 2
     writer.upsert([event("c")])
