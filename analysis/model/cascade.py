@@ -1,8 +1,7 @@
 """Discrete-event simulation of the cascade over hours: DynamoDB, DWFM leases, Network Manager, NLB, dependent services.
 
-Time is in minutes from ``start`` (the moment the DNS record empties). The queue is a heap of
-``(time, priority, seq, kind)`` so equal times resolve by priority, then by scheduling order,
-and the same inputs always give the same event log.
+Time is in minutes from ``start`` (the moment the DNS record empties). Equal times resolve by priority, then by
+scheduling order, so the same inputs always give the same event log.
 
 Dynamics (each a named parameter, see ``params/parameters.json`` for units, bounds and meaning):
 
@@ -22,23 +21,25 @@ Dynamics (each a named parameter, see ``params/parameters.json`` for units, boun
 * Operators relax EC2 launch throttles ``throttle_relax_hold_min`` after propagation is back to normal.
 * Each dependent service queues work while a dependency is impaired and drains it once all recover.
 
-Speed (the hot path runs ~1,100 events per baseline run): queue entries are plain tuples
-``(time, priority, seq, handler)`` holding the bound handler, so dispatch is one call; parameters are
-read once into attributes, each per-tick product computed once by the expression the dynamics use
-(so every float is bit-identical); a sample is one row, split into per-series lists only in the result.
+Engine: events run in (time, priority, scheduling order). The periodic ones (DWFM and network ticks,
+samples: about 1,050 of the baseline's 1,137 events) each keep their next minute in a slot and run inline
+in :meth:`_Sim.run` on local variables; the rest go through a heap and run as methods. Parameters are read
+once and each per-tick product computed once, by the expression the dynamics use (``bench/bench_model.py``
+measures the speed against a bare heapq loop).
 """
 
 # Hot-path clamps are comparisons, not min()/max() calls, which cost a quarter of a tick here.
 # ruff: noqa: PLR1730, FURB136
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from heapq import heappop, heappush
 
 from analysis.model.dependents import Dependents
-from analysis.model.records import CascadeResult, IsoClock, Parameter, ServiceSpec, iso, rounded
+from analysis.model.records import CascadeResult, IsoClock, Parameter, ServiceSpec, iso
 
 __all__ = ["RESOURCES", "CascadeResult", "Parameter", "ServiceSpec", "iso", "simulate"]
 
@@ -48,7 +49,12 @@ _PRIORITY = {"record_empty": 0, "dns_identified": 0, "dns_repaired": 0, "dynamod
              "dwfm_tick": 2, "network_tick": 3, "service_drained": 4, "sample": 5}
 RESOURCES: tuple[str, ...] = ("dynamodb", "ec2", "network", "nlb")
 _SERIES = ("DynamoDB", "EC2", "NLB")  # availability series of the resources, before the services'
-_DWFM_TICK, _NETWORK_TICK = _PRIORITY["dwfm_tick"], _PRIORITY["network_tick"]
+_DWFM_TICK, _NETWORK_TICK, _INTERVENTION = _PRIORITY["dwfm_tick"], _PRIORITY["network_tick"], _PRIORITY["intervention"]
+_SAMPLE = _PRIORITY["sample"]
+# The periodic kinds: each keeps its next minute in one attribute of _Sim instead of a heap entry (see run()).
+_SLOTS = {"dwfm_tick": "next_dwfm", "network_tick": "next_network", "sample": "next_sample"}
+_NEVER = math.inf  # an empty slot
+_END = -1  # priority of the event that ends a run: see run()
 
 
 def simulate(params: Mapping[str, float], services: Sequence[ServiceSpec], *, dns_record_empty: bool,
@@ -80,19 +86,17 @@ class _Sim:
         self.leased, self.backlog = self.droplets, 0.0  # droplets with / without a lease
         self.admission_limited = bool(self.p["dwfm_backoff"])
         self.dwfm_down_until = -1.0
-        self.stalled_since: float | None = None
         self.pending_launches = self.network_backlog = 0.0
         self.throttled = False
         self.dependents = Dependents(self.services)
         self.ok = {r: True for r in RESOURCES}
-        self.nlb_ok = True  # self.ok["nlb"], read by every network tick
         self.impaired_since: dict[str, float] = {}
         self.windows: dict[str, list[float]] = {}
         self.peak_dwfm = self.peak_network = self.peak_launches = 0.0
         self.series_names = _series_names(self.services)
         self.samples: list[tuple[float, ...]] = []  # (minute, value per series), transposed in result()
-        self.handlers = {kind: getattr(self, "_on_" + kind) for kind in _PRIORITY}
-        self.dwfm_tick, self.network_tick = self.handlers["dwfm_tick"], self.handlers["network_tick"]
+        self.handlers = {kind: getattr(self, "_on_" + kind) for kind in _PRIORITY if kind not in _SLOTS}
+        self.next_dwfm = self.next_network = self.next_sample = _NEVER
 
     def _read_params(self, p: Mapping[str, float]) -> None:
         # Each product is the expression the dynamics would compute every tick, evaluated once.
@@ -109,20 +113,176 @@ class _Sim:
 
     # ------------------------------------------------------------------ engine
     def schedule(self, at: float, kind: str) -> None:
+        """Queue an event of ``kind`` at minute ``at``; a periodic kind goes into its slot, which must be free."""
+        slot = _SLOTS.get(kind)
+        if slot is not None:
+            if getattr(self, slot) != _NEVER:
+                raise RuntimeError(f"{kind} is already scheduled")  # a periodic process runs once at a time
+            setattr(self, slot, at)
+            return
         self.seq += 1
         heappush(self.queue, (at, _PRIORITY[kind], self.seq, self.handlers[kind]))
 
     def run(self) -> None:
-        queue, horizon = self.queue, self.horizon
-        events = 0
-        while queue:
-            at, _, _, handler = heappop(queue)
-            if at > horizon:
-                break
-            self.now = at
+        """Process events in (time, priority, scheduling order) until none is left or one passes the horizon.
+
+        The periodic events (the DWFM and network ticks and the samples: all but a few dozen of a run's
+        events) each have one slot holding the minute of their next occurrence instead of a heap entry,
+        and run inline on local copies of the state they change: heap traffic, a method call and
+        attribute access per tick were most of a run's time. Their priorities are unique, so the slots
+        and the heap merge into the same order a single heap gives. Every other event, and the rare
+        step of a tick that notes a milestone or changes a resource (``cold``), runs as a method on
+        ``self`` after the loop writes its locals back; the loop then reloads what the method may have
+        changed (the slots and :meth:`_modes`).
+        """
+        queue, dt, droplets = self.queue, self.dt, self.droplets
+        # Module constants as locals: the loop reads them for every event.
+        never, end, network_tick, dwfm_tick, sample = _NEVER, _END, _NETWORK_TICK, _DWFM_TICK, _SAMPLE
+        expiring, capacity, timeout = self.expiring_per_tick, self.capacity, self.timeout
+        capacity_per_tick, admitted, work_per_droplet = self.capacity_per_tick, self.admitted, self.work_per_droplet
+        launches_in, propagated = self.launches_per_tick, self.propagated_per_tick
+        collapse_detect, on_intervention = self.p["collapse_detect_min"], self.handlers["intervention"]
+        sample_every, samples_append, dependents = self.p["sample_min"], self.samples.append, self.dependents
+        leased, backlog, network, pending = self.leased, self.backlog, self.network_backlog, self.pending_launches
+        peak_dwfm, peak_network, peak_launches = self.peak_dwfm, self.peak_network, self.peak_launches
+        next_dwfm, next_network, next_sample = self.next_dwfm, self.next_network, self.next_sample
+        seq, now, events, stalled_since = self.seq, self.now, 0, None
+        (up, down_until, limited, throttled, dynamodb_ok, ec2_ok, nlb_ok, lost, recovered, backlog_noted, normal,
+         relaxed, intervened, full) = self._modes()
+        network_stops, above, below, normal_below = self._network_bands(
+            up, nlb_ok, lost, recovered, backlog_noted, normal, relaxed)
+        services_fixed, services_draining = dependents.sampling_plan()
+        # The end is an event too: just after the horizon, before anything else at that time, so the slots
+        # need no check of their own (an empty slot is never, which the end precedes).
+        heappush(queue, (math.nextafter(self.horizon, _NEVER), _END, 0, self._no_handler))
+        head_at, head_priority = queue[0][:2]
+        cold: Callable[[float], None] | None
+        while True:
+            # The earliest slot (a tie goes to the lower priority), unless the heap's head comes first.
+            at, priority = next_dwfm, dwfm_tick
+            if next_network < at:
+                at, priority = next_network, network_tick
+            if next_sample < at:
+                at, priority = next_sample, sample
+            if head_at < at or (head_at == at and head_priority < priority):
+                at, priority, _, handler = heappop(queue)
+                if priority == end:
+                    break
+                head_at, head_priority = queue[0][:2]
+            now = at
             events += 1
-            handler(at)
-        self.events = events
+            if priority == network_tick:
+                # Launches wait for a droplet with a lease; waiting ones go out as leases come back.
+                released = 0.0
+                if up and now >= down_until and stalled_since is None:
+                    released = (pending + launches_in) * leased / droplets
+                pending = pending + (launches_in - released)
+                network = network + released - propagated
+                network = network if network > 0.0 else 0.0
+                if network > peak_network:
+                    peak_network = network
+                if pending > peak_launches:
+                    peak_launches = pending
+                next_network = never if network_stops else now + dt
+                if network > above or network <= below or (network <= normal_below and pending < 1):
+                    cold = self._network_changed
+                else:
+                    continue
+            elif priority == dwfm_tick:
+                cold = None
+                if not up:
+                    # State checks fail, so leases lapse: the whole fleet over one lease timeout.
+                    lapsed = leased if expiring >= leased else expiring
+                    leased -= lapsed
+                    backlog += lapsed
+                    if lapsed > 0 and not lost:
+                        cold = self._leases_lost
+                elif now >= down_until and backlog > 0:
+                    # Re-establishing leases: see the module docstring for why past a point none finish.
+                    in_flight = backlog
+                    if limited and admitted < in_flight:
+                        in_flight = admitted
+                    share = 1.0 - in_flight / capacity / timeout
+                    done = capacity_per_tick * (share if share > 0.0 else 0.0)
+                    if in_flight <= done:
+                        done = in_flight
+                    if done <= 0:
+                        if stalled_since is None:
+                            stalled_since, cold = now, self._collapsed
+                        if now - stalled_since >= collapse_detect and not intervened:
+                            seq += 1
+                            heappush(queue, (now, _INTERVENTION, seq, on_intervention))
+                            head_at, head_priority = queue[0][:2]
+                    else:
+                        stalled_since = None
+                        backlog = backlog - done
+                        backlog = backlog if backlog > 0.0 else 0.0
+                        leased = leased + done
+                        leased = leased if leased < droplets else droplets
+                        network += done * work_per_droplet
+                if backlog > peak_dwfm:
+                    peak_dwfm = backlog
+                if up and backlog <= 0:
+                    next_dwfm = never
+                    if lost:
+                        cold = self._dwfm_recovered
+                else:
+                    next_dwfm = now + dt
+                if cold is None:
+                    continue
+            elif priority == sample:
+                # One row: the minute, then each series' availability (resources, then services).
+                ec2 = 1.0
+                if not ec2_ok:
+                    ec2 = leased / droplets * (0.5 if throttled else 1.0)
+                    ec2 = ec2 if ec2.is_integer() else round(ec2, 4)
+                samples_append((now if now.is_integer() else round(now, 3), 1.0 if dynamodb_ok else 0.0, ec2,
+                                1.0 if nlb_ok else 0.5)
+                               + (dependents.availability_values(now, 4) if services_draining else services_fixed))
+                next_sample = never if full else now + sample_every
+                continue
+            else:
+                cold = handler
+            self.now, self.seq = now, seq
+            self.leased, self.backlog, self.network_backlog, self.pending_launches = leased, backlog, network, pending
+            self.next_dwfm, self.next_network, self.next_sample = next_dwfm, next_network, next_sample
+            cold(now)
+            seq = self.seq
+            next_dwfm, next_network, next_sample = self.next_dwfm, self.next_network, self.next_sample
+            (up, down_until, limited, throttled, dynamodb_ok, ec2_ok, nlb_ok, lost, recovered, backlog_noted, normal,
+             relaxed, intervened, full) = self._modes()
+            network_stops, above, below, normal_below = self._network_bands(
+                up, nlb_ok, lost, recovered, backlog_noted, normal, relaxed)
+            services_fixed, services_draining = dependents.sampling_plan()
+            head_at, head_priority = queue[0][:2]
+        self.now, self.seq, self.events = now, seq, events
+        self.leased, self.backlog, self.network_backlog, self.pending_launches = leased, backlog, network, pending
+        self.next_dwfm, self.next_network, self.next_sample = next_dwfm, next_network, next_sample
+        self.peak_dwfm, self.peak_network, self.peak_launches = peak_dwfm, peak_network, peak_launches
+
+    def _network_bands(self, up: bool, nlb_ok: bool, lost: bool, recovered: bool, backlog_noted: bool,
+                       normal: bool, relaxed: bool) -> tuple[bool, float, float, float]:
+        """What a network tick checks, given the modes: whether the ticks stop, and the backlog bands
+        outside which the tick has a cold step. Above ``above``: the backlog milestone, or NLB turning
+        unhealthy; at or below ``below``: NLB healthy again; at or below ``normal_below`` with no launch
+        waiting: propagation back to normal."""
+        return (relaxed or (not lost and up),
+                self.nlb_failure_backlog if nlb_ok or not backlog_noted else _NEVER,
+                -_NEVER if nlb_ok else self.nlb_failure_backlog,
+                self.network_normal_backlog if recovered and not normal else -_NEVER)
+
+    @staticmethod
+    def _no_handler(now: float) -> None:
+        raise AssertionError("the end of a run has no handler")  # run() stops on it
+
+    def _modes(self) -> tuple[bool, float, bool, bool, bool, bool, bool, bool, bool, bool, bool, bool, bool, bool]:
+        """What only a cold step changes and the inline events read: DynamoDB up, DWFM down until, admission
+        limited, throttled, DynamoDB, EC2 and NLB healthy, and whether leases were lost, DWFM recovered, the
+        backlog and normal propagation noted, throttles relaxed, operators intervened, everything recovered."""
+        m, ok = self.milestones, self.ok
+        return (self.dynamodb_up, self.dwfm_down_until, self.admission_limited, self.throttled, ok["dynamodb"],
+                ok["ec2"], ok["nlb"], "dwfm_leases_lost" in m, "dwfm_recovered" in m, "network_backlog" in m,
+                "network_normal" in m, "throttles_relaxed" in m, "intervention" in m, "full_recovery" in m)
 
     def note(self, kind: str, detail: str, milestone: str | None = None) -> None:
         self.log.append((round(self.now, 3), kind, detail))
@@ -153,57 +313,17 @@ class _Sim:
         self.note("dynamodb_recovered", "clients resolve the endpoint again; DynamoDB reachable", "dynamodb_recovered")
         self.resources_changed()
 
-    # ------------------------------------------------------------------ DWFM
-    def _on_dwfm_tick(self, now: float) -> None:
-        if not self.dynamodb_up:
-            # State checks fail, so leases lapse: the whole fleet over one lease timeout.
-            lost = self.expiring_per_tick
-            if lost >= self.leased:
-                lost = self.leased
-            self.leased -= lost
-            self.backlog += lost
-            if lost > 0 and "dwfm_leases_lost" not in self.milestones:
-                self.note("dwfm_leases_lost", "DWFM state checks fail; droplet leases start to expire",
-                          "dwfm_leases_lost")
-                self.resources_changed()
-        elif now >= self.dwfm_down_until and self.backlog > 0:
-            self._reestablish(now)
-        backlog = self.backlog
-        if backlog > self.peak_dwfm:
-            self.peak_dwfm = backlog
-        if self.dynamodb_up and backlog <= 0:
-            if "dwfm_leases_lost" in self.milestones:
-                self.note("dwfm_recovered", "DWFM holds leases with every droplet again", "dwfm_recovered")
-            return
-        self.seq = seq = self.seq + 1
-        heappush(self.queue, (now + self.dt, _DWFM_TICK, seq, self.dwfm_tick))
+    # ------------------------------------------------------------------ DWFM (its tick runs inline in run())
+    def _leases_lost(self, now: float) -> None:
+        self.note("dwfm_leases_lost", "DWFM state checks fail; droplet leases start to expire", "dwfm_leases_lost")
+        self.resources_changed()
 
-    def _reestablish(self, now: float) -> None:
-        # min/max written as comparisons: the same operands and results, without the builtin calls.
-        in_flight = self.backlog
-        if self.admission_limited and self.admitted < in_flight:
-            in_flight = self.admitted
-        share = 1.0 - in_flight / self.capacity / self.timeout
-        done = self.capacity_per_tick * (share if share > 0.0 else 0.0)
-        if in_flight <= done:
-            done = in_flight
-        if done <= 0:
-            self._stalled(now)
-            return
-        self.stalled_since = None
-        backlog = self.backlog - done
-        self.backlog = backlog if backlog > 0.0 else 0.0
-        leased = self.leased + done
-        self.leased = leased if leased < self.droplets else self.droplets
-        self.network_backlog += done * self.work_per_droplet
+    def _collapsed(self, now: float) -> None:
+        self.note("dwfm_congestive_collapse", f"{self.backlog:.0f} leases queued; every attempt times out "
+                  "before it completes", "dwfm_congestive_collapse")
 
-    def _stalled(self, now: float) -> None:
-        if self.stalled_since is None:
-            self.stalled_since = now
-            self.note("dwfm_congestive_collapse", f"{self.backlog:.0f} leases queued; every attempt times out "
-                      "before it completes", "dwfm_congestive_collapse")
-        if now - self.stalled_since >= self.p["collapse_detect_min"] and "intervention" not in self.milestones:
-            self.schedule(now, "intervention")
+    def _dwfm_recovered(self, now: float) -> None:
+        self.note("dwfm_recovered", "DWFM holds leases with every droplet again", "dwfm_recovered")
 
     def _on_intervention(self, now: float) -> None:
         self.note("intervention", "operators throttle incoming work and restart DWFM hosts", "intervention")
@@ -214,32 +334,10 @@ class _Sim:
     def _on_dwfm_restarted(self, now: float) -> None:
         self.note("dwfm_restarted", "DWFM hosts restarted with queues cleared; admission limited", "dwfm_restarted")
 
-    # ------------------------------------------------------------------ Network Manager, NLB, EC2
-    def _on_network_tick(self, now: float) -> None:
-        launches_in, pending = self.launches_per_tick, self.pending_launches
-        # Launches wait for a droplet with a lease; waiting ones go out as leases come back.
-        released = 0.0
-        if self.dynamodb_up and now >= self.dwfm_down_until and self.stalled_since is None:
-            released = (pending + launches_in) * self.leased / self.droplets
-        self.pending_launches = pending = pending + (launches_in - released)
-        backlog = self.network_backlog + released - self.propagated_per_tick
-        self.network_backlog = backlog = backlog if backlog > 0.0 else 0.0
-        if backlog > self.peak_network:
-            self.peak_network = backlog
-        if pending > self.peak_launches:
-            self.peak_launches = pending
-        m = self.milestones
-        if ((backlog > self.nlb_failure_backlog and "network_backlog" not in m)
-                or (backlog <= self.network_normal_backlog and pending < 1 and "dwfm_recovered" in m
-                    and "network_normal" not in m)):
-            self._network_milestones(now)
-            self.resources_changed()
-        elif (backlog <= self.nlb_failure_backlog) != self.nlb_ok:
-            self.resources_changed()
-        if "throttles_relaxed" in m or ("dwfm_leases_lost" not in m and self.dynamodb_up):
-            return
-        self.seq = seq = self.seq + 1
-        heappush(self.queue, (now + self.dt, _NETWORK_TICK, seq, self.network_tick))
+    # ------------------------------------------------------------------ Network Manager, NLB, EC2 (tick inline in run())
+    def _network_changed(self, now: float) -> None:
+        self._network_milestones(now)  # notes only the milestones the tick reached, if any
+        self.resources_changed()
 
     def _network_milestones(self, now: float) -> None:
         """Note the backlog and normal milestones the tick reached (the caller checked one was)."""
@@ -272,7 +370,7 @@ class _Sim:
         ok = self.resource_ok()
         if ok == self.ok:
             return
-        self.ok, self.nlb_ok = ok, ok["nlb"]
+        self.ok = ok
         now = self.now
         for resource, label in (("dynamodb", "DynamoDB"), ("ec2", "EC2"), ("nlb", "NLB")):
             if not ok[resource]:
@@ -294,15 +392,6 @@ class _Sim:
         if "record_empty" in self.milestones and all(self.ok.values()) and self.dependents.is_clear():
             self.note("full_recovery", "every modelled service has drained its backlog", "full_recovery")
 
-    def _on_sample(self, now: float) -> None:
-        ok = self.ok
-        self.samples.append((
-            rounded(now, 3), 1.0 if ok["dynamodb"] else 0.0,
-            1.0 if ok["ec2"] else rounded(self.leased / self.droplets * (0.5 if self.throttled else 1.0), 4),
-            1.0 if ok["nlb"] else 0.5, *self.dependents.availability_values(now, 4)))
-        if "full_recovery" not in self.milestones:
-            self.schedule(now + self.p["sample_min"], "sample")
-
     # ------------------------------------------------------------------ result
     def result(self, dns_record_empty: bool) -> CascadeResult:
         m, clock = self.milestones, IsoClock(self.start)
@@ -312,14 +401,13 @@ class _Sim:
         windows = [{"service": name, "start": clock.iso(a), "end": clock.iso(b)}
                    for name, (a, b) in sorted(spans.items(), key=lambda kv: (kv[1][0], kv[0]))]
         minutes, *columns = zip(*self.samples) if self.samples else [()]
-        availability = {name: list(zip(minutes, column)) for name, column in zip(self.series_names, columns)}
         return CascadeResult(
             dns_record_empty=dns_record_empty, dynamodb_unavailable_minutes=round(down, 3),
             dwfm_congestive_collapse="dwfm_congestive_collapse" in m,
             ec2_recovered_at=None if ec2 is None else clock.iso(ec2),
             full_recovery_at=clock.iso(m["full_recovery"]) if "full_recovery" in m else None,
             impact_windows=windows, milestones={k: clock.iso(v) for k, v in m.items()},
-            log=self.log, availability=availability, events=self.events,
+            log=self.log, sample_minutes=minutes, sample_values=dict(zip(self.series_names, columns)), events=self.events,
             max_backlogs={"dwfm": self.peak_dwfm, "network": self.peak_network, "launches": self.peak_launches})
 
 

@@ -26,90 +26,115 @@ from analysis.model.records import rounded
 
 
 class Dependents:
-    """Backlog, impact window and availability of each dependent service."""
+    """Backlog, impact window and availability of each dependent service.
+
+    Per-service state is kept in lists in the order of the specs (the cascade settles every service at
+    each change and samples them every few minutes); ``since`` and ``windows`` are keyed by name.
+    """
 
     def __init__(self, specs: Sequence[Any]) -> None:
         self.specs = list(specs)
-        self.backlog = {s.name: 0.0 for s in self.specs}
-        self.peak = {s.name: 0.0 for s in self.specs}
-        self.impaired: dict[str, bool] = {s.name: False for s in self.specs}
+        self.names = [s.name for s in self.specs]
+        self._index = {name: i for i, name in enumerate(self.names)}
+        self._terms = [(i, s.name, tuple(s.depends_on), s.backlog_per_min, s.drain_per_min)
+                       for i, s in enumerate(self.specs)]
+        self.backlogs = [0.0] * len(self.specs)
+        self.peaks = [0.0] * len(self.specs)
+        self.impaired = [False] * len(self.specs)
+        self.tokens = [0] * len(self.specs)
         self.since: dict[str, float] = {}
         self.windows: dict[str, list[float]] = {}
-        self.tokens = {s.name: 0 for s in self.specs}
         self.updated = 0.0
         # What availability_values needs between two changes: fixed shares, and the draining services' terms.
-        self._plan: tuple[list[float], list[tuple[int, float, float, float]]] | None = None
+        self._plan: tuple[tuple[float, ...], list[tuple[int, float, float, float]]] | None = None
 
-    def backlog_at(self, name: str, now: float, spec: Any) -> float:
-        """Backlog of ``name`` at ``now`` given its slope since the last update."""
-        elapsed = now - self.updated
-        if self.impaired[name]:
-            return self.backlog[name] + spec.backlog_per_min * elapsed
-        return max(0.0, self.backlog[name] - spec.drain_per_min * elapsed)
+    @property
+    def backlog(self) -> dict[str, float]:
+        """Each service's backlog as of the last change, by name."""
+        return dict(zip(self.names, self.backlogs))
+
+    def _settle(self, now: float) -> None:
+        """Bring every backlog up to ``now`` along its slope since the last change."""
+        elapsed, backlogs = now - self.updated, self.backlogs
+        for i, _, _, per_min, drain in self._terms:
+            if self.impaired[i]:
+                backlogs[i] = backlogs[i] + per_min * elapsed
+            else:
+                left = backlogs[i] - drain * elapsed
+                backlogs[i] = left if left > 0.0 else 0.0
+        self.updated = now
+        self._plan = None
 
     def update(self, now: float, ok: Mapping[str, bool]) -> list[tuple[str, float, int]]:
         """Settle every backlog up to ``now``, apply the new dependency states; return (service, drained at, token)."""
+        self._settle(now)
         to_schedule = []
-        for spec in self.specs:
-            name = spec.name
-            self.backlog[name] = self.backlog_at(name, now, spec)
-            self.peak[name] = max(self.peak[name], self.backlog[name])
-            impaired = not all(ok.get(d, True) for d in spec.depends_on)
-            if impaired and name not in self.since:
-                self.since[name] = now
-            if self.impaired[name] and not impaired and self.backlog[name] > 0:
-                self.tokens[name] += 1
-                to_schedule.append((name, now + self.backlog[name] / spec.drain_per_min, self.tokens[name]))
-            elif self.impaired[name] and not impaired:
-                self.windows.setdefault(name, [self.since[name], now])
+        backlogs, peaks, was_impaired, tokens, since = self.backlogs, self.peaks, self.impaired, self.tokens, self.since
+        for i, name, depends_on, _, drain in self._terms:
+            backlog = backlogs[i]
+            peaks[i] = max(peaks[i], backlog)
+            impaired = False
+            for dependency in depends_on:
+                if not ok.get(dependency, True):
+                    impaired = True
+                    break
             if impaired:
-                self.tokens[name] += 1  # any drain in flight is stale now
-            self.impaired[name] = impaired
-        self.updated = now
-        self._plan = None
+                if name not in since:
+                    since[name] = now
+                tokens[i] += 1  # any drain in flight is stale now
+            elif was_impaired[i]:
+                if backlog > 0:
+                    tokens[i] += 1
+                    to_schedule.append((name, now + backlog / drain, tokens[i]))
+                else:
+                    self.windows.setdefault(name, [since[name], now])
+            was_impaired[i] = impaired
         return to_schedule
 
     def drained(self, now: float, name: str, token: int) -> bool:
         """Mark ``name`` drained if ``token`` is still current; True when it was."""
-        if token != self.tokens[name]:
+        i = self._index[name]
+        if token != self.tokens[i]:
             return False
-        for other in self.specs:  # settle everyone so backlogs stay consistent with self.updated
-            self.backlog[other.name] = self.backlog_at(other.name, now, other)
-        self.updated = now
-        self._plan = None
-        self.backlog[name] = 0.0
+        self._settle(now)  # everyone, so backlogs stay consistent with self.updated
+        self.backlogs[i] = 0.0
         self.windows.setdefault(name, [self.since.get(name, now), now])
         return True
 
     def is_clear(self) -> bool:
         """True when no service is impaired or still draining."""
-        return not any(self.impaired.values()) and all(
-            name in self.windows or name not in self.since for name in self.backlog)
+        return not any(self.impaired) and all(name in self.windows or name not in self.since for name in self.names)
 
     def availability(self, now: float) -> dict[str, float]:
         """Per service: 0 while impaired, then the share of its peak backlog already drained, 1 when clear."""
-        return dict(zip(self.backlog, self.availability_values(now)))
+        return dict(zip(self.names, self.availability_values(now)))
 
-    def availability_values(self, now: float, digits: int | None = None) -> list[float]:
+    def availability_values(self, now: float, digits: int | None = None) -> tuple[float, ...]:
         """:meth:`availability`'s values in the order of the specs, rounded to ``digits`` if given."""
-        if self._plan is None:
-            self._plan = self._sampling_plan()
-        fixed, draining = self._plan
-        out = fixed.copy()
+        fixed, draining = self.sampling_plan()
+        if not draining:
+            return fixed
+        out = list(fixed)
         elapsed = now - self.updated
-        for i, backlog, drain, peak in draining:  # the backlog_at of a draining service, inlined
+        for i, backlog, drain, peak in draining:  # a draining service's backlog, as _settle computes it
             left = backlog - drain * elapsed
             share = 1.0 - (left if left > 0.0 else 0.0) / peak
             out[i] = share if digits is None else rounded(share, digits)
-        return out
+        return tuple(out)
 
-    def _sampling_plan(self) -> tuple[list[float], list[tuple[int, float, float, float]]]:
+    def sampling_plan(self) -> tuple[tuple[float, ...], list[tuple[int, float, float, float]]]:
+        """Until the next change: every service's availability if none is draining (impaired 0, clear 1),
+        and the (index, backlog, drain rate, peak) of each draining one, whose share grows with time."""
+        if self._plan is None:
+            self._plan = self._new_plan()
+        return self._plan
+
+    def _new_plan(self) -> tuple[tuple[float, ...], list[tuple[int, float, float, float]]]:
         # Impaired: 0; never queued or fully drained: 1 (1 - 0/peak); only the others change between updates.
         fixed, draining = [], []
-        for i, spec in enumerate(self.specs):
-            name = spec.name
-            peak, backlog = self.peak[name], self.backlog[name]
-            fixed.append(0.0 if self.impaired[name] else 1.0)
-            if not self.impaired[name] and peak and backlog > 0:
-                draining.append((i, backlog, spec.drain_per_min, peak))
-        return fixed, draining
+        for i, _, _, _, drain in self._terms:
+            peak, backlog, impaired = self.peaks[i], self.backlogs[i], self.impaired[i]
+            fixed.append(0.0 if impaired else 1.0)
+            if not impaired and peak and backlog > 0:
+                draining.append((i, backlog, drain, peak))
+        return tuple(fixed), draining

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cached_property
 from typing import Any
 
 
@@ -41,7 +42,11 @@ class ServiceSpec:
 
 @dataclass
 class CascadeResult:
-    """What one run did: the headline outcome, milestones, windows, event log and availability series."""
+    """What one run did: the headline outcome, milestones, windows, event log and availability series.
+
+    The series are kept as columns (``sample_minutes`` and one tuple of values per series);
+    :attr:`availability` pairs them up on first use, since a sweep of a thousand runs reads none of them.
+    """
 
     dns_record_empty: bool
     dynamodb_unavailable_minutes: float
@@ -51,9 +56,15 @@ class CascadeResult:
     impact_windows: list[dict[str, str]]
     milestones: dict[str, str]
     log: list[tuple[float, str, str]]
-    availability: dict[str, list[tuple[float, float]]]
+    sample_minutes: tuple[float, ...]
+    sample_values: dict[str, tuple[float, ...]]
     events: int = 0
     max_backlogs: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def availability(self) -> dict[str, list[tuple[float, float]]]:
+        """Each series as (minute, availability) pairs."""
+        return {name: list(zip(self.sample_minutes, values)) for name, values in self.sample_values.items()}
 
     def to_dict(self) -> dict[str, Any]:
         return {"dns_record_empty": self.dns_record_empty,
@@ -72,6 +83,9 @@ def iso(start: datetime, minutes: float) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
+_HOUR_MINUTE = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))  # "HH:MM" of each minute of a day
+
+
 class IsoClock:
     """:func:`iso` for many minutes after one ``start``, remembering each answer.
 
@@ -79,15 +93,20 @@ class IsoClock:
     them to the UTC moment, so the conversion happens once; other zones (DST) convert every time.
 
     >>> clock = IsoClock(datetime(2025, 10, 19, 23, 48, tzinfo=timezone(timedelta(hours=-7))))
-    >>> clock.iso(157), clock.iso(0.5)
-    ('2025-10-20T09:25:00Z', '2025-10-20T06:48:30Z')
+    >>> clock.iso(157), clock.iso(0.5), clock.iso(-7 * 60), clock.iso(3 * 1440)
+    ('2025-10-20T09:25:00Z', '2025-10-20T06:48:30Z', '2025-10-19T23:48:00Z', '2025-10-23T06:48:00Z')
     """
 
     def __init__(self, start: datetime) -> None:
         self.start = start
         fixed = isinstance(start.tzinfo, timezone)  # naive starts mean local time, which may have DST
-        self.utc_start = start.astimezone(UTC).replace(tzinfo=None) if fixed else None
+        self.utc_start = utc = start.astimezone(UTC).replace(tzinfo=None) if fixed else None
         self.seen: dict[float, str] = {}
+        # For whole minutes the second never changes: keep the start's minute of its UTC day, the ":SSZ"
+        # ending, and each day's "YYYY-MM-DDT" text once computed.
+        self._minute_of_day = 0 if utc is None else utc.hour * 60 + utc.minute
+        self._ending = "" if utc is None else f":{utc.second:02d}Z"
+        self._dates: dict[int, str] = {}
 
     def iso(self, minutes: float) -> str:
         """UTC ISO-8601 (to the second) of ``minutes`` after the start."""
@@ -95,10 +114,21 @@ class IsoClock:
         if found is None:
             if self.utc_start is None:
                 found = iso(self.start, minutes)
+            elif minutes % 1 == 0:
+                found = self._whole_minutes(int(minutes))
             else:
                 found = (self.utc_start + timedelta(minutes=minutes)).isoformat(timespec="seconds") + "Z"
             self.seen[minutes] = found
         return found
+
+    def _whole_minutes(self, minutes: int) -> str:
+        # The same text as datetime + timedelta, from integers and a table, at a tenth of the cost.
+        day, minute = divmod(self._minute_of_day + minutes, 1440)
+        date = self._dates.get(day)
+        if date is None:
+            assert self.utc_start is not None
+            date = self._dates[day] = (self.utc_start.date() + timedelta(days=day)).isoformat() + "T"
+        return date + _HOUR_MINUTE[minute] + self._ending
 
 
 def rounded(value: float, digits: int) -> float:

@@ -72,6 +72,21 @@ def test_events_count_only_the_events_the_run_processes() -> None:
     assert result.events == 7 + 25 + 27 + 10 + 1
 
 
+def test_a_run_stops_after_the_last_event_at_its_horizon() -> None:
+    result = simulate(TINY, LAMBDA, dns_record_empty=True, start=START, horizon_min=3.0)
+    # Minute 3 is processed whole (DynamoDB back, then the DWFM tick that finds no lease can finish); minute 4 not.
+    assert [(t, kind) for t, kind, _ in result.log][-2:] == [(3.0, "dynamodb_recovered"),
+                                                             (3.0, "dwfm_congestive_collapse")]
+    # record empty and the first sample at 0; DNS identified, DNS repaired, DynamoDB back; two ticks at 1, 2 and 3.
+    assert result.events == 2 + 3 + 2 * 3
+    assert result.full_recovery_at is None and result.sample_minutes == (0.0,)
+
+
+def test_an_endless_horizon_runs_until_no_event_is_left() -> None:
+    endless = simulate(TINY, LAMBDA, dns_record_empty=True, start=START, horizon_min=float("inf"))
+    assert endless.to_dict() == simulate(TINY, LAMBDA, dns_record_empty=True, start=START).to_dict()
+
+
 def test_baseline_reproduces_the_order_of_the_milestones() -> None:
     milestones = scenarios.run("baseline").cascade.milestones
     times = [milestones[m] for m in ORDER]
