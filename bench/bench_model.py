@@ -82,7 +82,7 @@ def _cascade() -> list[dict[str, Any]]:
     """
     first = scenarios.run("baseline")  # warms the parameter and scenario caches
     params, start, services = first.parameters, datetime.fromisoformat(first.scenario.start), scenarios.services()
-    events, rounds = first.cascade.events, 50
+    events, rounds = first.cascade.events, 200
     whole, cascade, loop_eps = [], [], 0.0
     for _ in range(rounds):
         started = time.perf_counter()

@@ -37,6 +37,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from heapq import heappop, heappush
+from itertools import count
 
 from analysis.model.dependents import Dependents
 from analysis.model.records import CascadeResult, IsoClock, Parameter, ServiceSpec, iso
@@ -151,13 +152,14 @@ class _Sim:
          relaxed, intervened, full) = self._modes()
         network_stops, above, below, normal_below = self._network_bands(
             up, nlb_ok, lost, recovered, backlog_noted, normal, relaxed)
-        services_fixed, services_draining = dependents.sampling_plan()
+        release_from = down_until if up else never  # launches go out from then on, unless DWFM is stalled
+        plan = None  # the services' sampling plan, fetched by the first sample after a change
         # The end is an event too: just after the horizon, before anything else at that time, so the slots
         # need no check of their own (an empty slot is never, which the end precedes).
         heappush(queue, (math.nextafter(self.horizon, _NEVER), _END, 0, self._no_handler))
         head_at, head_priority = queue[0][:2]
         cold: Callable[[float], None] | None
-        while True:
+        for events in count():  # the events processed before this one
             # The earliest slot (a tie goes to the lower priority), unless the heap's head comes first.
             at, priority = next_dwfm, dwfm_tick
             if next_network < at:
@@ -170,11 +172,10 @@ class _Sim:
                     break
                 head_at, head_priority = queue[0][:2]
             now = at
-            events += 1
             if priority == network_tick:
                 # Launches wait for a droplet with a lease; waiting ones go out as leases come back.
                 released = 0.0
-                if up and now >= down_until and stalled_since is None:
+                if stalled_since is None and now >= release_from:
                     released = (pending + launches_in) * leased / droplets
                 pending = pending + (launches_in - released)
                 network = network + released - propagated
@@ -236,9 +237,10 @@ class _Sim:
                 if not ec2_ok:
                     ec2 = leased / droplets * (0.5 if throttled else 1.0)
                     ec2 = ec2 if ec2.is_integer() else round(ec2, 4)
+                if plan is None:
+                    plan = dependents.sampling_plan()
                 samples_append((now if now.is_integer() else round(now, 3), 1.0 if dynamodb_ok else 0.0, ec2,
-                                1.0 if nlb_ok else 0.5)
-                               + (dependents.availability_values(now, 4) if services_draining else services_fixed))
+                                1.0 if nlb_ok else 0.5) + (dependents.availability_values(now, 4) if plan[1] else plan[0]))
                 next_sample = never if full else now + sample_every
                 continue
             else:
@@ -253,7 +255,8 @@ class _Sim:
              relaxed, intervened, full) = self._modes()
             network_stops, above, below, normal_below = self._network_bands(
                 up, nlb_ok, lost, recovered, backlog_noted, normal, relaxed)
-            services_fixed, services_draining = dependents.sampling_plan()
+            release_from = down_until if up else never
+            plan = None
             head_at, head_priority = queue[0][:2]
         self.now, self.seq, self.events = now, seq, events
         self.leased, self.backlog, self.network_backlog, self.pending_launches = leased, backlog, network, pending
@@ -400,14 +403,13 @@ class _Sim:
         spans = {**self.windows, **self.dependents.windows}
         windows = [{"service": name, "start": clock.iso(a), "end": clock.iso(b)}
                    for name, (a, b) in sorted(spans.items(), key=lambda kv: (kv[1][0], kv[0]))]
-        minutes, *columns = zip(*self.samples) if self.samples else [()]
         return CascadeResult(
             dns_record_empty=dns_record_empty, dynamodb_unavailable_minutes=round(down, 3),
             dwfm_congestive_collapse="dwfm_congestive_collapse" in m,
             ec2_recovered_at=None if ec2 is None else clock.iso(ec2),
             full_recovery_at=clock.iso(m["full_recovery"]) if "full_recovery" in m else None,
             impact_windows=windows, milestones={k: clock.iso(v) for k, v in m.items()},
-            log=self.log, sample_minutes=minutes, sample_values=dict(zip(self.series_names, columns)), events=self.events,
+            log=self.log, series=self.series_names, samples=self.samples, events=self.events,
             max_backlogs={"dwfm": self.peak_dwfm, "network": self.peak_network, "launches": self.peak_launches})
 
 

@@ -44,8 +44,9 @@ class ServiceSpec:
 class CascadeResult:
     """What one run did: the headline outcome, milestones, windows, event log and availability series.
 
-    The series are kept as columns (``sample_minutes`` and one tuple of values per series);
-    :attr:`availability` pairs them up on first use, since a sweep of a thousand runs reads none of them.
+    The series are kept as the simulation sampled them, one row per sample (the minute, then a value per
+    series in the order of ``series``); :attr:`availability` turns them into per-series pairs on first use,
+    since a sweep of a thousand runs reads none of them.
     """
 
     dns_record_empty: bool
@@ -56,15 +57,18 @@ class CascadeResult:
     impact_windows: list[dict[str, str]]
     milestones: dict[str, str]
     log: list[tuple[float, str, str]]
-    sample_minutes: tuple[float, ...]
-    sample_values: dict[str, tuple[float, ...]]
+    series: tuple[str, ...]
+    samples: list[tuple[float, ...]]
     events: int = 0
     max_backlogs: dict[str, float] = field(default_factory=dict)
 
     @cached_property
     def availability(self) -> dict[str, list[tuple[float, float]]]:
         """Each series as (minute, availability) pairs."""
-        return {name: list(zip(self.sample_minutes, values)) for name, values in self.sample_values.items()}
+        if not self.samples:
+            return {}
+        minutes, *columns = zip(*self.samples)
+        return {name: list(zip(minutes, values)) for name, values in zip(self.series, columns)}
 
     def to_dict(self) -> dict[str, Any]:
         return {"dns_record_empty": self.dns_record_empty,

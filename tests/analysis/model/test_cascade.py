@@ -79,7 +79,7 @@ def test_a_run_stops_after_the_last_event_at_its_horizon() -> None:
                                                              (3.0, "dwfm_congestive_collapse")]
     # record empty and the first sample at 0; DNS identified, DNS repaired, DynamoDB back; two ticks at 1, 2 and 3.
     assert result.events == 2 + 3 + 2 * 3
-    assert result.full_recovery_at is None and result.sample_minutes == (0.0,)
+    assert result.full_recovery_at is None and result.availability["DynamoDB"] == [(0.0, 0.0)]  # one sample
 
 
 def test_an_endless_horizon_runs_until_no_event_is_left() -> None:
