@@ -132,9 +132,9 @@ class _Sim:
         and run inline on local copies of the state they change: heap traffic, a method call and
         attribute access per tick were most of a run's time. Their priorities are unique, so the slots
         and the heap merge into the same order a single heap gives. Every other event, and the rare
-        step of a tick that notes a milestone or changes a resource (``cold``), runs as a method on
-        ``self`` after the loop writes its locals back; the loop then reloads what the method may have
-        changed (the slots and :meth:`_modes`).
+        step of a tick that notes a milestone or changes a resource (``cold``), ends the inner loop: the
+        outer one writes the locals back, runs the step as a method on ``self`` and reloads what it may
+        have changed before the inner loop goes on.
         """
         queue, dt, droplets = self.queue, self.dt, self.droplets
         # Module constants as locals: the loop reads them for every event.
@@ -142,137 +142,128 @@ class _Sim:
         expiring, capacity, timeout = self.expiring_per_tick, self.capacity, self.timeout
         capacity_per_tick, admitted, work_per_droplet = self.capacity_per_tick, self.admitted, self.work_per_droplet
         launches_in, propagated = self.launches_per_tick, self.propagated_per_tick
+        nlb_failure, normal_backlog = self.nlb_failure_backlog, self.network_normal_backlog
         collapse_detect, on_intervention = self.p["collapse_detect_min"], self.handlers["intervention"]
         sample_every, samples_append, dependents = self.p["sample_min"], self.samples.append, self.dependents
         leased, backlog, network, pending = self.leased, self.backlog, self.network_backlog, self.pending_launches
         peak_dwfm, peak_network, peak_launches = self.peak_dwfm, self.peak_network, self.peak_launches
-        next_dwfm, next_network, next_sample = self.next_dwfm, self.next_network, self.next_sample
-        seq, now, events, stalled_since = self.seq, self.now, 0, None
-        (up, down_until, limited, throttled, dynamodb_ok, ec2_ok, nlb_ok, lost, recovered, backlog_noted, normal,
-         relaxed, intervened, full) = self._modes()
-        network_stops, above, below, normal_below = self._network_bands(
-            up, nlb_ok, lost, recovered, backlog_noted, normal, relaxed)
-        release_from = down_until if up else never  # launches go out from then on, unless DWFM is stalled
-        plan = None  # the services' sampling plan, fetched by the first sample after a change
+        now, processed, stalled_since = self.now, 0, None
+        next_dwfm, next_network, next_sample, seq = self.next_dwfm, self.next_network, self.next_sample, self.seq
         # The end is an event too: just after the horizon, before anything else at that time, so the slots
         # need no check of their own (an empty slot is never, which the end precedes).
         heappush(queue, (math.nextafter(self.horizon, _NEVER), _END, 0, self._no_handler))
-        head_at, head_priority = queue[0][:2]
-        cold: Callable[[float], None] | None
-        for events in count():  # the events processed before this one
-            # The earliest slot (a tie goes to the lower priority), unless the heap's head comes first.
-            at, priority = next_dwfm, dwfm_tick
-            if next_network < at:
-                at, priority = next_network, network_tick
-            if next_sample < at:
-                at, priority = next_sample, sample
-            if head_at < at or (head_at == at and head_priority < priority):
-                at, priority, _, handler = heappop(queue)
-                if priority == end:
-                    break
-                head_at, head_priority = queue[0][:2]
-            now = at
-            if priority == network_tick:
-                # Launches wait for a droplet with a lease; waiting ones go out as leases come back.
-                released = 0.0
-                if stalled_since is None and now >= release_from:
-                    released = (pending + launches_in) * leased / droplets
-                pending = pending + (launches_in - released)
-                network = network + released - propagated
-                network = network if network > 0.0 else 0.0
-                if network > peak_network:
-                    peak_network = network
-                if pending > peak_launches:
-                    peak_launches = pending
-                next_network = never if network_stops else now + dt
-                if network > above or network <= below or (network <= normal_below and pending < 1):
-                    cold = self._network_changed
-                else:
-                    continue
-            elif priority == dwfm_tick:
+        cold: Callable[[float], None] | None = None
+        while True:
+            if cold is not None:
+                self.now = now
+                self.leased, self.backlog, self.network_backlog, self.pending_launches = leased, backlog, network, pending
+                self.next_dwfm, self.next_network, self.next_sample, self.seq = next_dwfm, next_network, next_sample, seq
+                cold(now)
+                processed += 1
                 cold = None
-                if not up:
-                    # State checks fail, so leases lapse: the whole fleet over one lease timeout.
-                    lapsed = leased if expiring >= leased else expiring
-                    leased -= lapsed
-                    backlog += lapsed
-                    if lapsed > 0 and not lost:
-                        cold = self._leases_lost
-                elif now >= down_until and backlog > 0:
-                    # Re-establishing leases: see the module docstring for why past a point none finish.
-                    in_flight = backlog
-                    if limited and admitted < in_flight:
-                        in_flight = admitted
-                    share = 1.0 - in_flight / capacity / timeout
-                    done = capacity_per_tick * (share if share > 0.0 else 0.0)
-                    if in_flight <= done:
-                        done = in_flight
-                    if done <= 0:
-                        if stalled_since is None:
-                            stalled_since, cold = now, self._collapsed
-                        if now - stalled_since >= collapse_detect and not intervened:
-                            seq += 1
-                            heappush(queue, (now, _INTERVENTION, seq, on_intervention))
-                            head_at, head_priority = queue[0][:2]
-                    else:
-                        stalled_since = None
-                        backlog = backlog - done
-                        backlog = backlog if backlog > 0.0 else 0.0
-                        leased = leased + done
-                        leased = leased if leased < droplets else droplets
-                        network += done * work_per_droplet
-                if backlog > peak_dwfm:
-                    peak_dwfm = backlog
-                if up and backlog <= 0:
-                    next_dwfm = never
-                    if lost:
-                        cold = self._dwfm_recovered
-                else:
-                    next_dwfm = now + dt
-                if cold is None:
-                    continue
-            elif priority == sample:
-                # One row: the minute, then each series' availability (resources, then services).
-                ec2 = 1.0
-                if not ec2_ok:
-                    ec2 = leased / droplets * (0.5 if throttled else 1.0)
-                    ec2 = ec2 if ec2.is_integer() else round(ec2, 4)
-                if plan is None:
-                    plan = dependents.sampling_plan()
-                samples_append((now if now.is_integer() else round(now, 3), 1.0 if dynamodb_ok else 0.0, ec2,
-                                1.0 if nlb_ok else 0.5) + (dependents.availability_values(now, 4) if plan[1] else plan[0]))
-                next_sample = never if full else now + sample_every
-                continue
-            else:
-                cold = handler
-            self.now, self.seq = now, seq
-            self.leased, self.backlog, self.network_backlog, self.pending_launches = leased, backlog, network, pending
-            self.next_dwfm, self.next_network, self.next_sample = next_dwfm, next_network, next_sample
-            cold(now)
-            seq = self.seq
-            next_dwfm, next_network, next_sample = self.next_dwfm, self.next_network, self.next_sample
+            next_dwfm, next_network, next_sample, seq = self.next_dwfm, self.next_network, self.next_sample, self.seq
             (up, down_until, limited, throttled, dynamodb_ok, ec2_ok, nlb_ok, lost, recovered, backlog_noted, normal,
              relaxed, intervened, full) = self._modes()
-            network_stops, above, below, normal_below = self._network_bands(
-                up, nlb_ok, lost, recovered, backlog_noted, normal, relaxed)
+            # What a network tick checks against: whether the ticks stop; from when launches go out (unless
+            # DWFM is stalled); the backlog above which the backlog milestone or an unhealthy NLB is due; at or
+            # below which NLB is healthy again; at or below which, with no launch waiting, propagation is normal.
+            network_stops = relaxed or (not lost and up)
             release_from = down_until if up else never
-            plan = None
+            above = nlb_failure if nlb_ok or not backlog_noted else never
+            below = -never if nlb_ok else nlb_failure
+            normal_below = normal_backlog if recovered and not normal else -never
+            plan = None  # the services' sampling plan, fetched by the first sample after a change
             head_at, head_priority = queue[0][:2]
-        self.now, self.seq, self.events = now, seq, events
+            for processed in count(processed):  # noqa: B020 - events processed before this one, counting on
+                # The earliest slot (a tie goes to the lower priority), unless the heap's head comes first.
+                at, priority = next_dwfm, dwfm_tick
+                if next_network < at:
+                    at, priority = next_network, network_tick
+                if next_sample < at:
+                    at, priority = next_sample, sample
+                if head_at < at or (head_at == at and head_priority < priority):
+                    at, priority, _, handler = heappop(queue)
+                    if priority == end:
+                        break
+                    head_at, head_priority = queue[0][:2]
+                now = at
+                if priority == network_tick:
+                    # Launches wait for a droplet with a lease; waiting ones go out as leases come back.
+                    released = 0.0
+                    if stalled_since is None and now >= release_from:
+                        released = (pending + launches_in) * leased / droplets
+                    pending = pending + (launches_in - released)
+                    network = network + released - propagated
+                    network = network if network > 0.0 else 0.0
+                    if network > peak_network:
+                        peak_network = network
+                    if pending > peak_launches:
+                        peak_launches = pending
+                    next_network = never if network_stops else now + dt
+                    if network > above or network <= below or (network <= normal_below and pending < 1):
+                        cold = self._network_changed
+                        break
+                elif priority == dwfm_tick:
+                    if not up:
+                        # State checks fail, so leases lapse: the whole fleet over one lease timeout.
+                        lapsed = leased if expiring >= leased else expiring
+                        leased -= lapsed
+                        backlog += lapsed
+                        if lapsed > 0 and not lost:
+                            cold = self._leases_lost
+                    elif now >= down_until and backlog > 0:
+                        # Re-establishing leases: see the module docstring for why past a point none finish.
+                        in_flight = backlog
+                        if limited and admitted < in_flight:
+                            in_flight = admitted
+                        share = 1.0 - in_flight / capacity / timeout
+                        done = capacity_per_tick * (share if share > 0.0 else 0.0)
+                        if in_flight <= done:
+                            done = in_flight
+                        if done <= 0:
+                            if stalled_since is None:
+                                stalled_since, cold = now, self._collapsed
+                            if now - stalled_since >= collapse_detect and not intervened:
+                                seq += 1
+                                heappush(queue, (now, _INTERVENTION, seq, on_intervention))
+                                head_at, head_priority = queue[0][:2]
+                        else:
+                            stalled_since = None
+                            backlog = backlog - done
+                            backlog = backlog if backlog > 0.0 else 0.0
+                            leased = leased + done
+                            leased = leased if leased < droplets else droplets
+                            network += done * work_per_droplet
+                    if backlog > peak_dwfm:
+                        peak_dwfm = backlog
+                    if up and backlog <= 0:
+                        next_dwfm = never
+                        if lost:
+                            cold = self._dwfm_recovered
+                    else:
+                        next_dwfm = now + dt
+                    if cold is not None:
+                        break
+                elif priority == sample:
+                    # One row: the minute, then each series' availability (resources, then services).
+                    ec2 = 1.0
+                    if not ec2_ok:
+                        ec2 = leased / droplets * (0.5 if throttled else 1.0)
+                        ec2 = ec2 if ec2.is_integer() else round(ec2, 4)
+                    if plan is None:
+                        plan = dependents.sampling_plan()
+                    samples_append((now if now.is_integer() else round(now, 3), 1.0 if dynamodb_ok else 0.0, ec2,
+                                    1.0 if nlb_ok else 0.5) + (dependents.availability_values(now, 4) if plan[1] else plan[0]))
+                    next_sample = never if full else now + sample_every
+                else:
+                    cold = handler
+                    break
+            if cold is None:  # the inner loop ended at the end event
+                break
+        self.now, self.seq, self.events = now, seq, processed
         self.leased, self.backlog, self.network_backlog, self.pending_launches = leased, backlog, network, pending
         self.next_dwfm, self.next_network, self.next_sample = next_dwfm, next_network, next_sample
         self.peak_dwfm, self.peak_network, self.peak_launches = peak_dwfm, peak_network, peak_launches
-
-    def _network_bands(self, up: bool, nlb_ok: bool, lost: bool, recovered: bool, backlog_noted: bool,
-                       normal: bool, relaxed: bool) -> tuple[bool, float, float, float]:
-        """What a network tick checks, given the modes: whether the ticks stop, and the backlog bands
-        outside which the tick has a cold step. Above ``above``: the backlog milestone, or NLB turning
-        unhealthy; at or below ``below``: NLB healthy again; at or below ``normal_below`` with no launch
-        waiting: propagation back to normal."""
-        return (relaxed or (not lost and up),
-                self.nlb_failure_backlog if nlb_ok or not backlog_noted else _NEVER,
-                -_NEVER if nlb_ok else self.nlb_failure_backlog,
-                self.network_normal_backlog if recovered and not normal else -_NEVER)
 
     @staticmethod
     def _no_handler(now: float) -> None:
