@@ -257,4 +257,4 @@ def _sweep_point(job: tuple[str, str, float]) -> dict[str, Any]:
     return {"value": value, "dns_record_empty": c.dns_record_empty,
             "dwfm_congestive_collapse": c.dwfm_congestive_collapse, "ec2_recovered_at": c.ec2_recovered_at,
             "full_recovery_at": c.full_recovery_at, "dynamodb_unavailable_minutes": c.dynamodb_unavailable_minutes,
-            "reached": _reached(run, None)}
+            "horizon_reached": c.horizon_reached, "reached": _reached(run, None)}

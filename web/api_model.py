@@ -12,6 +12,7 @@ from analysis.counterfactual import graph_intervention, run_scenario, sweep
 from analysis.incidents import incident_summaries
 from analysis.model.explore import StatesExceeded, check
 from analysis.model.overview import model_overview
+from analysis.model.scenarios import parameter_value
 from web.errors import ApiProblem
 from web.limits import limit_problem, limits
 from web.openapi import endpoint
@@ -58,6 +59,12 @@ def model_check(body: CheckIn) -> Any:
     return current_app.response_class(verdict, mimetype="application/json")
 
 
+def _check_horizon(minutes: Any) -> None:
+    """422 naming SIM_MAX_HOURS if a run would simulate longer than the operator allows (bounds come later)."""
+    if isinstance(minutes, (int, float)):  # anything else is refused by the parameter's own validation
+        limits().check_sim_hours(minutes / 60)
+
+
 @lru_cache(maxsize=128)
 def _verdict(enactors: int, plans: int, endpoints: int, fixes: tuple[str, ...], max_states: int) -> bytes:
     """The check's answer as JSON bytes; exhaustive exploration is deterministic, so each question is explored once.
@@ -79,9 +86,13 @@ def incident_counterfactuals(iid: str, body: CounterfactualIn) -> Any:
         return cached_json(iid, ("remove", remove), lambda: graph_intervention(answers().graph(iid), remove))
     if isinstance(request, SweepIn):
         limits().check_sweep(len(request.sweep.points()))
+        horizons = request.sweep.points() if request.sweep.parameter == "horizon_min" else [
+            parameter_value(request.scenario, "horizon_min")]
+        _check_horizon(max(horizons))
         return sweep(request.sweep.parameter, request.sweep.points(), scenario=request.scenario,
                      graph=answers().graph(iid)).to_dict()
     params = request.params.model_dump(exclude_none=True) if request.params else None
+    _check_horizon(parameter_value(request.scenario, "horizon_min", params))
     # A scenario run is deterministic given its name and parameters: cached per incident version.
     key = ("scenario", request.scenario, json.dumps(params, sort_keys=True))
     return cached_json(iid, key, lambda: run_scenario(request.scenario, params, graph=answers().graph(iid)))

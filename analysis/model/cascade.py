@@ -59,12 +59,13 @@ _END = -1  # priority of the event that ends a run: see run()
 
 
 def simulate(params: Mapping[str, float], services: Sequence[ServiceSpec], *, dns_record_empty: bool,
-             start: datetime, horizon_min: float = 4320.0) -> CascadeResult:
-    """Run the cascade from ``start``; ``params`` must hold every parameter of params/parameters.json.
+             start: datetime) -> CascadeResult:
+    """Run the cascade from ``start`` for ``params["horizon_min"]`` minutes; ``params`` must hold every cascade
+    parameter of params/parameters.json (the DNS race's are not read).
 
     Raises ValueError when two services share a name or a service is named like a resource series.
     """
-    sim = _Sim(params, services, start, horizon_min)
+    sim = _Sim(params, services, start)
     if dns_record_empty:
         sim.schedule(0.0, "record_empty")
     sim.run()
@@ -74,9 +75,9 @@ def simulate(params: Mapping[str, float], services: Sequence[ServiceSpec], *, dn
 class _Sim:
     """The state of one run and one handler per event kind; each handler takes the event's time."""
 
-    def __init__(self, params: Mapping[str, float], services: Sequence[ServiceSpec], start: datetime,
-                 horizon: float) -> None:
-        self.p, self.services, self.start, self.horizon = dict(params), list(services), start, horizon
+    def __init__(self, params: Mapping[str, float], services: Sequence[ServiceSpec], start: datetime) -> None:
+        self.p, self.services, self.start = dict(params), list(services), start
+        self.horizon, self.horizon_reached = self.p["horizon_min"], False
         self.queue: list[tuple[float, int, int, Callable[[float], None]]] = []
         self.seq = self.events = 0
         self.now = 0.0
@@ -184,6 +185,7 @@ class _Sim:
                 if head_at < at or (head_at == at and head_priority < priority):
                     at, priority, _, handler = heappop(queue)
                     if priority == end:
+                        self.horizon_reached = bool(queue) or min(next_dwfm, next_network, next_sample) < never
                         break
                     head_at, head_priority = queue[0][:2]
                 now = at
@@ -400,6 +402,7 @@ class _Sim:
             ec2_recovered_at=None if ec2 is None else clock.iso(ec2),
             full_recovery_at=clock.iso(m["full_recovery"]) if "full_recovery" in m else None,
             impact_windows=windows, milestones={k: clock.iso(v) for k, v in m.items()},
+            horizon_reached=self.horizon_reached,
             log=self.log, series=self.series_names, samples=self.samples, events=self.events,
             max_backlogs={"dwfm": self.peak_dwfm, "network": self.peak_network, "launches": self.peak_launches})
 

@@ -59,6 +59,7 @@ class CascadeResult:
     log: list[tuple[float, str, str]]
     series: tuple[str, ...]
     samples: list[tuple[float, ...]]
+    horizon_reached: bool = False  # the run stopped at its horizon with events still to come
     events: int = 0
     max_backlogs: dict[str, float] = field(default_factory=dict)
 
@@ -76,6 +77,7 @@ class CascadeResult:
                 "dwfm_congestive_collapse": self.dwfm_congestive_collapse,
                 "ec2_recovered_at": self.ec2_recovered_at, "full_recovery_at": self.full_recovery_at,
                 "impact_windows": self.impact_windows, "milestones": self.milestones,
+                "horizon_reached": self.horizon_reached,
                 "log": [{"minute": t, "event": k, "detail": d} for t, k, d in self.log],
                 "availability": {s: [{"minute": t, "value": v} for t, v in pts] for s, pts in self.availability.items()},
                 "events": self.events}

@@ -123,6 +123,18 @@ def validated_overrides(overrides: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
+def parameter_value(name: str, parameter: str, overrides: Mapping[str, Any] | None = None) -> float:
+    """The value ``parameter`` takes in a run of scenario ``name`` with ``overrides`` (before validation).
+
+    >>> parameter_value("baseline", "horizon_min"), parameter_value("baseline", "horizon_min", {"horizon_min": 60})
+    (4320, 60)
+    """
+    for source in (overrides or {}, scenario(name).parameters):
+        if parameter in source:
+            return source[parameter]
+    return parameters()[parameter].default
+
+
 def run(name: str, overrides: Mapping[str, Any] | None = None, *, rng: random.Random | None = None) -> ScenarioRun:
     """Run scenario ``name`` with optional parameter overrides: the timed DNS race, then the cascade."""
     chosen = scenario(name)

@@ -119,7 +119,8 @@ def test_sweep_returns_one_outcome_per_point(seeded, seed_id):
     assert resp.status_code == 200, resp.get_data(as_text=True)
     result = CounterfactualOut.model_validate(resp.get_json())
     assert [p["value"] for p in result.points] == [0.0, 150.0, 300.0]
-    assert all({"dns_record_empty", "dwfm_congestive_collapse", "ec2_recovered_at"} <= set(p) for p in result.points)
+    assert all({"dns_record_empty", "dwfm_congestive_collapse", "ec2_recovered_at", "horizon_reached"} <= set(p)
+               for p in result.points)
 
 
 def test_sweep_over_explicit_values_compares_no_delay_with_the_baseline_delay(seeded, seed_id):
@@ -205,3 +206,35 @@ def test_the_same_model_check_twice_gives_the_same_verdict_without_exploring_aga
     second = client.post("/api/model/check", json={**body, "fixes": ["single_enactor", "single_enactor"]})
     assert first.status_code == second.status_code == 200
     assert first.get_json() == second.get_json() and first.get_json()["holds"] is True
+
+
+def test_scenario_longer_than_sim_max_hours_is_422_naming_the_setting(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"scenario": "baseline", "params": {"horizon_min": 72 * 60 + 1}})
+    body = assert_problem(resp, 422)
+    assert body["setting"] == "SIM_MAX_HOURS" and body["limit"] == 72
+    assert body["detail"].startswith("the simulation horizon is 72.01")
+
+
+def test_sweep_of_the_horizon_past_sim_max_hours_is_422(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"sweep": {"parameter": "horizon_min", "values": [600, 6000]}})
+    assert assert_problem(resp, 422)["setting"] == "SIM_MAX_HOURS"
+
+
+def test_a_raised_sim_max_hours_lets_a_longer_run_through(make_app, seed_manifest):
+    client = make_app(SIM_MAX_HOURS=100).test_client()
+    seed = seed_manifest["id"]
+    client.post("/api/incidents", json={"id": seed, "title": seed_manifest["title"]})
+    resp = client.post(f"/api/incidents/{seed}/counterfactuals",
+                       json={"scenario": "baseline", "params": {"horizon_min": 90 * 60}})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert resp.get_json()["counterfactual"]["horizon_reached"] is False
+
+
+def test_a_run_cut_short_by_its_horizon_says_so(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"scenario": "baseline", "params": {"horizon_min": 120}})
+    run = resp.get_json()["counterfactual"]
+    assert run["horizon_reached"] is True and run["full_recovery_at"] is None
+    assert resp.get_json()["baseline"]["horizon_reached"] is False

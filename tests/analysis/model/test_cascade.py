@@ -16,7 +16,7 @@ TINY = {"droplets": 1000, "lease_timeout_min": 2, "dwfm_capacity_per_min": 100, 
         "admission_fraction": 0.5, "collapse_detect_min": 2, "dwfm_restart_min": 1, "dns_detect_min": 1,
         "dns_repair_min": 1, "dns_cache_ttl_min": 1, "launch_rate_per_min": 10, "network_work_per_droplet": 1,
         "network_rate_per_min": 200, "network_normal_backlog": 0, "nlb_failure_backlog": 100,
-        "throttle_relax_hold_min": 2, "tick_min": 1, "sample_min": 5}
+        "throttle_relax_hold_min": 2, "tick_min": 1, "sample_min": 5, "horizon_min": 4320}
 LAMBDA = [ServiceSpec("Lambda", ("dynamodb", "ec2"), 10, 20)]
 ORDER = ["record_empty", "dynamodb_recovered", "dwfm_congestive_collapse", "intervention", "dwfm_recovered",
          "network_normal", "throttles_relaxed", "full_recovery"]
@@ -73,18 +73,26 @@ def test_events_count_only_the_events_the_run_processes() -> None:
 
 
 def test_a_run_stops_after_the_last_event_at_its_horizon() -> None:
-    result = simulate(TINY, LAMBDA, dns_record_empty=True, start=START, horizon_min=3.0)
+    result = simulate({**TINY, "horizon_min": 3.0}, LAMBDA, dns_record_empty=True, start=START)
     # Minute 3 is processed whole (DynamoDB back, then the DWFM tick that finds no lease can finish); minute 4 not.
     assert [(t, kind) for t, kind, _ in result.log][-2:] == [(3.0, "dynamodb_recovered"),
                                                              (3.0, "dwfm_congestive_collapse")]
     # record empty and the first sample at 0; DNS identified, DNS repaired, DynamoDB back; two ticks at 1, 2 and 3.
     assert result.events == 2 + 3 + 2 * 3
     assert result.full_recovery_at is None and result.availability["DynamoDB"] == [(0.0, 0.0)]  # one sample
+    assert result.horizon_reached and result.to_dict()["horizon_reached"] is True
 
 
 def test_an_endless_horizon_runs_until_no_event_is_left() -> None:
-    endless = simulate(TINY, LAMBDA, dns_record_empty=True, start=START, horizon_min=float("inf"))
+    endless = simulate({**TINY, "horizon_min": float("inf")}, LAMBDA, dns_record_empty=True, start=START)
     assert endless.to_dict() == simulate(TINY, LAMBDA, dns_record_empty=True, start=START).to_dict()
+    assert endless.horizon_reached is False
+
+
+def test_a_run_that_ends_exactly_at_its_horizon_has_not_reached_it() -> None:
+    # Full recovery is at 40.5 and the last sample at 45: nothing is left after minute 45.
+    assert simulate({**TINY, "horizon_min": 45.0}, LAMBDA, dns_record_empty=True, start=START).horizon_reached is False
+    assert simulate({**TINY, "horizon_min": 44.9}, LAMBDA, dns_record_empty=True, start=START).horizon_reached
 
 
 def test_baseline_reproduces_the_order_of_the_milestones() -> None:
