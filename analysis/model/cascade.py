@@ -191,11 +191,13 @@ class _Sim:
                 now = at
                 if priority == network_tick:
                     # Launches wait for a droplet with a lease; waiting ones go out as leases come back.
-                    released = 0.0
                     if stalled_since is None and now >= release_from:
                         released = (pending + launches_in) * leased / droplets
-                    pending = pending + (launches_in - released)
-                    network = network + released - propagated
+                        pending = pending + (launches_in - released)
+                        network = network + released - propagated
+                    else:  # nothing released: the same sums without the zero terms
+                        pending = pending + launches_in
+                        network = network - propagated
                     network = network if network > 0.0 else 0.0
                     if network > peak_network:
                         peak_network = network
@@ -248,14 +250,12 @@ class _Sim:
                         break
                 elif priority == sample:
                     # One row: the minute, then each series' availability (resources, then services).
-                    ec2 = 1.0
-                    if not ec2_ok:
-                        ec2 = leased / droplets * (0.5 if throttled else 1.0)
-                        ec2 = ec2 if ec2.is_integer() else round(ec2, 4)
+                    # Exact values: CascadeResult.availability rounds them when it is read.
                     if plan is None:
                         plan = dependents.sampling_plan()
-                    samples_append((now if now.is_integer() else round(now, 3), 1.0 if dynamodb_ok else 0.0, ec2,
-                                    1.0 if nlb_ok else 0.5) + (dependents.availability_values(now, 4) if plan[1] else plan[0]))
+                    samples_append((now, 1.0 if dynamodb_ok else 0.0,
+                                    1.0 if ec2_ok else leased / droplets * (0.5 if throttled else 1.0),
+                                    1.0 if nlb_ok else 0.5) + (dependents.availability_values(now) if plan[1] else plan[0]))
                     next_sample = never if full else now + sample_every
                 else:
                     cold = handler

@@ -22,8 +22,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from analysis.model.records import rounded
-
 
 class Dependents:
     """Backlog, impact window and availability of each dependent service.
@@ -109,8 +107,8 @@ class Dependents:
         """Per service: 0 while impaired, then the share of its peak backlog already drained, 1 when clear."""
         return dict(zip(self.names, self.availability_values(now)))
 
-    def availability_values(self, now: float, digits: int | None = None) -> tuple[float, ...]:
-        """:meth:`availability`'s values in the order of the specs, rounded to ``digits`` if given."""
+    def availability_values(self, now: float) -> tuple[float, ...]:
+        """:meth:`availability`'s values in the order of the specs."""
         fixed, draining = self.sampling_plan()
         if not draining:
             return fixed
@@ -119,7 +117,7 @@ class Dependents:
         for i, backlog, drain, peak in draining:  # a draining service's backlog, as _settle computes it
             left = backlog - drain * elapsed
             share = 1.0 - (left if left > 0.0 else 0.0) / peak
-            out[i] = share if digits is None else rounded(share, digits)
+            out[i] = share
         return tuple(out)
 
     def sampling_plan(self) -> tuple[tuple[float, ...], list[tuple[int, float, float, float]]]:

@@ -44,9 +44,9 @@ class ServiceSpec:
 class CascadeResult:
     """What one run did: the headline outcome, milestones, windows, event log and availability series.
 
-    The series are kept as the simulation sampled them, one row per sample (the minute, then a value per
-    series in the order of ``series``); :attr:`availability` turns them into per-series pairs on first use,
-    since a sweep of a thousand runs reads none of them.
+    The series are kept as the simulation sampled them, one row of exact values per sample (the minute, then
+    a value per series in the order of ``series``); :attr:`availability` turns them into per-series pairs,
+    rounded for reading, on first use, since a sweep of a thousand runs reads none of them.
     """
 
     dns_record_empty: bool
@@ -65,11 +65,12 @@ class CascadeResult:
 
     @cached_property
     def availability(self) -> dict[str, list[tuple[float, float]]]:
-        """Each series as (minute, availability) pairs."""
+        """Each series as (minute, availability) pairs, minutes to 3 decimals and shares to 4."""
         if not self.samples:
             return {}
         minutes, *columns = zip(*self.samples)
-        return {name: list(zip(minutes, values)) for name, values in zip(self.series, columns)}
+        minutes = tuple(rounded(m, 3) for m in minutes)
+        return {name: [(m, rounded(v, 4)) for m, v in zip(minutes, values)] for name, values in zip(self.series, columns)}
 
     def to_dict(self) -> dict[str, Any]:
         return {"dns_record_empty": self.dns_record_empty,
