@@ -23,9 +23,13 @@ from pydantic import (
     Strict,
     StringConstraints,
     Tag,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     create_model,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from analysis.model.dns_race import FIXES
 from analysis.model.explore import CAPS
@@ -133,8 +137,24 @@ def _scenario_params_model() -> type[BaseModel]:
     for name, param in parameters().items():
         info = param.to_dict()
         fields[name] = (Annotated[float, Field(ge=info["min"], le=info["max"], allow_inf_nan=False,
-                                               description=f"{info['description']} ({info['unit']})")] | None, None)
+                                               description=f"{info['description']} ({info['unit']})"),
+                                  WrapValidator(_whole_bounds(name))] | None, None)
     return create_model("ScenarioParams", __base__=Body, **fields)
+
+
+def _whole_bounds(name: str) -> Any:
+    """A validator that reports a value past either bound with both bounds and the unit, as sweeps do."""
+    def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as err:
+            if any(e["type"] in ("less_than_equal", "greater_than_equal") for e in err.errors()):
+                param = parameters()[name]
+                raise PydanticCustomError("out_of_bounds", "{parameter}={value} is outside its bounds {bounds}", {
+                    "parameter": name, "value": f"{value:g}",
+                    "bounds": f"[{param.min:g}, {param.max:g}] {param.unit}"}) from None
+            raise
+    return check
 
 
 ScenarioParams = _scenario_params_model()

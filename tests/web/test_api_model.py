@@ -90,8 +90,14 @@ def test_parameter_out_of_bounds_is_422_naming_it_and_the_bound(seeded, seed_id)
     resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
                        json={"scenario": "baseline", "params": {"enactor_delay_s": 301}})
     body = assert_problem(resp, 422)
-    assert body["errors"] == [{"loc": "body.params.enactor_delay_s", "msg": "Input should be less than or equal to 300",
-                               "type": "less_than_equal"}]
+    assert body["errors"] == [{"loc": "body.params.enactor_delay_s",
+                               "msg": "enactor_delay_s=301 is outside its bounds [0, 300] s", "type": "out_of_bounds"}]
+
+
+def test_parameter_below_its_lower_bound_names_both_bounds(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"scenario": "baseline", "params": {"lease_timeout_min": 0.5}})
+    assert assert_problem(resp, 422)["errors"][0]["msg"] == "lease_timeout_min=0.5 is outside its bounds [1, 240] min"
 
 
 def test_unknown_parameter_is_422(seeded, seed_id):
