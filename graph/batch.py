@@ -3,7 +3,9 @@
 A batch is checked as a whole before anything is written: duplicate nodes and
 edges inside it are merged in order (``graph.schema.merge_props``), a node may
 not change its label, and every edge's endpoints must exist in the batch or in
-the store with labels its type allows.
+the store with labels its type allows. ``replace`` pairs (edge type, source id)
+must name a schema edge type; only those whose source is stored are kept, since
+a node that is not stored has no edge to remove.
 
 >>> from graph.schema import Node, Edge
 >>> a = Node("Event", "i:e:a", {"incident": "i", "evidence": ["m1"]})
@@ -19,20 +21,24 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph.errors import SchemaError
-from graph.schema import Edge, Node, NodeId, Props, check_endpoints, merge_props
+from graph.schema import EDGE_TYPES, Edge, Node, NodeId, Props, check_endpoints, check_id, merge_props
 
 # Given ids, return the label of each one that already exists in the store.
 LabelLookup = Callable[[Iterable[NodeId]], Mapping[NodeId, str]]
+# (edge type, source id): remove every stored edge of that type leaving that node before merging the batch.
+ReplacePair = tuple[str, NodeId]
 
 
 @dataclass
 class Batch:
-    """A validated batch: nodes and edges deduplicated, and the label of every node they touch."""
+    """A validated batch: nodes and edges deduplicated, the label of every node they touch, and the
+    ``replace`` pairs whose source is stored (deduplicated, in order)."""
 
     nodes: list[Node]
     edges: list[Edge]
     labels: dict[NodeId, str] = field(default_factory=dict)
     existing: frozenset[NodeId] = frozenset()
+    replace: list[ReplacePair] = field(default_factory=list)
 
     def incidents(self) -> list[str]:
         """Incidents this batch writes to, sorted."""
@@ -69,11 +75,28 @@ def merged_edges(edges: Sequence[Edge]) -> list[Edge]:
     return list(by_key.values())
 
 
-def prepare_batch(nodes: Sequence[Node], edges: Sequence[Edge], lookup: LabelLookup) -> Batch:
+def checked_replace(replace: Sequence[ReplacePair]) -> list[ReplacePair]:
+    """The ``replace`` pairs deduplicated in order; SchemaError for a malformed pair or an unknown edge type."""
+    out: dict[ReplacePair, None] = {}
+    for pair in replace:
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise SchemaError(f"a replace entry must be (edge_type, source_id), got {pair!r}")
+        type_, source = pair
+        if type_ not in EDGE_TYPES:
+            raise SchemaError(f"unknown relationship type {type_!r}; use one of {', '.join(EDGE_TYPES)}")
+        check_id(source)
+        out[(type_, source)] = None
+    return list(out)
+
+
+def prepare_batch(nodes: Sequence[Node], edges: Sequence[Edge], lookup: LabelLookup,
+                  replace: Sequence[ReplacePair] = ()) -> Batch:
     """Return the validated batch, or raise SchemaError naming the first problem (nothing is written)."""
     batch_nodes = merged_nodes(nodes)
     batch_edges = merged_edges(edges)
+    pairs = checked_replace(replace)
     wanted = {n.id for n in batch_nodes} | {e.source for e in batch_edges} | {e.target for e in batch_edges}
+    wanted |= {source for _, source in pairs}
     stored = dict(lookup(sorted(wanted))) if wanted else {}
     labels = dict(stored)
     for node in batch_nodes:
@@ -87,7 +110,7 @@ def prepare_batch(nodes: Sequence[Node], edges: Sequence[Edge], lookup: LabelLoo
                 raise SchemaError(f"{rel.type} {rel.source}->{rel.target}: node {end!r} does not exist; "
                                   "upsert it first or in the same batch")
         check_endpoints(rel, labels[rel.source], labels[rel.target])
-    return Batch(batch_nodes, batch_edges, labels, frozenset(stored))
+    return Batch(batch_nodes, batch_edges, labels, frozenset(stored), [p for p in pairs if p[1] in stored])
 
 
 def _copied(props: Props) -> Props:

@@ -27,10 +27,11 @@ part is invalid), then all its statements run in one managed write transaction.
 On Neo4j that transaction is atomic. FalkorDB applies each statement as it runs
 and cannot roll back, so if a statement fails the store compensates: it deletes
 the nodes (and with them the edges) this upsert created, deletes the edges it
-created between pre-existing nodes, and restores the previous properties of
-nodes and edges it changed. If the server is gone so that compensation fails
-too, StoreUnavailable says so; re-running the same upsert completes it, since
-upserts are idempotent.
+created between pre-existing nodes, restores the previous properties of nodes
+and edges it changed, and recreates the edges its ``replace`` pairs removed
+(read, with their properties, just before the write). If the server is gone so
+that compensation fails too, StoreUnavailable says so; re-running the same
+upsert completes it, since upserts are idempotent.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from graph.cypher_batches import (
     Statement,
     chunks,
     escape_spliced,
+    replaced_edges_statements,
     undo_statements,
     upsert_statements,
     version_bump,
@@ -168,7 +170,8 @@ class BoltStore:
 
     # ----------------------------------------------------------------- writes
 
-    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge] = ()) -> None:
+    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge] = (), *,
+               replace: Sequence[tuple[str, NodeId]] = ()) -> None:
         facts = self._server()
         before: dict[NodeId, Node] = {}
 
@@ -176,17 +179,20 @@ class BoltStore:
             before.update(self._stored(list(ids)))
             return {i: n.label for i, n in before.items()}
 
-        batch = prepare_batch(nodes, edges, lookup)
-        if not batch.nodes and not batch.edges:
+        batch = prepare_batch(nodes, edges, lookup, replace)
+        # Read on every server: the incidents of removed edges get a version bump, and without rollback
+        # the compensation recreates them.
+        removed = self._replaced_edges(batch)
+        if not batch.nodes and not batch.edges and not removed:
             return
-        writes = upsert_statements(batch, before, facts.batch_bytes)
+        writes = upsert_statements(batch, before, facts.batch_bytes, [rel for rel, _ in removed])
         old_edges = {} if facts.has_rollback else self._stored_edges(batch)
         try:
             self._write(writes)
         except StoreUnavailable as exc:
             if facts.has_rollback:
                 raise
-            self._compensate(batch, before, old_edges, exc)
+            self._compensate(batch, before, old_edges, removed, exc)
             raise
 
     def delete_incident(self, incident_id: str) -> int:
@@ -277,6 +283,11 @@ class BoltStore:
             statements += [(query, {"rows": c}, None) for c in chunks(query, rows, self._server().batch_bytes)]
         return {(r["t"], r["s"], r["o"]): r["props"] for rows in self._read(statements) for r in rows}
 
+    def _replaced_edges(self, batch: Batch) -> list[tuple[Edge, str]]:
+        """Every stored edge the batch's ``replace`` pairs will remove, with its target's label."""
+        statements = replaced_edges_statements(batch, self._server().batch_bytes)
+        return [(Edge(r["t"], r["s"], r["o"], r["props"]), r["ol"]) for rows in self._read(statements) for r in rows]
+
     def _adjacent(self, frontier: list[Node], *, both: bool) -> list[tuple[Edge, Node]]:
         """Edges touching ``frontier`` nodes (outgoing, and incoming if ``both``) with the node at the other end."""
         by_label: dict[str, list[NodeId]] = {}
@@ -297,10 +308,10 @@ class BoltStore:
             out.append((Edge(r["t"], src, dst, r["rp"]), other))
         return out
 
-    def _compensate(self, batch: Batch, before: dict[NodeId, Node],
-                    old_edges: dict[tuple[str, NodeId, NodeId], Props], cause: StoreUnavailable) -> None:
+    def _compensate(self, batch: Batch, before: dict[NodeId, Node], old_edges: dict[tuple[str, NodeId, NodeId], Props],
+                    removed: list[tuple[Edge, str]], cause: StoreUnavailable) -> None:
         try:
-            self._write(undo_statements(batch, before, old_edges, self._server().batch_bytes))
+            self._write(undo_statements(batch, before, old_edges, self._server().batch_bytes, removed))
         except StoreUnavailable as exc:
             raise StoreUnavailable(
                 f"{cause} The write stopped part-way and could not be undone ({exc}); once the server is back, "

@@ -19,7 +19,9 @@ Merging rules (implemented here once, used for every article):
   its ``at``/``precision``/``until`` (the most precise ``at``, earliest among equals,
   latest for recoveries; the latest ``until``), whichever article came first.
 - **TimePoint**: its id is its UTC instant; after each article the incident's
-  TimePoints are chained by ``BEFORE`` in time order (in the article's own batch).
+  TimePoints are chained by ``BEFORE`` in time order (in the article's own batch):
+  the stored BEFORE edges are exactly the consecutive pairs, so a TimePoint landing
+  between two others replaces the edge that joined them.
 
 Merging reads an ``IncidentIndex`` (one export of the incident); ``IndexCache`` keeps
 it per process and rebuilds it only when the store's version shows another writer.
@@ -37,18 +39,21 @@ import re
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
+from graph.batch import ReplacePair
 from graph.errors import IncidentNotFound
 from graph.schema import Edge, Extraction, IncidentNode, Node, NodeId, edge, merge_props
 from graph.store import GraphStore
 
 EVENT_JACCARD = 0.6
+# What IncidentIndex.upsert's ``then`` derives from the index: edges to add, and (type, source) pairs to replace.
+Derived = tuple[list[Edge], list[ReplacePair]]
 # Rank of an Event's ``precision``: a finer time always beats a coarser one.
 PRECISION_RANK = {"year": 0, "month": 1, "day": 2, "hour": 3, "minute": 4, "second": 5}
 
@@ -161,6 +166,8 @@ class IncidentIndex:
         self.incident_id = incident_id
         self.nodes: dict[NodeId, dict[str, Any]] = {}
         self.edge_keys: set[tuple[str, NodeId, NodeId]] = set()
+        # Targets of the edges of each (type, source): what a ``replace`` pair removes, found without a scan.
+        self.targets: dict[ReplacePair, set[NodeId]] = {}
         self.times: dict[NodeId, tuple[str, NodeId, list[NodeId]]] = {}
         self.component_keys: dict[str, NodeId] = {}
         self.events: dict[str, list[tuple[NodeId, dict[str, Any]]]] = {}  # by concept
@@ -173,34 +180,50 @@ class IncidentIndex:
             return
         for node_id, data in graph.nodes(data=True):  # the export's dicts are fresh copies: no Node validation
             self._add_node(node_id, data["label"], data)
-        self.edge_keys = {(key, a, b) for a, b, key in graph.edges(keys=True)}
+        self._add_keys((key, a, b) for a, b, key in graph.edges(keys=True))
 
     def add(self, nodes: list[Node], edges: list[Edge]) -> None:
         """Record upserted nodes and edges; a node keeps the properties it was first seen with (ids, names,
         concept, utc are all merging needs), so long evidence lists are not merged again here."""
         for node in nodes:
             self._add_node(node.id, node.label, node.props)
-        self.edge_keys |= {rel.key for rel in edges}
+        self._add_keys(rel.key for rel in edges)
+
+    def forget(self, pairs: list[ReplacePair]) -> None:
+        """Drop every recorded edge of each (type, source) pair, as a store's ``replace`` removes them."""
+        for type_, source in pairs:
+            for target in self.targets.pop((type_, source), ()):
+                self.edge_keys.discard((type_, source, target))
 
     def upsert(self, store: GraphStore, nodes: list[Node], edges: list[Edge], *,
-               then: Callable[[IncidentIndex], list[Edge]] | None = None) -> list[Edge]:
-        """Write ``nodes`` and ``edges`` (plus the edges ``then`` derives from the index once they are
-        recorded) to ``store`` as one batch, and record them here; return the derived edges.
+               replace: list[ReplacePair] | None = None,
+               then: Callable[[IncidentIndex], Derived] | None = None) -> list[Edge]:
+        """Write ``nodes`` and ``edges`` with ``replace`` (see GraphStore.upsert), plus the edges and
+        replace pairs ``then`` derives from the index once they are recorded, to ``store`` as one
+        batch, and record them here; return the derived edges.
 
         If the store refuses the batch the index no longer matches it: ``version`` becomes None,
         so an IndexCache builds it again.
         """
         self.add(nodes, edges)
-        derived = then(self) if then else []
-        self.add([], derived)
+        derived, derived_replace = then(self) if then else ([], [])
+        pairs = [*(replace or []), *derived_replace]
+        # As the store does: the pairs' edges go first, then the batch's own edges are (re)recorded.
+        self.forget(pairs)
+        self.add([], [*edges, *derived])
         try:
-            store.upsert(nodes, [*edges, *derived])
+            store.upsert(nodes, [*edges, *derived], replace=pairs)
         except BaseException:
             self.version = None
             raise
         if self.version is not None:
             self.version += 1  # one batch: every store moves the incident's version on by one
         return derived
+
+    def _add_keys(self, keys: Iterable[tuple[str, NodeId, NodeId]]) -> None:
+        for key in keys:
+            self.edge_keys.add(key)
+            self.targets.setdefault(key[:2], set()).add(key[2])
 
     def _add_node(self, node_id: NodeId, label: str, props: dict[str, Any]) -> None:
         known = node_id in self.nodes
@@ -346,14 +369,32 @@ def _with_stored_times(nodes: list[Node], index: IncidentIndex) -> list[Node]:
     return out
 
 
-def _before_edges(index: IncidentIndex) -> list[Edge]:
-    """BEFORE edges joining the incident's TimePoints in UTC order (only those not yet stored)."""
+def _before_edges(index: IncidentIndex) -> Derived:
+    """The BEFORE edges and replace pairs that make the stored BEFORE edges exactly the consecutive pairs of
+    the incident's TimePoints in UTC order (strictly increasing times only).
+
+    A TimePoint whose stored successors are already just its successor is left alone (its edge keeps its
+    evidence); one whose successor changed, or that has none any more, is replaced.
+    """
     points = index.time_points()
-    out = []
+    wanted: dict[NodeId, tuple[NodeId, list[NodeId]]] = {}
     for (t1, a, ev_a), (t2, b, ev_b) in pairwise(points):
-        if t1 < t2 and ("BEFORE", a, b) not in index.edge_keys:
-            out.append(edge("BEFORE", a, b, index.incident_id, evidence=list(dict.fromkeys(ev_a[:1] + ev_b[:1]))))
-    return out
+        if t1 < t2:
+            wanted[a] = (b, list(dict.fromkeys(ev_a[:1] + ev_b[:1])))
+    sources = [nid for _, nid, _ in points]
+    # Any other node holding BEFORE edges (a TimePoint without ``utc``) is no part of the chain: clear it too.
+    sources += sorted({s for t, s in index.targets if t == "BEFORE"} - set(sources))
+    out, replace = [], []
+    for source in sources:
+        stored = index.targets.get(("BEFORE", source), set())
+        target, evidence = wanted.get(source, (None, []))
+        if stored == ({target} if target else set()):
+            continue
+        if stored:
+            replace.append(("BEFORE", source))
+        if target:
+            out.append(edge("BEFORE", source, target, index.incident_id, evidence=evidence))
+    return out, replace
 
 
 def apply_extraction(store: GraphStore, extraction: Extraction, *, index: IncidentIndex | None = None) -> BuildReport:

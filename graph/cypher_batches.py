@@ -116,9 +116,38 @@ def _grouped(items: Iterable[tuple[Any, dict[str, Any]]]) -> dict[Any, list[dict
     return groups
 
 
-def upsert_statements(batch: Batch, before: dict[NodeId, Node], budget: int) -> list[Statement]:
-    """UNWIND statements for the batch's nodes, then its edges, then the version bump."""
+def _checked(type_: str, *labels: str) -> None:
+    """Refuse to put anything but the schema's fixed types and labels into query text."""
+    if type_ not in EDGE_TYPES or any(label not in NODE_LABELS for label in labels):
+        raise ValueError(f"refusing to build a statement for {type_} {'->'.join(labels)}")
+
+
+def replaced_edges_statements(batch: Batch, budget: int) -> list[Statement]:
+    """Reads of every stored edge the batch's ``replace`` pairs will remove: rows of s, t, o, ol (label), props."""
     statements: list[Statement] = []
+    for (type_, label), rows in _grouped(((t, batch.labels[s]), s) for t, s in batch.replace).items():
+        _checked(type_, label)
+        query = (f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[e:{type_}]->(b) "
+                 "RETURN type(e) AS t, a.id AS s, b.id AS o, labels(b)[0] AS ol, properties(e) AS props")
+        statements += [(query, {"ids": c}, None) for c in chunks(query, rows, budget)]
+    return statements
+
+
+def _delete_statements(batch: Batch, budget: int) -> list[Statement]:
+    """Deletes of every edge of each ``replace`` pair's type leaving its source."""
+    statements: list[Statement] = []
+    for (type_, label), rows in _grouped(((t, batch.labels[s]), s) for t, s in batch.replace).items():
+        _checked(type_, label)
+        query = f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[e:{type_}]->() DELETE e"
+        statements += [(query, {"ids": c}, None) for c in chunks(query, rows, budget)]
+    return statements
+
+
+def upsert_statements(batch: Batch, before: dict[NodeId, Node], budget: int,
+                      removed: Iterable[Edge] = ()) -> list[Statement]:
+    """Deletes for the ``replace`` pairs, UNWIND statements for the batch's nodes, then its edges, then
+    the version bump of the batch's incidents and those of the ``removed`` edges (read just before)."""
+    statements: list[Statement] = _delete_statements(batch, budget)
 
     def node_row(node: Node) -> tuple[Any, dict[str, Any]]:
         keys, row = _split_props(node.props, before[node.id].props if node.id in before else None)
@@ -135,12 +164,12 @@ def upsert_statements(batch: Batch, before: dict[NodeId, Node], budget: int) -> 
                                                                                       "t": rel.target, **row}
 
     for (type_, src, dst, keys), rows in _grouped(edge_row(e) for e in batch.edges).items():
-        if type_ not in EDGE_TYPES or src not in NODE_LABELS or dst not in NODE_LABELS:
-            raise ValueError(f"refusing to build a statement for {type_} {src}->{dst}")
+        _checked(type_, src, dst)
         query = (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.s}}) MATCH (b:{dst} {{id: r.t}}) "
                  f"MERGE (a)-[e:{type_}]->(b) SET e += r.set{_union_clauses('e', keys)} RETURN count(*) AS c")
         statements += [(query, {"rows": c}, len(c)) for c in chunks(query, rows, budget)]
-    return statements + [version_bump(batch.incidents())]
+    incidents = sorted({*batch.incidents(), *(rel.props["incident"] for rel in removed)})
+    return statements + [version_bump(incidents)]
 
 
 def version_bump(incidents: list[str]) -> Statement:
@@ -148,9 +177,13 @@ def version_bump(incidents: list[str]) -> Statement:
     return (query, {"iids": incidents}, None)
 
 
-def undo_statements(batch: Batch, before: dict[NodeId, Node],
-                     old_edges: dict[tuple[str, NodeId, NodeId], Props], budget: int) -> list[Statement]:
-    """Statements that put back what an interrupted upsert changed (used where there is no rollback)."""
+def undo_statements(batch: Batch, before: dict[NodeId, Node], old_edges: dict[tuple[str, NodeId, NodeId], Props],
+                    budget: int, removed: Iterable[tuple[Edge, str]] = ()) -> list[Statement]:
+    """Statements that put back what an interrupted upsert changed (used where there is no rollback).
+
+    ``removed`` are the edges the batch's ``replace`` pairs removed, each with its target's label:
+    they are recreated with exactly their old properties.
+    """
     statements: list[Statement] = []
     for rel in batch.edges:
         if rel.source in batch.existing and rel.target in batch.existing:
@@ -162,6 +195,7 @@ def undo_statements(batch: Batch, before: dict[NodeId, Node],
                 statements.append((match + " DELETE e", ends, None))
             else:
                 statements.append((match + " SET e = $props", {**ends, "props": old}, None))
+    statements += _recreate_statements(batch, removed, budget)
     for node in batch.nodes:
         label = node.label
         if node.id in before:
@@ -169,4 +203,17 @@ def undo_statements(batch: Batch, before: dict[NodeId, Node],
             statements.append((f"MATCH (n:{label} {{id: $id}}) SET n = $props", {"id": node.id, "props": props}, None))
         else:
             statements.append((f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node.id}, None))
+    return statements
+
+
+def _recreate_statements(batch: Batch, removed: Iterable[tuple[Edge, str]], budget: int) -> list[Statement]:
+    """MERGE back removed edges and set exactly their old properties (after the batch's own edges are undone)."""
+    statements: list[Statement] = []
+    rows = (((rel.type, batch.labels[rel.source], target_label), {"s": rel.source, "t": rel.target, "p": rel.props})
+            for rel, target_label in removed)
+    for (type_, src, dst), group in _grouped(rows).items():
+        _checked(type_, src, dst)
+        query = (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.s}}) MATCH (b:{dst} {{id: r.t}}) "
+                 f"MERGE (a)-[e:{type_}]->(b) SET e = r.p")
+        statements += [(query, {"rows": c}, None) for c in chunks(query, group, budget)]
     return statements

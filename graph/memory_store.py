@@ -68,8 +68,13 @@ class GraphState:
             self.by_incident.setdefault(incident, set()).add(node_id)
 
     def apply(self, record: dict[str, Any]) -> None:
-        """Apply one upsert or delete record (as built by ``upsert_record``/``delete_record``)."""
+        """Apply one upsert or delete record (as built by ``upsert_record``/``delete_record``).
+
+        An upsert record's ``replace`` pairs are removed before its nodes and edges are merged;
+        records written before ``replace`` existed have no such key and replace nothing.
+        """
         if record["op"] == "upsert":
+            self._remove(record.get("replace", ()))
             self._upsert(record["nodes"], record["edges"])
         elif record["op"] == "delete":
             self._delete(record["incident"])
@@ -78,6 +83,17 @@ class GraphState:
         for iid in record["incidents"]:
             self.versions[iid] = self.versions.get(iid, 0) + 1
         self.generation += 1
+
+    def replaced_edges(self, pairs: Iterable[tuple[str, NodeId]]) -> list[tuple[str, NodeId, NodeId, str]]:
+        """(type, source, target, incident) of every stored edge the ``(type, source)`` pairs would remove."""
+        succ = self.graph.succ
+        return [(type_, source, target, keyed[type_]["incident"])
+                for type_, source in pairs if source in succ
+                for target, keyed in succ[source].items() if type_ in keyed]
+
+    def _remove(self, pairs: Iterable[list[Any]]) -> None:
+        for type_, source, target, _ in self.replaced_edges((type_, source) for type_, source in pairs):
+            self.graph.remove_edge(source, target, key=type_)
 
     def _upsert(self, nodes: list[list[Any]], edges: list[list[Any]]) -> None:
         graph = self.graph
@@ -97,11 +113,21 @@ class GraphState:
         self.graph.remove_nodes_from(self.by_incident.pop(incident_id, ()))
 
 
-def upsert_record(batch: Batch) -> dict[str, Any]:
-    """The journal record of a validated batch."""
-    return {"op": "upsert", "incidents": batch.incidents(),
-            "nodes": [[n.id, n.label, n.props] for n in batch.nodes],
-            "edges": [[e.type, e.source, e.target, e.props] for e in batch.edges]}
+def upsert_record(batch: Batch, removed: Sequence[tuple[str, NodeId, NodeId, str]] = ()) -> dict[str, Any]:
+    """The journal record of a validated batch; ``removed`` are the edges its ``replace`` pairs remove.
+
+    Only pairs that remove something are recorded (the key is left out when none do, so such
+    records are byte for byte what they were before ``replace`` existed), and the incidents
+    of the removed edges get a version bump too: their stored data changes.
+    """
+    record: dict[str, Any] = {"op": "upsert",
+                              "incidents": sorted({*batch.incidents(), *(r[3] for r in removed)})}
+    pairs = {(r[0], r[1]) for r in removed}
+    if pairs:
+        record["replace"] = [[type_, source] for type_, source in batch.replace if (type_, source) in pairs]
+    record["nodes"] = [[n.id, n.label, n.props] for n in batch.nodes]
+    record["edges"] = [[e.type, e.source, e.target, e.props] for e in batch.edges]
+    return record
 
 
 def delete_record(incident_id: str) -> dict[str, Any]:
@@ -197,12 +223,15 @@ class MemoryStore:
 
     # ----------------------------------------------------------------- writes
 
-    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge] = ()) -> None:
+    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge] = (), *,
+               replace: Sequence[tuple[str, NodeId]] = ()) -> None:
         with self._lock, self._locked_file():
             self._refresh()
-            batch = prepare_batch(nodes, edges, self._labels_of)
-            if batch.nodes or batch.edges:
-                self._commit(upsert_record(batch))
+            batch = prepare_batch(nodes, edges, self._labels_of, replace)
+            # Read under the file lock, so the record removes exactly what this state holds.
+            removed = self._state.replaced_edges(batch.replace)
+            if batch.nodes or batch.edges or removed:
+                self._commit(upsert_record(batch, removed))
 
     def delete_incident(self, incident_id: str) -> int:
         with self._lock, self._locked_file():

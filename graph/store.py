@@ -23,13 +23,29 @@ from graph.schema import Edge, Node, NodeId
 class GraphStore(Protocol):
     kind: str  # "embedded" or "bolt"
 
-    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge] = ()) -> None:
+    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge] = (), *,
+               replace: Sequence[tuple[str, NodeId]] = ()) -> None:
         """Insert or merge ``nodes`` then ``edges`` as one batch; either all of it is stored or none.
 
         A node or edge already present keeps its identity; its properties are
         merged with ``graph.schema.merge_props`` (evidence lists unioned).
-        Raises SchemaError for an edge whose endpoints are missing or whose
-        labels the schema does not allow, StoreUnavailable if the store fails.
+
+        ``replace`` lists ``(edge_type, source_id)`` pairs: in the same batch, all
+        or nothing, every stored edge of that type leaving that node is removed
+        before the batch's edges are merged, so the batch's edges of that type from
+        that node end up stored with exactly their own properties (nothing merged
+        from the removed ones) and no other edge of that type leaves it. Edges of
+        other types, and edges of that type leaving other nodes, are untouched. A
+        pair whose source is not stored removes nothing.
+
+        Versions: every incident the batch's nodes and edges belong to, and every
+        incident of an edge the batch removed, moves on by one. A batch that
+        changes nothing (no nodes, no edges, and its ``replace`` pairs find no
+        edge to remove) is not a write and leaves every version as it was.
+
+        Raises SchemaError for an edge whose endpoints are missing or whose labels
+        the schema does not allow, or a ``replace`` pair with an unknown edge type
+        (nothing is written, nothing removed); StoreUnavailable if the store fails.
         """
 
     def get_node(self, node_id: NodeId) -> Node | None:

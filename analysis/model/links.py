@@ -157,9 +157,14 @@ def link_elements(graph: nx.MultiDiGraph, incident_id: str) -> LinkReport:
 
 
 def relink(store: GraphStore, incident_id: str) -> LinkReport:
-    """Link the model to one incident's graph and store the ModelElement nodes and MODELS edges (idempotent)."""
+    """Link the model to one incident's graph and store the ModelElement nodes and MODELS edges (idempotent).
+
+    Each element's stored MODELS edges are replaced in the same batch, so afterwards it has exactly the
+    edge of its current link, or none if it has no node any more.
+    """
     report = link_elements(store.incident_graph(incident_id), incident_id)
-    store.upsert(report.nodes, report.edges)
+    replace = [("MODELS", n.id) for n in report.nodes if n.label == "ModelElement"]
+    store.upsert(report.nodes, report.edges, replace=replace)
     return report
 
 

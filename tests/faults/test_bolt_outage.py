@@ -38,11 +38,11 @@ class StopServerOnWrite:
     def __init__(self, store: Any, server: Any) -> None:
         self._store, self._server, self.stopped = store, server, False
 
-    def upsert(self, nodes: Any, edges: Any = ()) -> None:
+    def upsert(self, nodes: Any, edges: Any = (), **kwargs: Any) -> None:
         if not self.stopped and any(node.label == "Source" for node in nodes):
             self._server.stop()
             self.stopped = True
-        return self._store.upsert(nodes, edges)
+        return self._store.upsert(nodes, edges, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

@@ -155,6 +155,53 @@ def test_a_write_failing_part_way_is_undone(bolt_store, iid, monkeypatch):
     assert bolt_store.get_node(f"{iid}:e:old").props == {"incident": iid, "evidence": ["m1"]}
 
 
+def models_graph(iid: str, n: int) -> tuple[list[Node], list[Edge]]:
+    """``n`` model elements, element i modelling event i, and the events."""
+    nodes = [Node("Event", f"{iid}:e:{i}", {"incident": iid}) for i in range(n)]
+    nodes += [Node("ModelElement", f"{iid}:me:{i}", {"incident": iid, "element": f"el{i}"}) for i in range(n)]
+    edges = [Edge("MODELS", f"{iid}:me:{i}", f"{iid}:e:{i}", {"incident": iid, "via": "Amazon's alias"})
+             for i in range(n)]
+    return nodes, edges
+
+
+def test_replacing_hundreds_of_sources_is_split_and_the_server_survives(bolt_store, iid):
+    nodes, edges = models_graph(iid, 300)
+    bolt_store.upsert(nodes, edges)
+    moved = [Edge("MODELS", f"{iid}:me:{i}", f"{iid}:e:{(i + 1) % 300}", {"incident": iid}) for i in range(300)]
+    bolt_store.upsert([], moved, replace=[("MODELS", f"{iid}:me:{i}") for i in range(300)])
+    stored = sorted((u, v) for u, v, k in bolt_store.incident_graph(iid).edges(keys=True) if k == "MODELS")
+    assert stored == sorted((e.source, e.target) for e in moved)
+    assert bolt_store.health()["reachable"] is True
+
+
+@pytest.mark.skipif(not ON_FALKORDB, reason="Neo4j rolls the transaction back itself")
+def test_edges_removed_by_replace_come_back_when_the_write_fails(bolt_store, iid, monkeypatch):
+    nodes, edges = models_graph(iid, 2)
+    bolt_store.upsert(nodes, edges)
+    edges_before, version = sorted(bolt_store.incident_graph(iid).edges(keys=True, data=True)), bolt_store.version(iid)
+    real = bolt_module._run_all
+    failed = []
+
+    def fail_at_edges(tx, statements):
+        if not failed and any("MERGE (a)-[e:" in query for query, _, _ in statements):
+            failed.append(True)
+            real(tx, [s for s in statements if " DELETE e" in s[0] or "MERGE (n:" in s[0]])  # removed, nodes written
+            raise bolt_module._Incomplete("simulated failure after the delete and node statements")
+        return real(tx, statements)
+
+    monkeypatch.setattr(bolt_module, "_run_all", fail_at_edges)
+    with pytest.raises(StoreUnavailable, match="simulated failure"):
+        bolt_store.upsert([Node("Event", f"{iid}:e:new", {"incident": iid})],
+                          [Edge("MODELS", f"{iid}:me:0", f"{iid}:e:new", {"incident": iid}),
+                           Edge("MODELS", f"{iid}:me:1", f"{iid}:e:1", {"incident": iid, "via": "time"})],
+                          replace=[("MODELS", f"{iid}:me:0"), ("MODELS", f"{iid}:me:1")])
+    monkeypatch.undo()
+    assert failed
+    assert bolt_store.get_node(f"{iid}:e:new") is None
+    assert sorted(bolt_store.incident_graph(iid).edges(keys=True, data=True)) == edges_before
+    assert bolt_store.version(iid) == version
+
+
 @pytest.mark.skipif(not ON_FALKORDB, reason="needs a server the tests may stop and start")
 def test_store_fails_fast_while_the_server_is_down_and_recovers_after(tmp_path):
     server = BoltServer()

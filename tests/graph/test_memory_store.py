@@ -339,3 +339,38 @@ def test_a_live_reader_keeps_its_state_while_the_journal_is_stale(tmp_path, monk
     assert [reader.version("i") for _ in range(3)] == [2, 2, 2] and writer.version("i") == 2
     writer.upsert([event("c")])
     assert reader.version("i") == 3 and sorted(reader.incident_graph("i")) == ["i:e:a", "i:e:b", "i:e:c"]
+
+
+# ------------------------------------------------------------------ replace in the journal
+
+
+def test_journal_records_written_before_replace_existed_still_load(tmp_path):
+    old = {"op": "upsert", "incidents": ["i"],  # the format before ``replace``: no such key
+           "nodes": [["i:e:a", "Event", {"incident": "i"}], ["i:e:b", "Event", {"incident": "i"}]],
+           "edges": [["CAUSES", "i:e:a", "i:e:b", {"incident": "i", "evidence": ["m1"]}]]}
+    (tmp_path / "journal.jsonl").write_bytes(b'{"journal":1,"generation":0}\n' + encode_record(old))
+    store = MemoryStore(tmp_path)
+    assert list(store.incident_graph("i").edges(keys=True, data=True)) == [
+        ("i:e:a", "i:e:b", "CAUSES", {"incident": "i", "evidence": ["m1"], "type": "CAUSES"})]
+    assert store.version("i") == 1
+    store.upsert([event("c")], [Edge("CAUSES", "i:e:a", "i:e:c", {"incident": "i"})], replace=[("CAUSES", "i:e:a")])
+    again = MemoryStore(tmp_path)
+    assert list(again.incident_graph("i").edges(keys=True)) == [("i:e:a", "i:e:c", "CAUSES")]
+    assert again.version("i") == 2
+
+
+def test_replace_record_lists_only_pairs_that_remove_something_and_survives_compaction(tmp_path):
+    store = MemoryStore(tmp_path, compact_bytes=10_000_000)
+    store.upsert([event("a"), event("b"), event("c")], [Edge("CAUSES", "i:e:a", "i:e:b", {"incident": "i"})])
+    store.upsert([], [Edge("CAUSES", "i:e:a", "i:e:c", {"incident": "i"})],
+                 replace=[("CAUSES", "i:e:a"), ("CAUSES", "i:e:b"), ("CAUSES", "i:e:nowhere")])
+    record = json.loads(journal_lines(tmp_path)[-1])["rec"]
+    assert record["replace"] == [["CAUSES", "i:e:a"]] and record["incidents"] == ["i"]
+    lines = len(journal_lines(tmp_path))
+    store.upsert([], replace=[("CAUSES", "i:e:b")])  # removes nothing: not a write
+    assert len(journal_lines(tmp_path)) == lines and store.version("i") == 2
+    MemoryStore(tmp_path, compact_bytes=1).upsert([event("d")])  # compacts: the snapshot holds the result
+    assert json.loads((tmp_path / "graph.json").read_bytes())["journal_generation"] >= 1
+    again = MemoryStore(tmp_path)
+    assert list(again.incident_graph("i").edges(keys=True)) == [("i:e:a", "i:e:c", "CAUSES")]
+    assert again.version("i") == 3

@@ -240,3 +240,90 @@ def test_health_reports_a_reachable_store(store):
 def test_unknown_incident_graph_raises(store, new_incident):
     with pytest.raises(IncidentNotFound):
         store.incident_graph(new_incident())
+
+
+# ------------------------------------------------------------------ replace
+
+
+def models(iid: str, element: str, target: str, **props) -> Edge:
+    return Edge("MODELS", f"{iid}:me:{element}", target, {"incident": iid, **props})
+
+
+def model_element(iid: str, element: str) -> Node:
+    return Node("ModelElement", f"{iid}:me:{element}", {"incident": iid, "element": element, "kind": "process"})
+
+
+def edges_of(store, iid: str) -> list[tuple[str, str, str, dict]]:
+    """(source, target, type, props without ``type``) of every edge of the incident, sorted."""
+    return sorted((u, v, k, {x: y for x, y in d.items() if x != "type"})
+                  for u, v, k, d in store.incident_graph(iid).edges(keys=True, data=True))
+
+
+def modelled(store, iid: str) -> None:
+    """Element m models event a, element n models event b; a CAUSES b; events c and d are spare."""
+    store.upsert([event(iid, k) for k in "abcd"] + [model_element(iid, "m"), model_element(iid, "n")],
+                 [models(iid, "m", f"{iid}:e:a", via="alias", evidence=["m1"]),
+                  models(iid, "n", f"{iid}:e:b", via="alias"), causes(iid, "a", "b")])
+
+
+def test_replace_removes_only_that_type_from_that_source(store, new_incident):
+    iid = new_incident()
+    modelled(store, iid)
+    store.upsert([], [models(iid, "m", f"{iid}:e:c", via="time")], replace=[("MODELS", f"{iid}:me:m")])
+    assert edges_of(store, iid) == [
+        (f"{iid}:e:a", f"{iid}:e:b", "CAUSES", {"incident": iid}),
+        (f"{iid}:me:m", f"{iid}:e:c", "MODELS", {"incident": iid, "via": "time"}),
+        (f"{iid}:me:n", f"{iid}:e:b", "MODELS", {"incident": iid, "via": "alias"})]
+
+
+def test_replaced_edge_to_the_same_target_keeps_only_its_own_props(store, new_incident):
+    iid = new_incident()
+    modelled(store, iid)
+    store.upsert([], [models(iid, "m", f"{iid}:e:a", evidence=["m2"])], replace=[("MODELS", f"{iid}:me:m")])
+    assert [e for e in edges_of(store, iid) if e[0] == f"{iid}:me:m"] == [
+        (f"{iid}:me:m", f"{iid}:e:a", "MODELS", {"incident": iid, "evidence": ["m2"]})]
+
+
+def test_replace_without_new_edges_removes_and_bumps_the_version(store, new_incident):
+    iid = new_incident()
+    modelled(store, iid)
+    before = store.version(iid)
+    store.upsert([], replace=[("MODELS", f"{iid}:me:m"), ("MODELS", f"{iid}:me:gone")])
+    assert [e[:3] for e in edges_of(store, iid) if e[2] == "MODELS"] == [(f"{iid}:me:n", f"{iid}:e:b", "MODELS")]
+    after = store.version(iid)
+    assert after != before
+    store.upsert([], replace=[("MODELS", f"{iid}:me:m"), ("MODELS", f"{iid}:me:gone")])  # nothing left to remove
+    assert store.version(iid) == after
+
+
+def test_a_batch_failing_validation_removes_nothing(store, new_incident):
+    iid = new_incident()
+    modelled(store, iid)
+    stored, version = edges_of(store, iid), store.version(iid)
+    with pytest.raises(SchemaError, match="does not exist"):
+        store.upsert([], [models(iid, "m", f"{iid}:e:ghost")], replace=[("MODELS", f"{iid}:me:m")])
+    with pytest.raises(SchemaError, match="unknown relationship type 'KNOWS'"):
+        store.upsert([], [models(iid, "m", f"{iid}:e:c")], replace=[("MODELS", f"{iid}:me:m"), ("KNOWS", f"{iid}:e:a")])
+    with pytest.raises(SchemaError, match="illegal id"):
+        store.upsert([], replace=[("MODELS", "Not An Id")])
+    assert edges_of(store, iid) == stored and store.version(iid) == version
+
+
+def test_replace_and_new_nodes_in_one_batch(store, new_incident):
+    iid = new_incident()
+    modelled(store, iid)
+    store.upsert([event(iid, "e")], [models(iid, "m", f"{iid}:e:e")], replace=[("MODELS", f"{iid}:me:m")])
+    assert [e[:2] for e in edges_of(store, iid) if e[0] == f"{iid}:me:m"] == [(f"{iid}:me:m", f"{iid}:e:e")]
+
+
+def test_replace_is_seen_by_a_store_reopened_on_the_same_data(tmp_path):
+    from graph.memory_store import MemoryStore
+
+    first = MemoryStore(tmp_path / "data")
+    modelled(first, "r")
+    first.upsert([], [models("r", "m", "r:e:c")], replace=[("MODELS", "r:me:m")])
+    first.upsert([], replace=[("MODELS", "r:me:n")])
+    again = MemoryStore(tmp_path / "data")
+    assert edges_of(again, "r") == edges_of(first, "r")
+    assert [e[:2] for e in edges_of(again, "r") if e[2] == "MODELS"] == [("r:me:m", "r:e:c")]
+    assert again.version("r") == first.version("r") == 3

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from graph.build import apply_extraction, ensure_incident, is_same_event
+from graph.build import IncidentIndex, IndexCache, apply_extraction, ensure_incident, is_same_event
 from graph.memory_store import MemoryStore
-from graph.schema import ComponentNode, EventNode, Extraction, MentionNode, Node, SourceNode, edge
+from graph.schema import (
+    ComponentNode,
+    EventNode,
+    Extraction,
+    MentionNode,
+    Node,
+    SourceNode,
+    TimePointNode,
+    edge,
+    node_id,
+)
 
 
 def extraction(source_hash: str, component: tuple[str, str, list[str]], event: tuple[str, str, list[str]],
@@ -125,3 +135,34 @@ def test_times_of_similar_events_merged_under_another_phrase_follow_the_rule(ord
 
 def test_an_article_without_a_time_keeps_the_stored_one():
     assert merged_times(("a", "dns-resolution-failure", EARLY), ("b", "dns-resolution-failure", {})) == EARLY
+
+
+def timed_article(iid: str, source_hash: str, *utcs: str) -> Extraction:
+    """An article that names only the given UTC times (each a TimePoint the Source mentions)."""
+    src = SourceNode(node_id(iid, "Source", source_hash), iid, source_hash, "t")
+    points = [TimePointNode(node_id(iid, "TimePoint", u), iid, u, u[11:16], evidence=[f"{iid}:m:{source_hash}"])
+              .to_node() for u in utcs]
+    return Extraction(iid, src, points, [edge("MENTIONS", src.id, p.id, iid) for p in points])
+
+
+def before_edges(store, iid: str) -> list[tuple[str, str]]:
+    """The stored BEFORE edges as (from HH:MM, to HH:MM), sorted."""
+    graph = store.incident_graph(iid)
+    return sorted((graph.nodes[a]["raw"], graph.nodes[b]["raw"]) for a, b, k in graph.edges(keys=True) if k == "BEFORE")
+
+
+def test_a_time_landing_between_two_others_replaces_their_before_edge(store, new_incident):
+    iid = new_incident()
+    cache = IndexCache()
+    for source_hash, utcs in (("a", ["2025-10-20T06:48:00Z", "2025-10-20T09:25:00Z"]), ("b", ["2025-10-20T07:30:00Z"])):
+        with cache.hold(store, iid) as index:
+            apply_extraction(store, timed_article(iid, source_hash, *utcs), index=index)
+    assert before_edges(store, iid) == [("06:48", "07:30"), ("07:30", "09:25")]
+    with cache.hold(store, iid) as index:  # the cached index is still current and holds no removed edge
+        assert index.version == store.version(iid)
+        fresh = IncidentIndex(store, iid)
+        assert {k for k in index.edge_keys if k[0] == "BEFORE"} == {k for k in fresh.edge_keys if k[0] == "BEFORE"}
+        assert len({k for k in index.edge_keys if k[0] == "BEFORE"}) == 2
+    # an earlier and a later time: the chain grows at both ends, still one edge per TimePoint
+    apply_extraction(store, timed_article(iid, "c", "2025-10-20T05:00:00Z", "2025-10-20T08:00:00Z"))
+    assert before_edges(store, iid) == [("05:00", "06:48"), ("06:48", "07:30"), ("07:30", "08:00"), ("08:00", "09:25")]

@@ -85,7 +85,7 @@ def test_failed_write_drops_the_cached_index(monkeypatch):
     store, cache = MemoryStore(None), IndexCache()
     ensure_incident(store, "inc", title="t")
 
-    def refuse(nodes, edges=()):
+    def refuse(nodes, edges=(), **kwargs):
         raise StoreUnavailable("disk gone")
 
     with cache.hold(store, "inc") as first:

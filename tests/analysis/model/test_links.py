@@ -116,3 +116,30 @@ def test_scenario_reports_averted_graph_nodes_and_calibration_timepoints(store: 
     rows = {r["milestone"]: r for r in data["baseline"]["calibration"]}
     assert rows["dynamodb_recovered"]["timepoints"] == [tid("2025-10-20T09:25:00Z")]
     assert rows["dwfm_recovered"]["timepoints"] == []
+
+
+def models_of(store: MemoryStore, element: str) -> list[str]:
+    """Targets of the stored MODELS edges of one element, sorted."""
+    graph = store.incident_graph(IID)
+    return sorted(t for _, t, k in graph.out_edges(node_id(IID, "ModelElement", element), keys=True) if k == "MODELS")
+
+
+def test_relink_moves_an_element_to_its_new_best_node(store: MemoryStore) -> None:
+    relink(store, IID)
+    assert models_of(store, "dwfm_leases_lost") == [eid("lease expiry")]
+    store.upsert([EventNode(eid("leases time out"), IID, "leases time out").to_node()])  # a longer alias matches
+    report = relink(store, IID)
+    assert report.node_of("dwfm_leases_lost") == eid("leases time out")
+    assert models_of(store, "dwfm_leases_lost") == [eid("leases time out")]
+
+
+def test_relink_drops_the_edge_of_an_element_that_no_longer_matches(store: MemoryStore) -> None:
+    relink(store, IID)
+    assert models_of(store, "enactor_delay") == [eid("DNS Enactor delay")]
+    store.upsert([EventNode(eid("DNS Enactor delay"), IID, "DNS Enactor stall").to_node()])  # a corrected summary
+    report = relink(store, IID)
+    assert "enactor_delay" in report.unlinked
+    assert models_of(store, "enactor_delay") == []
+    graph = store.incident_graph(IID)
+    assert sorted((s, t) for s, t, k in graph.edges(keys=True) if k == "MODELS") == sorted(
+        (node_id(IID, "ModelElement", e), n) for e, n in report.links)
