@@ -66,20 +66,46 @@ class CounterfactualResult:
 
 @dataclass
 class SweepResult:
-    """One parameter varied over ``values``: the outcome at each point and where congestive collapse begins."""
+    """One parameter varied over ``values`` (optionally against a second one, on a grid): the outcome at each
+    point, and the ranges of values where DWFM falls into congestive collapse."""
 
     parameter: str
     scenario: str
     points: list[dict[str, Any]]
     seconds: float
     workers: int
-    collapse_begins: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    collapse_ranges: list[list[float]] = field(default_factory=list)
+    params: dict[str, float] = field(default_factory=dict)
+    against: str | None = None
+    boundary: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"parameter": self.parameter, "scenario": self.scenario, "points": self.points,
-                "collapse_begins": self.collapse_begins, "seconds": round(self.seconds, 4), "workers": self.workers,
-                **self.extra}
+        out = {"parameter": self.parameter, "scenario": self.scenario, "params": self.params, "points": self.points,
+               "collapse_ranges": self.collapse_ranges, "seconds": round(self.seconds, 4), "workers": self.workers}
+        if self.against is not None:
+            out["against"], out["boundary"] = self.against, self.boundary
+        return out
+
+
+def collapse_ranges(points: Sequence[Mapping[str, Any]]) -> list[list[float]]:
+    """``[first, last]`` value of each run of neighbouring points (by value) where DWFM collapses.
+
+    A collapse may set in above a value (droplets), below one (lease timeout) or only inside a window
+    (Enactor delay), so the runs are reported rather than a single threshold.
+
+    >>> collapse_ranges([{"value": v, "dwfm_congestive_collapse": v in (10, 20, 36)} for v in (0, 5, 10, 20, 36, 60)])
+    [[10, 36]]
+    """
+    out: list[list[float]] = []
+    previous = False
+    for point in sorted(points, key=lambda p: p["value"]):
+        if point["dwfm_congestive_collapse"]:
+            if previous:
+                out[-1][1] = point["value"]
+            else:
+                out.append([point["value"], point["value"]])
+        previous = point["dwfm_congestive_collapse"]
+    return out
 
 
 # ---------------------------------------------------------------- graph interventions
@@ -215,21 +241,34 @@ def _minutes(stamp: str) -> float:
 
 # ---------------------------------------------------------------- sweeps
 def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline",
-          graph: nx.MultiDiGraph | None = None, workers: int = 2) -> SweepResult:
-    """Run ``scenario`` once per value of ``parameter``; big sweeps use ``workers`` processes.
+          graph: nx.MultiDiGraph | None = None, workers: int = 2, params: Mapping[str, Any] | None = None,
+          against: tuple[str, Sequence[float]] | None = None) -> SweepResult:
+    """Run ``scenario`` once per value of ``parameter``, with ``params`` held fixed at every point; with
+    ``against`` (a second parameter and its values) once per pair, on the grid. Big sweeps use ``workers``
+    processes.
 
-    ``graph`` adds, per point, how many of the graph's linked nodes the run reaches.
+    ``graph`` adds, per point, how many of the graph's linked nodes the run reaches. A grid's ``boundary``
+    gives, per value of the second parameter, the collapse ranges of the first.
     Raises UnknownScenario, ParameterOutOfBounds (unknown parameter or a value outside its bounds) or ValueError.
     """
     model.scenario(scenario)
-    if not values:
-        raise ValueError("give at least one value to sweep")
-    if len(values) > SWEEP_CAP:
-        raise ValueError(f"{len(values)} points exceed the sweep cap of {SWEEP_CAP}; use fewer values")
-    for value in values:
-        model.validated_overrides({parameter: value})
+    fixed = model.validated_overrides(params or {})
+    axes = [(parameter, list(values))] + ([(against[0], list(against[1]))] if against else [])
+    names = [name for name, _ in axes]
+    if len(set(names)) != len(names):
+        raise ValueError(f"sweep {parameter} against another parameter, not against itself")
+    if set(fixed) & set(names):
+        raise ValueError(f"params fix {', '.join(sorted(set(fixed) & set(names)))}, which the sweep varies")
+    for name, points in axes:
+        if not points:
+            raise ValueError(f"give at least one value of {name} to sweep")
+        for value in points:
+            model.validated_overrides({name: value})
+    grid = [(v, None) for v in axes[0][1]] if not against else [(v, w) for w in axes[1][1] for v in axes[0][1]]
+    if len(grid) > SWEEP_CAP:
+        raise ValueError(f"{len(grid)} points exceed the sweep cap of {SWEEP_CAP}; use fewer values")
     started = time.perf_counter()
-    jobs = [(scenario, parameter, v) for v in values]
+    jobs = [(scenario, {**fixed, parameter: v, **({against[0]: w} if against else {})}, v, w) for v, w in grid]
     used = workers if workers > 1 and len(jobs) >= PARALLEL_MIN else 1
     if used > 1:
         with ProcessPoolExecutor(max_workers=used) as pool:
@@ -244,17 +283,24 @@ def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline"
     else:
         for point in points:
             point.pop("reached")
-    flips = [p["value"] for p in points if p["dwfm_congestive_collapse"]]
+    boundary = None
+    if against:
+        boundary = [{"against_value": w, "collapse_ranges": collapse_ranges([p for p in points
+                                                                           if p["against_value"] == w])}
+                    for w in dict.fromkeys(axes[1][1])]
     return SweepResult(parameter, scenario, points, time.perf_counter() - started, used,
-                       min(flips) if flips else None)
+                       [] if against else collapse_ranges(points), fixed, against[0] if against else None, boundary)
 
 
-def _sweep_point(job: tuple[str, str, float]) -> dict[str, Any]:
+def _sweep_point(job: tuple[str, dict[str, float], float, float | None]) -> dict[str, Any]:
     """One sweep point (top-level so a process pool can run it)."""
-    scenario, parameter, value = job
-    run = model.run(scenario, {parameter: value})
+    scenario, overrides, value, against_value = job
+    run = model.run(scenario, overrides)
     c = run.cascade
-    return {"value": value, "dns_record_empty": c.dns_record_empty,
-            "dwfm_congestive_collapse": c.dwfm_congestive_collapse, "ec2_recovered_at": c.ec2_recovered_at,
-            "full_recovery_at": c.full_recovery_at, "dynamodb_unavailable_minutes": c.dynamodb_unavailable_minutes,
-            "horizon_reached": c.horizon_reached, "reached": _reached(run, None)}
+    point = {"value": value, "dns_record_empty": c.dns_record_empty,
+             "dwfm_congestive_collapse": c.dwfm_congestive_collapse, "ec2_recovered_at": c.ec2_recovered_at,
+             "full_recovery_at": c.full_recovery_at, "dynamodb_unavailable_minutes": c.dynamodb_unavailable_minutes,
+             "horizon_reached": c.horizon_reached, "reached": _reached(run, None)}
+    if against_value is not None:
+        point["against_value"] = against_value
+    return point

@@ -222,10 +222,16 @@ class ScenarioIn(Body):
 
 
 class SweepIn(Body):
-    """A sweep of one parameter, each point a run of ``scenario``."""
+    """A sweep of one parameter, each point a run of ``scenario`` with ``params`` held fixed; with ``against``,
+    a grid of the two parameters (points multiply: the grid counts against SWEEP_MAX_POINTS)."""
 
     sweep: SweepSpec
     scenario: ScenarioName = "baseline"
+    params: ScenarioParams | None = None  # type: ignore[valid-type]
+    against: SweepSpec | None = None
+
+    def grid_size(self) -> int:
+        return len(self.sweep.points()) * (len(self.against.points()) if self.against else 1)
 
 
 def _counterfactual_kind(data: Any) -> str:
@@ -391,8 +397,11 @@ class CounterfactualOut(Output):
     averted: list[str] | None = None
     remaining: list[str] | None = None
     parameter: str | None = None
+    params: dict[str, float] | None = None
     points: list[dict[str, Any]] | None = None
-    collapse_begins: float | None = None
+    collapse_ranges: list[list[float]] | None = None
+    against: str | None = None
+    boundary: list[dict[str, Any]] | None = None
 
 
 class ModelLinkOut(Output):

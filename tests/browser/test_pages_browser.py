@@ -97,6 +97,24 @@ def test_removing_the_root_cause_greys_out_its_effects(tab: Tab, seed_id: str) -
     assert tab.errors == []
 
 
+def test_sweep_against_a_second_parameter_draws_a_line_per_value(tab: Tab, seed_id: str) -> None:
+    tab.goto(f"/incidents/{seed_id}/counterfactuals")
+    tab.page.wait_for_function("() => document.body.dataset.modelReady === '1'", timeout=30_000)
+    tab.page.select_option("#sweep-param", "lease_timeout_min")
+    tab.page.fill("#sweep-from", "10")
+    tab.page.fill("#sweep-to", "60")
+    tab.page.fill("#sweep-steps", "4")
+    tab.page.select_option("#sweep-against", "droplets")
+    tab.page.fill("#sweep-against-values", "25000, 200000")
+    tab.page.click("#sweep-form button[type=submit]")
+    tab.page.wait_for_selector("#sweep-chart svg circle", timeout=30_000)
+    assert tab.page.locator("#sweep-chart svg path.series").count() == 2
+    assert tab.page.locator("#sweep-chart svg circle").count() == 8
+    caption = tab.page.inner_text("#sweep-caption")
+    assert "droplets = 200000: DWFM collapses for lease_timeout_min" in caption, caption
+    assert tab.errors == []
+
+
 def test_sweep_draws_one_point_per_run(tab: Tab, seed_id: str) -> None:
     tab.goto(f"/incidents/{seed_id}/counterfactuals")
     tab.page.wait_for_function("() => document.body.dataset.modelReady === '1'", timeout=30_000)

@@ -244,3 +244,35 @@ def test_a_run_cut_short_by_its_horizon_says_so(seeded, seed_id):
     run = resp.get_json()["counterfactual"]
     assert run["horizon_reached"] is True and run["full_recovery_at"] is None
     assert resp.get_json()["baseline"]["horizon_reached"] is False
+
+
+def test_sweep_reports_the_ranges_where_dwfm_collapses(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals",
+                       json={"sweep": {"parameter": "lease_timeout_min", "values": [10, 20, 40, 60]}})
+    assert resp.get_json()["collapse_ranges"] == [[10.0, 20.0]]
+
+
+def test_sweep_against_a_second_parameter_maps_the_collapse_boundary(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals", json={
+        "sweep": {"parameter": "lease_timeout_min", "start": 10, "stop": 60, "steps": 6},
+        "against": {"parameter": "droplets", "values": [25000, 200000]}, "params": {"dwfm_capacity_per_min": 3000}})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    result = CounterfactualOut.model_validate(resp.get_json())
+    assert result.against == "droplets" and len(result.points) == 12 and result.params == {"dwfm_capacity_per_min": 3000}
+    few, many = result.boundary
+    assert few["against_value"] == 25000 and many["against_value"] == 200000
+    assert many["collapse_ranges"][-1][1] > (few["collapse_ranges"] or [[0, 0]])[-1][1]
+
+
+def test_a_grid_over_sweep_max_points_is_422(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals", json={
+        "sweep": {"parameter": "lease_timeout_min", "start": 1, "stop": 200, "steps": 20},
+        "against": {"parameter": "droplets", "start": 1000, "stop": 200000, "steps": 11}})
+    body = assert_problem(resp, 422)
+    assert body["setting"] == "SWEEP_MAX_POINTS" and "220 points" in body["detail"]
+
+
+def test_a_sweep_that_also_fixes_its_parameter_is_422(seeded, seed_id):
+    resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals", json={
+        "sweep": {"parameter": "lease_timeout_min", "values": [10]}, "params": {"lease_timeout_min": 20}})
+    assert "params fix lease_timeout_min, which the sweep varies" in assert_problem(resp, 422)["detail"]

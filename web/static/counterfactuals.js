@@ -58,6 +58,7 @@
         option.dataset.min = typeof p.min === "number" ? p.min : "";
         option.dataset.max = typeof p.max === "number" ? p.max : "";
         sweepParam.appendChild(option);
+        document.getElementById("sweep-against").appendChild(option.cloneNode(true));
       });
     sweepParam.dispatchEvent(new Event("change"));
     const fixes = document.getElementById("check-fixes");
@@ -80,6 +81,14 @@
         option.value = n.id;
         select.appendChild(option);
       });
+  }
+
+  /* "DWFM collapses for lease_timeout_min 10–20." from the API's [[first, last], ...] runs of collapsing points. */
+  function collapseText(param, ranges) {
+    if (!ranges || !ranges.length) return "No DWFM congestive collapse.";
+    return "DWFM collapses for " + param + " " + ranges.map(function (r) {
+      return r[0] === r[1] ? String(r[0]) : r[0] + "–" + r[1];
+    }).join(", ") + ".";
   }
 
   function changedParams() {
@@ -235,28 +244,43 @@
     const steps = Math.max(2, Math.min(50, Number(document.getElementById("sweep-steps").value) || 6));
     if (!param || !isFinite(lo) || !isFinite(hi)) { status.textContent = "Choose a parameter and a numeric range."; return; }
     const scenario = document.getElementById("scenario").value || "baseline";
-    status.textContent = "Sweeping " + param + "…";
+    const against = document.getElementById("sweep-against").value;
+    const againstValues = document.getElementById("sweep-against-values").value.split(",")
+      .map(function (v) { return v.trim(); }).filter(Boolean).map(Number);
+    if (against && (!againstValues.length || !againstValues.every(isFinite))) {
+      status.textContent = "Give the values of " + against + " as numbers separated by commas."; return;
+    }
+    const fixed = changedParams();
+    delete fixed[param];
+    if (against) delete fixed[against];
+    const body = { scenario: scenario, params: fixed, sweep: { parameter: param, start: lo, stop: hi, steps: steps } };
+    if (against) body.against = { parameter: against, values: againstValues };
+    status.textContent = "Sweeping " + param + (against ? " against " + against : "") + "…";
     let result;
     try {
-      result = await api.request("POST", api.incidentUrl(iid, "/counterfactuals"),
-                                 { scenario: scenario, sweep: { parameter: param, start: lo, stop: hi, steps: steps } });
+      result = await api.request("POST", api.incidentUrl(iid, "/counterfactuals"), body);
     } catch (error) { status.textContent = "Sweep failed: " + error.message; return; }
     const rows = result.points || [];
     const times = rows.map(function (p) { return p[metric]; }).filter(isTime).map(Date.parse);
     const reference = times.length ? Math.min.apply(null, times) : null;
-    const points = [], none = [];
+    const lines = new Map(), none = [];
     rows.forEach(function (p) {
+      const key = against ? against + " = " + p.against_value : "";
+      if (!lines.has(key)) lines.set(key, []);
       const y = isTime(p[metric]) ? (Date.parse(p[metric]) - reference) / 3600000 : p[metric];
-      if (typeof y === "number" && isFinite(y)) points.push([p.value, y]); else none.push(p.value);
+      if (typeof y === "number" && isFinite(y)) lines.get(key).push([p.value, y]);
+      else none.push(p.value + (against ? " (" + key + ")" : ""));
     });
     document.getElementById("sweep-result").hidden = false;
     const label = metric.replace(/_/g, " ") + (reference !== null ? " (h after " + new Date(reference).toISOString().slice(0, 16) + "Z)" : "");
-    S.lineChart(document.getElementById("sweep-chart"), [{ name: label, points: points, markers: true }],
-                { xLabel: param, yLabel: label, label: "sweep of " + param });
+    S.lineChart(document.getElementById("sweep-chart"), [...lines].map(function (entry) {
+      return { name: entry[0] || label, points: entry[1], markers: true };
+    }), { xLabel: param, yLabel: label, label: "sweep of " + param + (against ? " against " + against : "") });
     document.getElementById("sweep-caption").textContent = label + " as " + param + " goes from " + lo + " to " + hi +
       " in scenario " + scenario + "." + (none.length ? " No value (no outage) at " + param + " = " + none.join(", ") + "." : "") +
-      (result.collapse_begins !== null && result.collapse_begins !== undefined
-        ? " DWFM congestive collapse from " + param + " = " + result.collapse_begins + "." : "");
+      (against ? (result.boundary || []).map(function (row) {
+        return " " + against + " = " + row.against_value + ": " + collapseText(param, row.collapse_ranges);
+      }).join("") : " " + collapseText(param, result.collapse_ranges));
     status.textContent = "Sweep done: " + rows.length + " runs.";
   });
   document.getElementById("check-form").addEventListener("submit", async function (event) {

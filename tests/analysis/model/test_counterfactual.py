@@ -118,7 +118,7 @@ def test_unknown_scenario_is_refused() -> None:
 def test_sweep_of_lease_timeout_shows_where_collapse_ends() -> None:
     result = sweep("lease_timeout_min", [10, 20, 40], workers=1)
     assert [p["dwfm_congestive_collapse"] for p in result.points] == [True, True, False]
-    assert result.collapse_begins == 10
+    assert result.collapse_ranges == [[10, 20]]  # collapse below a lease timeout, not above one
     assert result.points[2]["ec2_recovered_at"] < result.points[1]["ec2_recovered_at"]
 
 
@@ -137,3 +137,34 @@ def test_sweep_value_out_of_bounds_is_refused() -> None:
 def test_sweep_above_the_cap_is_refused() -> None:
     with pytest.raises(ValueError, match="exceed the sweep cap of 2000"):
         sweep("lease_timeout_min", [20.0] * 2001)
+
+
+def test_sweep_of_the_enactor_delay_collapses_only_inside_a_window() -> None:
+    # Too short a delay: the record never empties; too long: the stale write lands after every clean-up.
+    result = sweep("enactor_delay_s", [0, 5, 10, 20, 36, 60, 120], workers=1)
+    assert result.collapse_ranges == [[10, 36]]
+
+
+def test_lease_timeout_against_droplet_count_moves_the_collapse_boundary() -> None:
+    result = sweep("lease_timeout_min", [5, 10, 20, 30, 40, 60], against=("droplets", [25_000, 100_000, 200_000]),
+                   workers=1)
+    assert len(result.points) == 18 and result.against == "droplets"
+    ends = [row["collapse_ranges"][-1][1] for row in result.boundary]
+    # More droplets to re-lease: collapse reaches longer lease timeouts.
+    assert ends == sorted(ends) and ends[0] < ends[-1]
+    assert all(row["collapse_ranges"][0][0] == 5 for row in result.boundary)
+    assert result.to_dict()["boundary"] == result.boundary and "collapse_ranges" in result.to_dict()
+
+
+def test_sweep_holds_params_fixed_at_every_point() -> None:
+    baseline = sweep("lease_timeout_min", [5, 10, 20], workers=1)
+    fewer = sweep("lease_timeout_min", [5, 10, 20], params={"droplets": 25_000}, workers=1)
+    assert baseline.collapse_ranges == [[5, 20]]
+    assert fewer.params == {"droplets": 25_000} and fewer.collapse_ranges == [[5, 5]]
+
+
+def test_sweep_refuses_to_fix_or_pair_the_parameter_it_varies() -> None:
+    with pytest.raises(ValueError, match="params fix lease_timeout_min, which the sweep varies"):
+        sweep("lease_timeout_min", [10], params={"lease_timeout_min": 20})
+    with pytest.raises(ValueError, match="not against itself"):
+        sweep("lease_timeout_min", [10], against=("lease_timeout_min", [20]))
