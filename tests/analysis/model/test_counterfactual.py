@@ -142,7 +142,7 @@ def test_sweep_above_the_cap_is_refused() -> None:
 def test_sweep_of_the_enactor_delay_collapses_in_bands() -> None:
     # The stale write must land inside another Enactor's clean-up window, which comes round with each plan:
     # no delay never empties the record, and the delays that do come in separate bands.
-    result = sweep("enactor_delay_s", list(range(0, 61)), workers=1)
+    result = sweep("enactor_delay_s", list(range(61)), workers=1)
     bands = result.collapse_ranges
     assert len(bands) > 1 and bands[0][0] > 0
     assert any(low <= 36 <= high for low, high in bands)  # the baseline's delay
