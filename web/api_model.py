@@ -11,6 +11,7 @@ from flask import Blueprint, current_app
 from analysis.counterfactual import graph_intervention, run_scenario, sweep
 from analysis.incidents import incident_summaries
 from analysis.model.explore import StatesExceeded, check
+from analysis.model.links import steps_on_graph
 from analysis.model.overview import model_overview
 from analysis.model.scenarios import parameter_value
 from web.errors import ApiProblem
@@ -46,17 +47,31 @@ def _best_known_incident() -> str | None:
 
 
 @bp.post("/model/check")
-@endpoint(body=CheckIn, ok={200: CheckOut}, tags=TAGS, errors=(413, 415))
+@endpoint(body=CheckIn, ok={200: CheckOut}, tags=TAGS, errors=(404, 413, 415, 503))
 def model_check(body: CheckIn) -> Any:
-    """Explore every interleaving of the DNS race within the bounds: does the record ever go empty?"""
+    """Explore every interleaving of the DNS race within the bounds: does the record ever go empty?
+
+    Each step of the shortest counterexample names the model element it exercises and, for ``incident``
+    (default: the incident with the most sources), the graph node that element links to.
+    """
     limits().check_model_bounds(enactors=body.enactors, plans=body.plans, endpoints=body.endpoints)
+    key = (body.enactors, body.plans, body.endpoints, tuple(sorted(set(body.fixes))), limits().model_max_states)
     try:
-        verdict = _verdict(body.enactors, body.plans, body.endpoints, tuple(sorted(set(body.fixes))),
-                           limits().model_max_states)
+        verdict = _verdict(*key)
     except StatesExceeded as err:  # the operator's MODEL_MAX_STATES, not a model cap: name the setting
         raise ApiProblem(limit_problem(422, "model_max_states", limits().model_max_states, str(err),
                                        what="lower the bounds")) from None
-    return current_app.response_class(verdict, mimetype="application/json")
+    iid = incident_id(body.incident) if body.incident else _best_known_incident()
+    if iid is None:
+        return current_app.response_class(verdict, mimetype="application/json")
+
+    def on_graph() -> dict[str, Any]:
+        data = json.loads(verdict)
+        if data["counterexample"]:
+            data["counterexample"] = steps_on_graph(data["counterexample"], answers().graph(iid), iid)
+        return data
+    # Each step names the graph node its element links to: once per question and incident version.
+    return cached_json(iid, ("check", *key), on_graph)
 
 
 def _check_horizon(minutes: Any) -> None:

@@ -267,6 +267,8 @@ class CheckIn(Body):
     plans: whole_number(1, CAPS["plans"]) = 3  # type: ignore[valid-type]
     endpoints: whole_number(1, CAPS["endpoints"]) = 1  # type: ignore[valid-type]
     fixes: Annotated[list[FixName], Field(max_length=len(FIXES))] = []
+    # Whose graph nodes the counterexample's steps name; default: the incident with the most sources.
+    incident: IncidentId | None = None
 
 
 # ------------------------------------------------------------------ outputs

@@ -168,6 +168,20 @@ def relink(store: GraphStore, incident_id: str) -> LinkReport:
     return report
 
 
+def steps_on_graph(steps: list[dict[str, Any]], graph: nx.MultiDiGraph, incident_id: str) -> list[dict[str, Any]]:
+    """``steps`` (a model trace, each naming its ``element``) with the ``node_id`` and ``node`` (name or
+    summary) of the graph node that element links to, for the steps whose element has one."""
+    report = link_elements(graph, incident_id)
+    out = []
+    for step in steps:
+        nid = report.node_of(step.get("element", ""))
+        if nid is not None:
+            attrs = graph.nodes[nid]
+            step = {**step, "node_id": nid, "node": attrs.get("name") or attrs.get("summary") or attrs.get("utc")}
+        out.append(step)
+    return out
+
+
 def timepoints_at(graph: nx.MultiDiGraph, utc_minute: str) -> list[NodeId]:
     """Ids of the TimePoint nodes whose ``utc`` falls in the minute ``utc_minute`` ("2025-10-20T09:25"), sorted."""
     return sorted(n for n, a in graph.nodes(data=True)

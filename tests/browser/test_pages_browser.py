@@ -143,6 +143,10 @@ def test_model_checker_shows_the_shortest_counterexample(tab: Tab, seed_id: str)
     tab.page.wait_for_selector("#check-trace li", timeout=30_000)
     assert "counterexample" in tab.page.locator("#check-summary").inner_text()
     assert tab.page.locator("#check-trace li").count() >= 3
+    # Steps name this incident's graph nodes, e.g. the empty record the last step leaves.
+    nodes = tab.page.locator("#check-trace li em.trace-node").all_inner_texts()
+    assert any("empty" in text.lower() for text in nodes), nodes
+    assert tab.errors == []
 
 
 HOSTILE_TITLE = '<img src="http://203.0.113.9/t.png" onerror="document.title=\'pwned\';window.pwned=1">'

@@ -276,3 +276,24 @@ def test_a_sweep_that_also_fixes_its_parameter_is_422(seeded, seed_id):
     resp = seeded.post(f"/api/incidents/{seed_id}/counterfactuals", json={
         "sweep": {"parameter": "lease_timeout_min", "values": [10]}, "params": {"lease_timeout_min": 20}})
     assert "params fix lease_timeout_min, which the sweep varies" in assert_problem(resp, 422)["detail"]
+
+
+def test_counterexample_steps_name_the_incidents_graph_nodes(seeded, seed_id):
+    steps = seeded.post("/api/model/check", json={"enactors": 2, "plans": 3, "incident": seed_id}).get_json()[
+        "counterexample"]
+    nodes = {n["id"]: n for n in seeded.get(f"/api/incidents/{seed_id}/graph").get_json()["nodes"]}
+    stale = next(s for s in steps if s["element"] == "enactor_delay")
+    emptied = next(s for s in steps if s["element"] == "record_empty")
+    assert stale["node_id"] in nodes and emptied["node_id"] in nodes
+    assert "delay" in stale["node"].lower() and "empty" in emptied["node"].lower()
+    # Without an incident named, the one with the most sources is used.
+    assert seeded.post("/api/model/check", json={"enactors": 2, "plans": 3}).get_json()["counterexample"] == steps
+
+
+def test_counterexample_without_any_incident_names_elements_only(client):
+    steps = client.post("/api/model/check", json={"enactors": 2, "plans": 3}).get_json()["counterexample"]
+    assert steps and all("element" in s and "node_id" not in s for s in steps)
+
+
+def test_check_of_an_unknown_incident_is_404(seeded):
+    assert_problem(seeded.post("/api/model/check", json={"incident": "no-such-incident"}), 404)

@@ -288,7 +288,8 @@
     const body = { enactors: Number(document.getElementById("check-enactors").value),
                    plans: Number(document.getElementById("check-plans").value),
                    endpoints: Number(document.getElementById("check-endpoints").value),
-                   fixes: [...document.querySelectorAll("#check-fixes input:checked")].map(function (b) { return b.value; }) };
+                   fixes: [...document.querySelectorAll("#check-fixes input:checked")].map(function (b) { return b.value; }),
+                   incident: iid };
     status.textContent = "Model checking…";
     try {
       const result = await api.request("POST", "/api/model/check", body);
@@ -302,7 +303,9 @@
       (result.counterexample || []).forEach(function (step) {
         const words = typeof step === "string" ? step
           : (step.actor ? step.actor + ": " : "") + (step.description || step.action || JSON.stringify(step));
-        trace.appendChild(el("li", words));
+        const item = el("li", words);
+        if (step.node) item.appendChild(el("em", " (graph: " + step.node + ")", "trace-node"));
+        trace.appendChild(item);
       });
       status.textContent = "Model check done.";
     } catch (error) { status.textContent = "Model check failed: " + error.message; }
