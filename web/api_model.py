@@ -100,16 +100,21 @@ def incident_counterfactuals(iid: str, body: CounterfactualIn) -> Any:
         remove = tuple(request.remove)
         return cached_json(iid, ("remove", remove), lambda: graph_intervention(answers().graph(iid), remove))
     if isinstance(request, SweepIn):
-        limits().check_sweep(request.grid_size())
-        fixed = request.params.model_dump(exclude_none=True) if request.params else {}
-        axes = [request.sweep, *([request.against] if request.against else [])]
-        horizons = next((axis.points() for axis in axes if axis.parameter == "horizon_min"), None)
-        _check_horizon(max(horizons) if horizons else parameter_value(request.scenario, "horizon_min", fixed))
-        against = (request.against.parameter, request.against.points()) if request.against else None
-        return sweep(request.sweep.parameter, request.sweep.points(), scenario=request.scenario,
-                     graph=answers().graph(iid), params=fixed, against=against).to_dict()
+        return _sweep(iid, request)
     params = request.params.model_dump(exclude_none=True) if request.params else None
     _check_horizon(parameter_value(request.scenario, "horizon_min", params))
     # A scenario run is deterministic given its name and parameters: cached per incident version.
     key = ("scenario", request.scenario, json.dumps(params, sort_keys=True))
     return cached_json(iid, key, lambda: run_scenario(request.scenario, params, graph=answers().graph(iid)))
+
+
+def _sweep(iid: str, request: SweepIn) -> dict[str, Any]:
+    """Run a sweep (a grid with ``against``) after the operator's limits on its size and horizon."""
+    limits().check_sweep(request.grid_size())
+    fixed = request.params.model_dump(exclude_none=True) if request.params else {}
+    axes = [request.sweep, *([request.against] if request.against else [])]
+    horizons = next((axis.points() for axis in axes if axis.parameter == "horizon_min"), None)
+    _check_horizon(max(horizons) if horizons else parameter_value(request.scenario, "horizon_min", fixed))
+    against = (request.against.parameter, request.against.points()) if request.against else None
+    return sweep(request.sweep.parameter, request.sweep.points(), scenario=request.scenario,
+                 graph=answers().graph(iid), params=fixed, against=against).to_dict()
