@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -110,11 +111,11 @@ def incident_counterfactuals(iid: str, body: CounterfactualIn) -> Any:
 
 def _sweep(iid: str, request: SweepIn) -> dict[str, Any]:
     """Run a sweep (a grid with ``against``) after the operator's limits on its size and horizon."""
-    limits().check_sweep(request.grid_size())
+    axes = request.axes()
+    limits().check_sweep(math.prod(len(points) for _, points in axes))
     fixed = request.params.model_dump(exclude_none=True) if request.params else {}
-    axes = [request.sweep, *([request.against] if request.against else [])]
-    horizons = next((axis.points() for axis in axes if axis.parameter == "horizon_min"), None)
+    horizons = dict(axes).get("horizon_min")
     _check_horizon(max(horizons) if horizons else parameter_value(request.scenario, "horizon_min", fixed))
-    against = (request.against.parameter, request.against.points()) if request.against else None
-    return sweep(request.sweep.parameter, request.sweep.points(), scenario=request.scenario,
-                 graph=answers().graph(iid), params=fixed, against=against).to_dict()
+    (parameter, values), *against = axes
+    return sweep(parameter, values, scenario=request.scenario, graph=answers().graph(iid), params=fixed,
+                 against=against[0] if against else None).to_dict()

@@ -230,8 +230,9 @@ class SweepIn(Body):
     params: ScenarioParams | None = None  # type: ignore[valid-type]
     against: SweepSpec | None = None
 
-    def grid_size(self) -> int:
-        return len(self.sweep.points()) * (len(self.against.points()) if self.against else 1)
+    def axes(self) -> list[tuple[str, list[float]]]:
+        """(parameter, points) of the swept parameter, then of ``against`` if given."""
+        return [(axis.parameter, axis.points()) for axis in (self.sweep, self.against) if axis is not None]
 
 
 def _counterfactual_kind(data: Any) -> str:

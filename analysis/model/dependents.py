@@ -46,11 +46,6 @@ class Dependents:
         # What availability_values needs between two changes: fixed shares, and the draining services' terms.
         self._plan: tuple[tuple[float, ...], list[tuple[int, float, float, float]]] | None = None
 
-    @property
-    def backlog(self) -> dict[str, float]:
-        """Each service's backlog as of the last change, by name."""
-        return dict(zip(self.names, self.backlogs))
-
     def _settle(self, now: float) -> None:
         """Bring every backlog up to ``now`` along its slope since the last change."""
         elapsed, backlogs = now - self.updated, self.backlogs
@@ -103,12 +98,9 @@ class Dependents:
         """True when no service is impaired or still draining."""
         return not any(self.impaired) and all(name in self.windows or name not in self.since for name in self.names)
 
-    def availability(self, now: float) -> dict[str, float]:
-        """Per service: 0 while impaired, then the share of its peak backlog already drained, 1 when clear."""
-        return dict(zip(self.names, self.availability_values(now)))
-
     def availability_values(self, now: float) -> tuple[float, ...]:
-        """:meth:`availability`'s values in the order of the specs."""
+        """Each service's availability at ``now``, in the order of the specs: 0 while impaired, then the share
+        of its peak backlog already drained, 1 when clear."""
         fixed, draining = self.sampling_plan()
         if not draining:
             return fixed
