@@ -1,5 +1,8 @@
 """`python -m bench` (or `make bench`): run every benchmark and print one table of ratios.
 
+``python -m bench quality [--corpus DIR] [--json FILE]`` prints the extraction quality table
+(per account and per split) instead of the summary rows.
+
 Each benchmark module exposes ``run() -> list[dict]`` whose rows hold ``name``,
 ``ours``, ``baseline`` (both measured in the same run), ``ratio`` and ``target``.
 """
@@ -11,7 +14,8 @@ import platform
 import sys
 import time
 
-MODULES = ("bench.bench_ingest", "bench.bench_analysis", "bench.bench_model", "bench.bench_pages", "bench.bench_api")
+MODULES = ("bench.bench_ingest", "bench.bench_analysis", "bench.bench_model", "bench.bench_pages", "bench.bench_api",
+           "bench.bench_quality")
 
 
 def _fmt(value: object) -> str:
@@ -46,4 +50,8 @@ def main(selected: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["quality"]:  # the quality table, with its options --corpus, --json
+        from bench.bench_quality import main as quality_main
+
+        sys.exit(quality_main(sys.argv[2:]))
     sys.exit(main(sys.argv[1:]))
