@@ -21,12 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-STOP = frozenset("""
-a an the of to in on for and or by with from at as into onto over under than then that this these those which who
-whom whose it its they them their there here was were is are be been being has have had do does did not no
-all some any many much more most very also just only about after before during while when where what why how
-our we us you your he she his her my me one two three several each every other such same so but if because
-""".split())
+STOP = frozenset(["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from", "at", "as", "into", "onto", "over", "under", "than", "then", "that", "this", "these", "those", "which", "who", "whom", "whose", "it", "its", "they", "them", "their", "there", "here", "was", "were", "is", "are", "be", "been", "being", "has", "have", "had", "do", "does", "did", "not", "no", "all", "some", "any", "many", "much", "more", "most", "very", "also", "just", "only", "about", "after", "before", "during", "while", "when", "where", "what", "why", "how", "our", "we", "us", "you", "your", "he", "she", "his", "her", "my", "me", "one", "two", "three", "several", "each", "every", "other", "such", "same", "so", "but", "if", "because"])
 SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ures", "ure", "ies", "ed", "es", "s", "ly", "al",
             "ers", "er", "y")
 STEM_CHARS = 5

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ingest.events import EventRef, is_negated
-from ingest.lexicon import load_cues
+from ingest.lexicon import load_claim_phrases, load_cues
+from ingest.open_events import OpenEvents, is_eventive
 
 
 @dataclass
@@ -51,7 +52,7 @@ class CausalLink:
 
 def _depth(tok: Token, root: Token) -> int:
     depth = 0
-    while tok is not root and tok.head is not tok and depth < 50:
+    while tok.i != root.i and tok.head.i != tok.i and depth < 50:  # Tokens are views: compare indices
         tok, depth = tok.head, depth + 1
     return depth
 
@@ -62,6 +63,23 @@ def _main_event(tokens: set[int], root: Token, events: list[EventRef]) -> EventR
     if not inside:
         return None
     return min(inside, key=lambda e: (_depth(root.doc[e.anchor], root), e.anchor))
+
+
+def _side(tokens: set[int], head: Token | None, events: list[EventRef], opener: OpenEvents | None) -> EventRef | None:
+    """The event told on one side of a causal statement: a known event under ``head``, else an open event."""
+    if head is None:
+        return None
+    found = _main_event(tokens, head, events)
+    if found is None and opener is not None:
+        found = opener.at(head)
+    return found
+
+
+def _pobj(tok: Token | None) -> Token | None:
+    """"by stale entries", "in an empty record": the object of a preposition, else the token itself."""
+    if tok is not None and tok.dep_ in ("prep", "agent"):
+        return next((c for c in tok.children if c.dep_ in ("pobj", "pcomp")), None)
+    return tok
 
 
 def _subtree(tok: Token | None, exclude: Token | None = None) -> set[int]:
@@ -97,17 +115,22 @@ def _link(cause: EventRef | None, effect: EventRef | None, cue: str, conf: float
     return CausalLink(cause.key, effect.key, cue, conf, min(s for s, _ in spans), max(e for _, e in spans))
 
 
-def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventRef]) \
-        -> tuple[EventRef | None, EventRef | None]:
+def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventRef],
+                opener: OpenEvents | None = None) -> tuple[EventRef | None, EventRef | None]:
     """(cause, effect) around causal verb ``tok``, by voice and clause type."""
     own = next((e for e in events if e.anchor == tok.i and not e.anaphor), None)
     if any(c.dep_ == "auxpass" for c in tok.children):
         agent = next((c for c in tok.children if c.dep_ in ("agent", "advcl")), None)
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-        return _main_event(_subtree(agent), tok, events), _main_event(_subtree(subj), tok, events)
+        return (_side(_subtree(agent), _pobj(agent), events, opener),
+                _side(_subtree(subj), subj, events, opener))
     targets = [c for c in tok.children if c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "attr", "prep", "advcl")
                and c.lower_ not in ("by", "with", "when", "because", "after", "since")]
+    if not targets and not _is_clause_modifier(tok):
+        return None, None  # "replication broke": what broke is the subject, and nothing is said to cause it
     effect = own or _main_event(set().union(*(_subtree(c) for c in targets)) if targets else set(), tok, events)
+    if effect is None and targets and opener is not None:
+        effect = opener.at(_pobj(targets[0]))
     node = tok
     while node.dep_ in ("xcomp", "conj") and not any(c.dep_ in ("nsubj", "csubj") for c in node.children):
         node = node.head
@@ -119,16 +142,45 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         if cause is None:  # "A race occurred in the Enactor, which took out X": the clause, not the noun
             root = head.sent.root
             cause = _main_event(_subtree(root, exclude=node), root, events)
+        if cause is None and opener is not None:
+            cause = opener.at(head)
         return cause, effect
     subj = next((c for c in node.children if c.dep_ in ("nsubj", "csubj")), None)
-    return _main_event(_subtree(subj), node, events), effect
+    return _side(_subtree(subj), subj, events, opener), effect
 
 
-def _verb_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
+def _is_clause_modifier(tok: Token) -> bool:
+    """True if ``tok`` heads a relative or participle clause, whose cause is the clause it hangs on."""
+    node = tok
+    while node.dep_ in ("xcomp", "conj") and node.head.i != node.i:
+        node = node.head
+    return node.dep_ in ("relcl", "acl") or node.dep_ in ("advcl", "xcomp") and node.tag_ == "VBG"
+
+
+def _which_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[CausalLink]:
+    """"Engineers disabled the failover, which stopped the capacity loss": a ", which" clause that acts on
+    something tells an effect of the clause before it."""
+    links = []
+    for verb in doc:
+        subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ == "which"), None)
+        if verb.dep_ != "relcl" or subj is None or doc[subj.i - 1].text != "," or is_negated(verb) \
+                or not any(c.dep_ in ("dobj", "prt", "xcomp", "ccomp") for c in verb.children):
+            continue
+        main = verb.head.head if verb.head.dep_ in ("dobj", "attr", "pobj", "nsubjpass") else verb.head
+        if main.pos_ not in ("VERB", "AUX"):
+            continue
+        cause = _side(_subtree(main, exclude=verb), main, events, opener)
+        effect = _side(_subtree(verb), verb, events, opener)
+        link = _link(cause, effect, "which", load_cues()["which_clause"], verb, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _verb_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None) -> list[CausalLink]:
     cues = load_cues()
     links: list[CausalLink] = []
     effects_at: dict[int, EventRef] = {}
-    by_key = {e.key: e for e in events}
     for tok in doc:
         if tok.pos_ not in ("VERB", "AUX"):
             continue
@@ -137,17 +189,17 @@ def _verb_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
             reverse = True
         if found is None:
             continue
-        cause, effect = _verb_sides(tok, events, effects_at)
+        cause, effect = _verb_sides(tok, events, effects_at, opener)
         if reverse:
             cause, effect = effect, cause
         link = _link(cause, effect, found[0], found[1], tok, doc)
         if link is not None:
             links.append(link)
-            effects_at[tok.i] = by_key[link.effect]
+            effects_at[tok.i] = effect
     return links
 
 
-def _connective_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
+def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None) -> list[CausalLink]:
     """"because X", "due to X", "as a result of X": X's event causes the clause the connective attaches to."""
     links = []
     by_first: dict[str, list[tuple[str, float]]] = {}
@@ -161,18 +213,20 @@ def _connective_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
             first, last = tok, doc[tok.i + len(words) - 1]
             if first.dep_ == "mark":  # "because DynamoDB was down, ..."
                 clause = first.head
-                cause = _main_event(_subtree(clause), clause, events)
                 main = clause.head
-                effect = _main_event(_subtree(main, exclude=clause), main, events)
+                if phrase in load_cues()["temporal_connectives"] and not _causal_clause(first):
+                    continue  # "the strain persisted even after DynamoDB was restored": only "later than"
+                cause = _side(_subtree(clause), clause, events, opener)
+                effect = _side(_subtree(main, exclude=clause), main, events, opener)
             else:
                 kids = [c for t in doc[tok.i:last.i + 1] for c in t.children if c.i > last.i]
                 pobj = next((c for c in kids if c.dep_ == "pobj"), None) or next(
                     (c for c in kids if c.dep_ in ("pcomp", "pobj")), None)
-                cause = _main_event(_subtree(pobj), pobj, events) if pobj is not None else None
                 head = first.head if first.head.i not in range(tok.i, last.i + 1) else first.head.head
-                effect = _main_event(_subtree(head, exclude=first), head, events)
-            if phrase in load_cues()["temporal_connectives"] and not _causal_clause(first):
-                continue  # "the strain persisted even after DynamoDB was restored": only "later than"
+                if phrase in load_cues()["temporal_connectives"] and not _causal_clause(first):
+                    continue
+                cause = _side(_subtree(pobj), pobj, events, opener)
+                effect = _side(_subtree(head, exclude=first), head, events, opener)
             link = _link(cause, effect, phrase, conf, first, doc)
             if link is not None:
                 links.append(link)
@@ -190,7 +244,8 @@ def _sentence_main(sent: Span, events: list[EventRef]) -> EventRef | None:
     return _main_event({t.i for t in sent}, sent.root, events)
 
 
-def _sentence_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink]) -> list[CausalLink]:
+def _sentence_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink],
+                    opener: OpenEvents | None = None) -> list[CausalLink]:
     """"As a result, X" / "Consequently, X": the previous sentence's outcome causes X.
 
     The outcome is the effect of the previous sentence's last causal link, else its main event.
@@ -208,25 +263,42 @@ def _sentence_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink])
         outcome = [lk for lk in earlier if prev.start_char <= lk.start_char < prev.end_char and lk.effect in by_key]
         previous = by_key[outcome[-1].effect] if outcome else next(
             (e for s in reversed(sents[max(0, n - 2):n]) if (e := _sentence_main(s, events))), None)
+        if previous is None and opener is not None:
+            previous = opener.at(prev.root)
         cue_tok = next(t for t in sent if not (t.is_punct or t.is_space))
-        link = _link(previous, _sentence_main(sent, events), found[0], found[1], cue_tok, doc)
+        effect = _sentence_main(sent, events) or (opener.at(sent.root) if opener is not None else None)
+        link = _link(previous, effect, found[0], found[1], cue_tok, doc)
         if link is not None:
             links.append(link)
     return links
 
 
-def _clause_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
+def _range_root(doc: Doc, start: int, end: int) -> Token | None:
+    """The token of doc[start:end] nearest its sentence's root (the clause's own head)."""
+    inside = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
+    return min(inside, key=lambda t: (_depth(t, t.sent.root), t.i)) if inside else None
+
+
+def _joins_clauses(tok: Token) -> bool:
+    """True if connective ``tok`` stands between two clauses: after a comma, semicolon or "and", before a verb."""
+    prev = tok.doc[tok.i - 1]
+    return prev.text in (",", ";", "and", "—", "-", "–") and tok.head.pos_ in ("VERB", "AUX") and tok.head.i > tok.i
+
+
+def _clause_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None) -> list[CausalLink]:
     """"X failed, so Y stopped" / "..., and consequently Y": what precedes the connective causes what follows."""
     cues = {p: c for p, c in load_cues()["sentence_connectives"].items() if " " not in p}
     links = []
     for tok in doc:
         if tok.lower_ not in cues or tok.dep_ not in ("mark", "advmod", "cc") or tok.i == tok.sent.start:
             continue
+        if not _joins_clauses(tok):
+            continue  # "so much", "so that": not a connective between two statements
         sent = tok.sent
         if all(t.is_punct or t.is_space for t in doc[sent.start:tok.i]):
             continue  # sentence-initial: _sentence_links links it to the previous sentence
-        cause = _main_event(set(range(sent.start, tok.i)), sent.root, events)
-        effect = _main_event(set(range(tok.i + 1, sent.end)), sent.root, events)
+        cause = _side(set(range(sent.start, tok.i)), _range_root(doc, sent.start, tok.i), events, opener)
+        effect = _side(set(range(tok.i + 1, sent.end)), _range_root(doc, tok.i + 1, sent.end), events, opener)
         link = _link(cause, effect, tok.lower_, cues[tok.lower_], tok, doc)
         if link is not None:
             links.append(link)
@@ -273,6 +345,61 @@ def _agent_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
     return links
 
 
+def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[CausalLink]:
+    """"The migration locked the orders table", "It pinned every CPU": an event (or a pronoun standing for one)
+    that is the subject of an action verb caused what the clause tells, whatever the verb."""
+    cues = load_cues()
+    skip = set(cues["light_verbs"]) | set(cues["non_event_verbs"])
+    skip |= {p.split()[0] for p in list(cues["causal_verbs"]) + list(cues["reverse_verbs"])}  # _verb_links' job
+    links = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() in skip or is_negated(verb) or verb.dep_ in ("amod", "acl") \
+                or not any(c.dep_ == "dobj" for c in verb.children):
+            continue  # "congestion built up": without an object the subject is what happened, not a cause
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.tag_ in ("WDT", "WP"):
+            continue
+        if not (is_eventive(subj) or subj.lower_ in ("it", "this", "that")) or subj.i in opener.comp_at:
+            continue
+        cause = _side(_subtree(subj), subj, events, opener)
+        effect = opener.at(verb)
+        link = _link(cause, effect, verb.lemma_.lower(), cues["agent_subject"], verb, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> tuple[list[CausalLink], set[str]]:
+    """"The root cause (of the outage) was X" / "X was the root cause of Y": X is an event even in words no
+    lexicon knows, and it causes Y when the sentence names Y. Returns the links and the claimed events' keys."""
+    phrases = [p.split() for p in load_claim_phrases()["root_cause_phrases"]]
+    links, claimed = [], set()
+    for tok in doc:
+        if tok.lemma_.lower() != "cause" or tok.pos_ != "NOUN" or not any(
+                [t.lower_ for t in doc[max(tok.i - len(p) + 1, 0):tok.i + 1]] == p for p in phrases):
+            continue
+        verb = tok.head
+        if verb.lemma_.lower() != "be":
+            continue
+        if tok.dep_ == "nsubj":
+            told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
+        elif tok.dep_ == "attr":
+            told = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        else:
+            continue
+        cause = _side(_subtree(told), told, events, opener) if told is not None else None
+        if cause is None:
+            continue
+        claimed.add(cause.key)
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        target = _pobj(of)
+        effect = _side(_subtree(target), target, events, opener) if target is not None else None
+        link = _link(cause, effect, "root cause", load_cues()["causal_verbs"]["cause"], tok, doc)
+        if link is not None:
+            links.append(link)
+    return links, claimed
+
+
 def _participle_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink]) -> list[CausalLink]:
     """"This triggered health check failures, removing valid back-ends": the main clause's outcome causes it."""
     by_key = {e.key: e for e in events}
@@ -282,6 +409,8 @@ def _participle_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink
         verb = doc[effect.anchor]
         if effect.anaphor or verb.tag_ != "VBG" or verb.dep_ not in ("advcl", "xcomp") or verb.head.i == verb.i:
             continue
+        if any(c.dep_ in ("mark", "aux", "nsubj", "nsubjpass") for c in verb.children):
+            continue  # "because the job had been failing": a clause of its own, not a participle
         main = verb.head
         told = [lk for lk in effect_of.values() if main.sent.start_char <= lk.start_char < verb.idx
                 and lk.effect in by_key]
@@ -292,15 +421,27 @@ def _participle_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink
     return links
 
 
-def find_causal_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
-    """Every cause -> effect pair the text states, deduplicated by (cause, effect) keeping the most confident."""
+def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None) -> list[CausalLink]:
+    """Every cause -> effect pair the text states, deduplicated by (cause, effect) keeping the most confident.
+
+    With ``opener``, a side no known event tells becomes an open event (``ingest.open_events``),
+    appended to ``events``.
+    """
     best: dict[tuple[str, str], CausalLink] = {}
-    found = _verb_links(doc, events) + _connective_links(doc, events) + _clause_links(doc, events)
+    found = _verb_links(doc, events, opener) + _connective_links(doc, events, opener)
+    found += _clause_links(doc, events, opener)
     found += _agent_links(doc, events)
+    claimed: set[str] = set()
+    if opener is not None:
+        found += _open_agent_links(doc, events, opener) + _which_links(doc, events, opener)
+        rooted, claimed = _root_cause_links(doc, events, opener)
+        found += rooted
     found += _list_links(doc, events, found)
     found += _participle_links(doc, events, found)
-    for link in found + _sentence_links(doc, events, found):
+    for link in found + _sentence_links(doc, events, found, opener):
         pair = (link.cause, link.effect)
         if pair not in best or link.confidence > best[pair].confidence:
             best[pair] = link
+    if opener is not None:
+        opener.keep_only({key for pair in best for key in pair} | claimed)
     return list(best.values())

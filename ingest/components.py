@@ -15,6 +15,7 @@ from ingest.causality import find_causal_links
 from ingest.dependencies import find_dependencies
 from ingest.entities import find_components
 from ingest.events import find_events
+from ingest.open_events import OpenEvents
 
 for _name in ("components", "events", "causal", "depends"):
     if not Doc.has_extension(_name):
@@ -73,7 +74,11 @@ class CausalLinker:
     """Sets ``doc._.causal`` and ``doc._.depends`` (needs components and events)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.causal = find_causal_links(doc, doc._.events or [])
+        events = doc._.events if doc._.events is not None else []
+        comps = doc._.components or []
+        opener = OpenEvents(doc, events, {i: c for c in comps for i in range(c.start, c.end)})
+        doc._.causal = find_causal_links(doc, events, opener)
+        doc._.events = sorted(events, key=lambda e: e.anchor)  # open events were made out of text order
         doc._.depends = find_dependencies(doc, doc._.components or [])
         return doc
 

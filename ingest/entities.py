@@ -96,10 +96,20 @@ def _lexicon_refs(doc: Doc) -> list[ComponentRef]:
     return refs
 
 
+def _singular(tok: Token) -> str:
+    """A plural head as its singular, keeping its case ("Enactors" -> "Enactor", "servers" -> "server")."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return tok.text
+    if tok.lemma_.lower() != tok.lower_:
+        return tok.lemma_
+    plural = tok.text.endswith("s") and not tok.text.endswith("ss") and len(tok.text) > 3 and not tok.text.isupper()
+    return tok.text[:-1] if plural else tok.text
+
+
 def _span_ref(span: Span, name: str | None = None) -> ComponentRef:
     if name is None:
         last = span[-1]
-        head = last.lemma_ if last.tag_ in ("NNS", "NNPS") and last.lemma_.lower() != last.lower_ else last.text
+        head = _singular(last)
         if last.text[:1].isupper():
             head = head[:1].upper() + head[1:]
         name = (span[:-1].text + " " + head).strip() if len(span) > 1 else head
@@ -138,8 +148,16 @@ def _names_a_system(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> 
     capital_head = _is_capitalised(tok) and all(_is_capitalised(t) for t in chain)
     acronym_led = chain[0].text.isupper() and len(chain[0].text) > 1 or chain[0].i in known
     # "the login service", "edge routers": nouns before a head that only names systems
-    lower_nouns = lemma in heads["lowercase_heads"] and all(t.pos_ == "NOUN" and t.is_lower for t in chain)
+    lower_nouns = lemma in heads["lowercase_heads"] and all(t.pos_ == "NOUN" and t.is_lower for t in chain
+                                                             if t.i not in known)
     return capital_head or acronym_led or lower_nouns
+
+
+def _is_named_part(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> bool:
+    """"DNS Enactor", "WAF Managed Rules": a capitalised name led by an acronym or a known component."""
+    lead = chain[0]
+    return all(_is_capitalised(t) for t in chain) and (lead.text.isupper() and len(lead.text) > 1 or lead.i in known) \
+        and tok.text not in load_system_heads()["not_components"]
 
 
 def _system_compounds(doc: Doc, known: dict[int, ComponentRef]) -> list[ComponentRef]:
@@ -147,10 +165,11 @@ def _system_compounds(doc: Doc, known: dict[int, ComponentRef]) -> list[Componen
     heads = set(load_system_heads()["heads"])
     refs = []
     for tok in doc:
-        if tok.lemma_.lower() not in heads and tok.lower_ not in heads or tok.i in known:
+        headed = tok.lemma_.lower() in heads or tok.lower_ in heads
+        if not headed and not (tok.pos_ == "PROPN" and _is_capitalised(tok)) or tok.i in known:
             continue
         owner, chain = _owner_split(doc, _compound_start(doc, tok), tok, known)
-        if not len(chain) or not _names_a_system(tok, chain, known):
+        if not len(chain) or not (_names_a_system(tok, chain, known) if headed else _is_named_part(tok, chain, known)):
             continue
         ref = _span_ref(doc[chain.start:tok.i + 1])
         ref.parent = owner.slug if owner is not None else None
@@ -173,6 +192,55 @@ def _introduced(doc: Doc) -> list[ComponentRef]:
     return refs
 
 
+NAMED_LABELS = ("ORG", "PRODUCT", "FAC")
+MAX_NAME_TOKENS = 5
+
+
+def _is_name(span: Span) -> bool:
+    """A name a component may have: capitalised or an acronym, a few words, not a time zone or a title."""
+    words = [t for t in span if not t.is_punct]
+    stop = set(load_system_heads()["not_components"])
+    return bool(words) and len(span) <= MAX_NAME_TOKENS and any(_is_capitalised(t) for t in words) \
+        and not all(t.text in stop or t.like_num for t in words) and span.text not in stop
+
+
+def _trimmed(span: Span) -> Span:
+    """``span`` without a leading determiner and a trailing possessive ("the Acme's" -> "Acme")."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].pos_ in ("DET", "PUNCT"):
+        start += 1
+    while end > start and (span.doc[end - 1].tag_ == "POS" or span.doc[end - 1].is_punct):
+        end -= 1
+    return span.doc[start:end]
+
+
+def _named_entities(doc: Doc) -> list[ComponentRef]:
+    """Companies, products and facilities the model names (ORG, PRODUCT, FAC): "Acme", "Falcon", "PDX-04"."""
+    refs = []
+    for ent in doc.ents:
+        if ent.label_ in NAMED_LABELS:
+            span = _trimmed(ent)
+            if len(span) and _is_name(span):
+                ref = _span_ref(span, span.text)
+                ref.kind = "service"
+                refs.append(ref)
+    return refs
+
+
+def _acronym_refs(doc: Doc) -> list[ComponentRef]:
+    """Standalone acronyms ("WAF", "CPU", "NLB"): systems are named by their initials far more than anything else."""
+    stop = set(load_system_heads()["not_components"])
+    refs = []
+    for tok in doc:
+        text = tok.text
+        if 2 <= len(text) <= 6 and text[:-1].isupper() and text[0].isalpha() and (text[-1].isupper() or text[-1] == "s") \
+                and text.rstrip("s") not in stop and text not in stop and tok.pos_ in ("PROPN", "NOUN", "X"):
+            name = text[:-1] if text[-1] == "s" and text[:-1].isupper() and len(text) > 2 else text
+            refs.append(ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(text), text, display_slug(name), name,
+                                     "subsystem", [text]))
+    return refs
+
+
 def _acronyms(doc: Doc, refs: list[ComponentRef]) -> dict[str, ComponentRef]:
     """Acronyms defined as "Long Name (ABBR)" right after a component mention, mapped to that component."""
     by_end = {r.end: r for r in refs}
@@ -190,6 +258,10 @@ def find_components(doc: Doc) -> list[ComponentRef]:
     """Every component mention in ``doc``, resolved so that mentions of one component share slug and name."""
     refs = _lexicon_refs(doc)
     known = {i: r for r in refs for i in range(r.start, r.end)}
+    for ref in _named_entities(doc) + _acronym_refs(doc):  # names the catalogue does not know
+        if not any(i in known for i in range(ref.start, ref.end)):
+            refs.append(ref)
+            known.update({i: ref for i in range(ref.start, ref.end)})
     for ref in _introduced(doc) + _system_compounds(doc, known):
         inside = {id(known[i]) for i in range(ref.start, ref.end) if i in known}
         if all(known[i].slug != ref.parent and ref.start <= known[i].start and known[i].end <= ref.end
@@ -252,7 +324,7 @@ def _head_mentions(doc: Doc, refs: list[ComponentRef], known: dict[int, Componen
     first = {r.slug: r for r in refs}
     out = []
     for tok in doc:
-        slugs = by_head.get(tok.lemma_.lower(), set())
+        slugs = by_head.get(tok.lemma_.lower(), set()) or by_head.get(_singular(tok).lower(), set())
         if len(slugs) != 1 or tok.i in known or not any(c.lower_ == "the" for c in tok.children):
             continue
         target = first[next(iter(slugs))]

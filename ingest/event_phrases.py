@@ -18,7 +18,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from ingest.entities import ComponentRef
-from ingest.lexicon import EventConcept, load_cues, load_system_heads
+from ingest.lexicon import EventConcept, load_component_lexicon, load_cues, load_system_heads
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 PRONOUNS = ("it", "they", "this", "that", "these", "them", "its")
@@ -153,6 +153,19 @@ def scope_of(tok: Token | None, comp_at: dict[int, ComponentRef]) -> tuple[list[
     return comps, phrase_words(tok, comp_at, set())
 
 
+MAX_SCOPE_WORDS = 4
+
+
+def _is_qualifier(comp: ComponentRef) -> bool:
+    """A component that names a kind of thing (DNS, TLS, BGP) rather than one system."""
+    known = load_component_lexicon().get(comp.slug)
+    return known.qualifier if known is not None else comp.name.isupper() and len(comp.name) <= 5
+
+
+def _component_words(comps: list[ComponentRef]) -> set[str]:
+    return {w.lower() for c in comps for name in [c.name, *c.aliases] for w in name.split()}
+
+
 def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], words: list[str], start: int, end: int,
                *, use_component: bool = True, label: str | None = None) -> EventRef | None:
     """Build the EventRef; the canonical phrase puts the scope (component name or phrase) before the label."""
@@ -161,8 +174,15 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
     label = label or concept.label
     label_words = set(label.lower().split())
     words = [w for w in words if w.lower() not in vague_words()]
-    scope = comps[0].name if comps and use_component else " ".join(
-        dict.fromkeys(w for w in words if w.lower() not in label_words))
+    if comps and use_component and _is_qualifier(comps[0]):
+        # "TLS handshake failures", "DNS resolution failure": a kind of thing and the words that say which
+        named = set(comps[0].name.lower().split()) | label_words
+        extra = [w for w in words if w.lower() not in named and w.lower() not in _component_words(comps)]
+        scope = " ".join([comps[0].name, *dict.fromkeys(extra)][: MAX_SCOPE_WORDS])
+    elif comps and use_component:
+        scope = comps[0].name
+    else:
+        scope = " ".join(dict.fromkeys(w for w in words if w.lower() not in label_words))
     if concept.requires_scope and not comps:
         return None  # "problems" only counts when the text says whose
     summary = f"{scope} {label}".strip() if concept.scoped else label

@@ -118,3 +118,16 @@ def ruler_patterns() -> list[dict[str, Any]]:
             else:  # phrase patterns (fast PhraseMatcher), matched on lower case by the ruler's config
                 patterns.append({"label": "COMPONENT", "id": comp.id, "pattern": name})
     return patterns
+
+
+@lru_cache(maxsize=1)
+def load_event_kinds() -> dict[str, str]:
+    """Word -> event kind, from event_kinds.json (a word listed under several kinds keeps the last)."""
+    data = json.loads((HERE / "event_kinds.json").read_text(encoding="utf-8"))
+    return {word: kind for kind, words in data.items() if not kind.startswith("_") for word in words}
+
+
+@lru_cache(maxsize=1)
+def load_claim_phrases() -> dict[str, Any]:
+    """Phrases that mark explicit assertions (root cause, first symptom...), from claims.json."""
+    return json.loads((HERE / "claims.json").read_text(encoding="utf-8"))

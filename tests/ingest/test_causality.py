@@ -49,7 +49,8 @@ def test_participle_clause_is_caused_by_the_main_clauses_effect(nlp):
 
 def test_relative_clause_antecedent_is_the_cause(nlp):
     found = links(nlp, "The timing triggered the race condition, which ended up taking out the entire DynamoDB.")
-    assert [(c, e, cue) for c, e, cue, _ in found] == [("race condition", "dynamodb outage", "take out")]
+    assert ("race condition", "dynamodb outage", "take out") in [(c, e, cue) for c, e, cue, _ in found]
+    assert ("timing", "race condition", "trigger") in [(c, e, cue) for c, e, cue, _ in found]
 
 
 def test_anaphor_subject_links_the_earlier_event(nlp):
@@ -66,7 +67,8 @@ def depends(nlp, text: str) -> list[tuple[str, str, str]]:
 
 
 def test_uses_makes_the_possessor_depend_on_the_object(nlp):
-    assert depends(nlp, "EC2's control plane uses DynamoDB.") == [("ec2", "dynamodb", "use")]
+    assert sorted(depends(nlp, "EC2's control plane uses DynamoDB.")) == [
+        ("control-plane", "dynamodb", "use"), ("ec2", "dynamodb", "use")]
 
 
 def test_depends_on_verb(nlp):
@@ -116,7 +118,7 @@ def test_after_without_a_causal_word_is_only_time(nlp):
 
 def test_event_as_subject_of_an_event_verb_causes_it(nlp):
     assert [(c, e, cue) for c, e, cue, _ in links(nlp, "The configuration change withdrew the BGP routes.")] == [
-        ("configuration change", "bgp withdrawal", "withdraw")]
+        ("configuration change", "bgp route withdrawal", "withdraw")]
 
 
 def test_relative_clause_subject_is_its_antecedent_event(nlp):

@@ -22,7 +22,8 @@ def causes(doc) -> set[tuple[str, str, str]]:
 
 
 def test_bgp_withdrawal_components(parsed):
-    assert {c.slug for c in parsed["bgp_withdrawal"]._.components} == {"bgp", "cdn", "dns-resolver", "edge-router"}
+    assert {c.slug for c in parsed["bgp_withdrawal"]._.components} == {"bgp", "cdn", "dns-resolver", "edge-router",
+                                                                       "customer-website"}
 
 
 def test_bgp_withdrawal_chain(parsed):
@@ -54,7 +55,7 @@ def test_database_failover_events_and_dependency(parsed):
 
 
 def test_bgp_withdrawal_is_caused_by_the_change_that_withdrew_the_routes(parsed):
-    assert ("configuration change", "bgp withdrawal", "withdraw") in causes(parsed["bgp_withdrawal"])
+    assert ("configuration change", "bgp route withdrawal", "withdraw") in causes(parsed["bgp_withdrawal"])
 
 
 def test_load_balancer_text_times_the_removal_and_links_it_to_the_errors(nlp):
@@ -64,5 +65,7 @@ def test_load_balancer_text_times_the_removal_and_links_it_to_the_errors(nlp):
     extraction = extract_article(nlp, article_from_text(text), "acme")
     events = {n.id: n.props for n in extraction.nodes if n.label == "Event"}
     assert events["acme:e:health-check-timeout-deletion"]["at"] == "2024-03-03T14:05:00Z"
+    # the removal -> the backends marked unhealthy (told in no lexicon word) -> the checkout errors
     assert [(e.source, e.target) for e in extraction.edges if e.type == "CAUSES"] == [
-        ("acme:e:health-check-timeout-deletion", "acme:e:acme-checkout-errors")]
+        ("acme:e:health-check-timeout-deletion", "acme:e:backend-mark-unhealthy"),
+        ("acme:e:backend-mark-unhealthy", "acme:e:checkout-service-errors")]

@@ -1,0 +1,259 @@
+"""Events named by the text's own words: what a causal construction says happened, whatever its vocabulary.
+
+``ingest.causality`` finds the two sides of a causal statement ("The migration locked the
+orders table, so every checkout query waited"). When the lexicon's concepts name no event on a
+side, ``OpenEvents.at`` makes one from the side's head:
+
+- a clause: what it happens to and its verb as a noun, "orders table lock", "checkout query wait";
+  a light verb ("suffered delays") gives way to its object; a copula with an adjective ("the
+  cache was stale") gives "stale cache"; a negated verb ("could not connect to the database")
+  gives "database connection failure";
+- a noun phrase: its modifiers and head, with the thing an ``of``/``in`` phrase names first:
+  "stale routing entries" -> "stale routing entry", "exhaustion of the connection pool" ->
+  "connection pool exhaustion";
+- a pronoun ("this", "it", "which") or a bare reference ("the incident", "the issue") is the
+  event it points back to: the outcome of the previous sentence.
+
+The label is at most ``MAX_WORDS`` words. Its kind (failure, symptom, condition, action, recovery,
+mitigation, impact) comes from the words of ``lexicon/event_kinds.json``; a label with none of
+them is a ``failure``. Open events share the concept ``open``, so ``graph.build.is_same_event``
+merges near-duplicates among them by their terms.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from ingest.entities import ComponentRef
+from ingest.event_phrases import EventRef, components_near, stop_words
+from ingest.lexicon import load_cues, load_event_concepts, load_event_kinds
+
+OPEN = "open"
+MAX_WORDS = 6
+MODIFIERS = ("compound", "amod", "nmod", "npadvmod", "nummod")
+REFERENCE_PRONOUNS = ("this", "that", "it", "which", "these", "those", "they")
+NON_EVENT_ENTS = ("DATE", "TIME", "PERSON", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "GPE", "NORP")
+
+
+class OpenEvents:
+    """Makes (and remembers) open events for one parsed article; ``events`` is the article's event list."""
+
+    def __init__(self, doc: Doc, events: list[EventRef], comp_at: dict[int, ComponentRef]) -> None:
+        self.doc, self.events, self.comp_at = doc, events, comp_at
+        self.made: dict[int, EventRef] = {}
+
+    def at(self, head: Token | None) -> EventRef | None:
+        """The event the phrase headed by ``head`` tells: an antecedent for a reference, else an open event."""
+        if head is None:
+            return None
+        if head.i in self.made:
+            return self.made[head.i]
+        told = next((e for e in self.events if e.anchor == head.i), None)
+        if told is not None:
+            return told  # the lexicon already names what this word tells
+        if _is_reference(head):
+            return self.antecedent(head)
+        event = self._make(head)
+        if event is not None:
+            self.made[head.i] = event
+            self.events.append(event)
+        return event
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Drop the open events no causal link uses: a side whose statement came to nothing tells nothing."""
+        self.events[:] = [e for e in self.events if e.concept != OPEN or e.key in keys]
+
+    def antecedent(self, tok: Token) -> EventRef | None:
+        """The event a reference points back to: the last event told before its sentence, nearest sentence first."""
+        sent = tok.sent
+        earlier = [e for e in self.events if e.anchor < sent.start and not e.vague]
+        if not earlier:
+            prev_root = self.doc[sent.start - 1].sent.root if sent.start > 0 else None
+            made = self.at(prev_root) if prev_root is not None and prev_root.pos_ in ("VERB", "AUX") else None
+            return made.told_as(tok.i, tok.i, tok.i + 1) if made is not None else None
+        last_sentence = self.doc[max(e.anchor for e in earlier)].sent
+        inside = [e for e in earlier if last_sentence.start <= e.anchor < last_sentence.end]
+        best = max(inside, key=lambda e: (-_depth(self.doc[e.anchor]), e.anchor))
+        return best.told_as(tok.i, tok.i, tok.i + 1)
+
+    def _make(self, head: Token) -> EventRef | None:
+        if head.ent_type_ in NON_EVENT_ENTS or head.like_num or head.pos_ in ("DET", "ADP", "PUNCT", "NUM", "SPACE"):
+            return None
+        if head.pos_ in ("VERB", "AUX"):
+            return self._clause_event(head)
+        if head.pos_ in ("NOUN", "PROPN"):
+            return self._noun_event(head)
+        return None
+
+    def _noun_event(self, head: Token) -> EventRef | None:
+        comps = components_near(head, self.comp_at)
+        if head.i in self.comp_at or not is_eventive(head):
+            if not comps or head.dep_ not in ("dobj", "nsubjpass", "pobj"):
+                return None  # "customers", "a lot", "the planner created plans": not something that happened
+            words = [comps[0].name, "failure"]  # "took down DynamoDB": what happened to it
+        else:
+            words = _noun_words(head, self.comp_at)
+        if not _has_content(words):
+            return None
+        start = min([head.i] + [c.left_edge.i for c in head.lefts if c.dep_ in MODIFIERS + ("poss",)])
+        return self._event(head, words, comps, start, head.i + 1)
+
+    def _clause_event(self, verb: Token) -> EventRef | None:
+        verb = _main_verb(verb)
+        cues = load_cues()
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")), None)
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        acomp = next((c for c in verb.children if c.dep_ in ("acomp", "oprd")), None)
+        lemma = verb.lemma_.lower()
+        if lemma in cues["light_verbs"] and obj is not None and obj.dep_ == "dobj":
+            return self.at(obj)  # "the fleet suffered long delays": the delays
+        if lemma == "be" and obj is not None and obj.dep_ == "attr":
+            return self.at(obj)
+        if lemma in cues["non_event_verbs"] and not any(c.dep_ == "prt" for c in verb.children):
+            if lemma == "be" and acomp is not None and subj is not None:
+                pass  # "the cache was stale"
+            else:
+                return self.at(obj) if obj is not None and obj.dep_ == "dobj" else None
+        scope = obj if obj is not None and obj.dep_ in ("dobj", "nsubjpass") else subj
+        if scope is not None and (scope.pos_ == "PRON" or scope.tag_ in ("WDT", "WP")):
+            scope = scope.head if scope.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else None
+            scope = verb.head if verb.dep_ == "relcl" else scope
+        comps = components_near(scope, self.comp_at) if scope is not None else []
+        scope_words = _noun_words(scope, self.comp_at) if scope is not None else []
+        if not _has_subject(verb):
+            return None  # "please follow the banner": an instruction, not something that happened
+        if lemma == "be" and acomp is not None and (blocked := _blocked_verb(acomp)) is not None:
+            return self._clause_event(blocked)  # "we are unable to change the icons"
+        if lemma == "be" and acomp is not None:
+            words = [acomp.lower_] + scope_words
+        else:
+            negated = any(c.dep_ == "neg" for c in verb.children) or _blocked_by(verb) or (
+                subj is not None and subj.lower_ in load_cues()["negative_subjects"])
+            nominal = cues["nominals"].get(lemma) or (verb.lower_ if verb.tag_ in ("VBD", "VBN") else lemma)
+            particle = [c.lower_ for c in verb.children if c.dep_ == "prt"][:1]
+            words = scope_words + [nominal, *particle] + _complement_words(verb) + (
+                ["failure"] if negated and nominal not in ("fail", "failure") else [])
+        if not _has_content(words) or (lemma in ("be", "have", "do") and acomp is None):
+            return None
+        lo = min([verb.i] + ([scope.left_edge.i] if scope is not None and abs(scope.i - verb.i) <= 8 else []))
+        hi = max([verb.i] + ([scope.i] if scope is not None and abs(scope.i - verb.i) <= 8 else []))
+        return self._event(verb, words, comps, lo, hi + 1)
+
+    def _event(self, anchor: Token, words: list[str], comps: list[ComponentRef], start: int, end: int) -> EventRef:
+        words = list(dict.fromkeys(words))[-MAX_WORDS:]
+        summary = " ".join(words)
+        terms = sorted({w.lower() for w in words} - stop_words())
+        return EventRef(anchor.i, start, end, OPEN, event_kind(words), summary, [c.slug for c in comps], terms)
+
+
+def is_eventive(tok: Token) -> bool:
+    """True if noun ``tok`` can name a happening or a state: an outage word, a nominalisation, or a noun
+    qualified by what happened to it ("stale entries", "dropped packets", "a missing index")."""
+    lemma = tok.lemma_.lower()
+    if lemma in load_event_kinds() or tok.lower_ in load_event_kinds() or _is_concept_noun(lemma):
+        return True
+    if len(lemma) > 5 and lemma.endswith(tuple(load_cues()["eventive_suffixes"])):
+        return True
+    return any(c.dep_ == "amod" and (c.tag_ == "VBN" or c.lower_ in load_event_kinds()) for c in tok.children)
+
+
+def _is_concept_noun(lemma: str) -> bool:
+    return any(phrase[-1] == lemma for concept in load_event_concepts() for phrase in concept.nouns)
+
+
+def event_kind(words: list[str]) -> str:
+    """The kind the words of a label name: the last word with a kind wins ("deployment failure" is a failure).
+
+    >>> event_kind(["checkout", "query", "wait"]), event_kind(["stale", "routing", "entry"])
+    ('symptom', 'condition')
+    """
+    kinds = load_event_kinds()
+    found = [kinds[w.lower()] for w in words if w.lower() in kinds]
+    return found[-1] if found else "failure"
+
+
+def _complement_words(verb: Token) -> list[str]:
+    """What the clause says its object became: "marked every backend as unhealthy" -> ["unhealthy"]."""
+    words = [c.lower_ for c in verb.children if c.dep_ in ("acomp", "oprd") and c.pos_ == "ADJ"]
+    obj = [c for c in verb.children if c.dep_ == "dobj"]
+    for prep in (c for t in [verb, *obj] for c in t.children if c.dep_ == "prep" and c.lower_ == "as"):
+        words += [c.lower_ for c in prep.children if c.dep_ in ("pobj", "amod", "acomp") and c.pos_ in ("ADJ", "NOUN")]
+    return words[:2]
+
+
+def _has_subject(verb: Token) -> bool:
+    """A clause that tells a happening has a subject, or hangs on a noun or clause that supplies one."""
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children) or verb.dep_ in (
+        "relcl", "acl", "xcomp", "advcl", "conj", "pcomp", "ccomp") or verb.tag_ in ("VBD", "VBN", "VBG")
+
+
+def _blocked_verb(adjective: Token) -> Token | None:
+    """"unable to change": the verb an inability adjective blocks."""
+    if adjective.lemma_.lower() not in load_cues()["inability_adjectives"]:
+        return None
+    return next((c for c in adjective.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+
+
+def _blocked_by(verb: Token) -> bool:
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in load_cues()["inability_adjectives"]
+
+
+def _is_reference(tok: Token) -> bool:
+    if tok.lower_ in REFERENCE_PRONOUNS and tok.pos_ in ("PRON", "DET"):
+        return True
+    dets = [c.lower_ for c in tok.children if c.dep_ == "det"]
+    return tok.pos_ == "NOUN" and tok.lemma_.lower() in load_cues()["anaphor_nouns"] and bool(dets) \
+        and all(c.dep_ in ("det", "punct") for c in tok.children)
+
+
+def _main_verb(verb: Token) -> Token:
+    """"started to time out", "began failing": the verb the aspectual verb introduces."""
+    aspect = load_cues()["aspectual_verbs"]
+    for _ in range(3):
+        xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        if verb.lemma_.lower() not in aspect or xcomp is None:
+            return verb
+        verb = xcomp
+    return verb
+
+
+def _noun_words(head: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
+    """Readable words of a noun phrase: what an of/in phrase names, the modifiers, the head (singular)."""
+    drop = stop_words()
+    before: list[str] = []
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "in", "on", "to", "for")):
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+            before = _modifier_words(pobj, drop) + [_head_word(pobj)]
+            break
+    mods = _modifier_words(head, drop)
+    own = [] if head.pos_ == "PRON" else [_head_word(head)]
+    return [w for w in before + mods + own if w]
+
+
+def _modifier_words(tok: Token, drop: frozenset[str]) -> list[str]:
+    return [t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_
+            for c in tok.lefts if c.dep_ in MODIFIERS for t in c.subtree
+            if (t.is_alpha or t.like_num and len(t.text) == 3) and t.lower_ not in drop and t.pos_ != "DET"]
+
+
+def _head_word(tok: Token) -> str:
+    """The head as a label word: names as written, plural nouns singular ("retries" -> "retry")."""
+    if tok.pos_ == "PROPN" or tok.text.isupper():
+        return tok.text
+    if tok.tag_ != "NNS":
+        return tok.lower_
+    lemma = tok.lemma_.lower()
+    return tok.lower_[:-3] + "y" if tok.lower_.endswith("ies") and lemma.endswith("ie") else lemma
+
+
+def _has_content(words: list[str]) -> bool:
+    vague = set(load_cues()["vague_qualifiers"]) | stop_words()
+    return any(w.lower() not in vague for w in words)
+
+
+def _depth(tok: Token) -> int:
+    depth = 0
+    while tok.head.i != tok.i and depth < 50:
+        tok, depth = tok.head, depth + 1
+    return depth
