@@ -33,6 +33,17 @@ DATE_PATTERN = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?)(?![\d:])"
 )
 MONTH_YEAR_PATTERN = rf"{_MONTH}\s+\d{{4}}(?![\d:])"
+_ORD = r"(?:st|nd|rd|th)?"
+_TO = r"\s*(?:-|–|—|and|to|through|until)\s*"
+# "October 19 and 20, 2025", "Oct. 19-20, 2025", "19 and 20 October 2025": two days, one month, one year.
+DATE_RANGE_PATTERN = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}{_ORD}{_TO}\d{{1,2}}{_ORD},?\s+\d{{4}}"
+    rf"|\d{{1,2}}{_ORD}{_TO}\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}})(?![\d:])"
+)
+_RANGE_PARTS = re.compile(
+    rf"^(?:(?P<m1>{_MONTH})\s+(?P<a1>\d{{1,2}}){_ORD}{_TO}(?P<b1>\d{{1,2}}){_ORD},?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<a2>\d{{1,2}}){_ORD}{_TO}(?P<b2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}}))$"
+)
 
 _PARTS = re.compile(
     rf"^(?:(?P<wd>{_WEEKDAY_ANY}),?\s+(?:the\s+)?)?"
@@ -49,6 +60,19 @@ def month_number(name: str) -> int:
 def weekday_number(name: str) -> int:
     """Return 0 (Monday) to 6 (Sunday) for an English weekday name or abbreviation."""
     return WEEKDAYS[name.strip().rstrip(".").lower()]
+
+
+def parse_date_range(text: str) -> tuple[int, int, int, int]:
+    """Return (month, first day, last day, year) of a phrase matched by DATE_RANGE_PATTERN.
+
+    >>> parse_date_range("October 19 and 20, 2025"), parse_date_range("3-4 March 2026")
+    ((10, 19, 20, 2025), (3, 3, 4, 2026))
+    """
+    m = _RANGE_PARTS.match(text.strip())
+    if m is None:
+        raise ValueError(f"not a date range: {text!r}")
+    month = month_number(m.group("m1") or m.group("m2"))
+    return month, int(m.group("a1") or m.group("a2")), int(m.group("b1") or m.group("b2")), int(m.group("y1") or m.group("y2"))
 
 
 def parse_date(text: str) -> tuple[int, int, int | None, int | None]:

@@ -9,6 +9,7 @@ only its Source and the warning "no incident content found".
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
@@ -31,6 +32,7 @@ from ingest.claims import ClaimRecord, extract_claims, iso_utc
 from ingest.defects import resolve_defects, specific_defect
 from ingest.entities import ComponentRef
 from ingest.events import EventRef
+from ingest.lexicon import load_cues
 from ingest.sources import Article
 from ingest.time_anchors import ends_event, timed_event
 from ingest.times import TimeContext, TimeExpression, extract_times
@@ -154,7 +156,8 @@ def _time_points(b: _Builder, times: Iterable[TimeExpression], refs: list[EventR
     """
     ids: dict[str, str] = {}
     timed: dict[str, str] = {}  # event key -> the UTC time it is AT in this article
-    usable = [e for e in times if e.utc is not None and e.pair_of is None and e.kind in ("clock", "date", "offset")]
+    usable = [e for e in times if e.utc is not None and e.pair_of is None and is_time_point(e)
+              and not _is_intention(b, e.start) and not _dates_a_clock(b.text, e, times)]
     spans = [(e.start, e.end) for e in times]
     for expr in sorted(usable, key=lambda e: (e.precision not in ("minute", "hour"), e.start)):
         utc = iso_utc(expr.utc)
@@ -164,13 +167,38 @@ def _time_points(b: _Builder, times: Iterable[TimeExpression], refs: list[EventR
         evidence = (old.props["evidence"] if old else []) + [mid]
         b.add(TimePointNode(tid, b.iid, utc, old.props["raw"] if old else expr.raw, expr.precision,
                             list(dict.fromkeys(evidence)), [b.source_id]).to_node())
-        if expr.relative and expr.kind == "date":
-            continue  # "Monday" names a day, not when anything in its clause happened
         event = _timed_event(b, refs, expr, spans, timed, utc)
         if event is not None and event.key in event_ids:
             _place(b, event_ids[event.key], expr, spans, tid, mid, utc)
             timed.setdefault(event.key, utc)
     return ids
+
+
+def is_time_point(expr: TimeExpression) -> bool:
+    """Whether a resolved expression names a moment of the incident: a clock time, a written date, or a
+    narrative offset ("two hours later"). A bare weekday, a month, and offsets from something else ("27
+    minutes after the deploy", "two weeks before they expire") say when relative to what the sentence
+    names, not when on the timeline."""
+    if expr.kind == "offset":
+        return expr.raw.lower().rstrip().endswith("later")
+    return expr.kind in ("clock", "date") and not expr.relative and expr.precision != "month"
+
+
+def _dates_a_clock(text: str, expr: TimeExpression, times: Iterable[TimeExpression]) -> bool:
+    """True for the date of "On 3 March 2026 at 14:05 UTC": it only says which day the clock time is on."""
+    if expr.kind != "date" or expr.utc is None:
+        return False
+    return any(c.kind == "clock" and c.utc is not None and 0 <= c.start - expr.end <= 6
+               and re.fullmatch(r",?\s*(?:at\s+)?", text[expr.end:c.start]) is not None for c in times)
+
+
+def _is_intention(b: _Builder, char: int) -> bool:
+    """True if the sentence at ``char`` tells a plan or a policy ("we will renew keys two weeks before they
+    expire"), so its times are not times of the incident."""
+    start, end = b.sentence_of(char)
+    markers = load_cues()["intention_markers"]
+    return any(t.lower_ in markers and t.tag_ == "MD" for t in b.doc.char_span(start, end, alignment_mode="expand")
+               or ())
 
 
 def _timed_event(b: _Builder, refs: list[EventRef], expr: TimeExpression, spans: list[tuple[int, int]],

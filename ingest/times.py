@@ -31,11 +31,13 @@ from zoneinfo import ZoneInfo
 
 from ingest.dates import (
     DATE_PATTERN,
+    DATE_RANGE_PATTERN,
     MONTH_YEAR_PATTERN,
     WEEKDAY_PATTERN,
     WEEKDAYS,
     month_number,
     parse_date,
+    parse_date_range,
     weekday_number,
 )
 from ingest.durations import DURATION_RE, OFFSET_RE, duration_minutes
@@ -46,11 +48,12 @@ ZONES: dict[str, dict] = {
     if not k.startswith("_")
 }
 YEAR_INHERIT_DAYS = 60  # a yearless date this close to an explicit one belongs to the same story
+EVENING_HOUR, MORNING_HOUR = 18, 12  # a dateless time rolls to the next day only from evening to morning
 
 _ZONE_ALT = "|".join(sorted((re.escape(z) for z in ZONES if len(z) > 1), key=len, reverse=True))
 _CLOCK = (
     r"(?:(?<![\d:.])(?P<hour>\d{1,2})(?::(?P<minute>[0-5]\d))?\s?(?P<ampm>[AaPp](?:\.[Mm]\.|[Mm]))(?![A-Za-z])"
-    r"|(?<![\d:.])(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?![\d:]))"
+    r"|(?<![\d:.])(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?::(?P<second24>[0-5]\d))?(?![\d]|:\d))"
     rf"(?:\s?(?P<zone>{_ZONE_ALT})\b)?"
     rf"(?:,?\s+(?:on\s+)?(?P<cdate>{DATE_PATTERN}))?"
 )
@@ -58,6 +61,7 @@ _ISO = r"(?P<iso>\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:
 CANDIDATE_RE = re.compile(
     "|".join([
         _ISO,
+        rf"(?P<range>{DATE_RANGE_PATTERN})",
         rf"(?P<clock>{_CLOCK})",
         rf"(?P<date>{DATE_PATTERN})",
         rf"(?P<monthyear>{MONTH_YEAR_PATTERN})",
@@ -200,7 +204,7 @@ def _resolve_date_text(text: str, state: _State, ctx: TimeContext) -> tuple[date
 
 def _clock_parts(m: re.Match[str]) -> time | None:
     if m.group("hour24") is not None:
-        return time(int(m.group("hour24")), int(m.group("minute24")))
+        return time(int(m.group("hour24")), int(m.group("minute24")), int(m.group("second24") or 0))
     hour, minute = int(m.group("hour")), int(m.group("minute") or 0)
     if not 1 <= hour <= 12:
         return None
@@ -208,10 +212,20 @@ def _clock_parts(m: re.Match[str]) -> time | None:
     return time(hour % 12 + (12 if pm else 0), minute)
 
 
+_RANGE_END = re.compile(rf"\s*(?:to|-|–|—|and|until|through)\s*{_CLOCK}")
+
+
+def _range_zone(text: str, end: int) -> str | None:
+    """"from 03:46 to 04:33 Pacific": the first clock of a range takes the zone written after the second."""
+    m = _RANGE_END.match(text, end)
+    return m.group("zone") if m else None
+
+
 def _is_pair(text: str, m: re.Match[str], state: _State) -> bool:
     """Whether this clock restates the previous one in another zone: "X (Y)" or "X [Y]"."""
     prev = state.previous
-    if not prev or prev.kind != "clock" or not m.group("zone") or prev.zone == m.group("zone"):
+    zone = m.group("zone") or _range_zone(text, m.end())
+    if not prev or prev.kind != "clock" or not zone or prev.zone == zone:
         return False
     return re.fullmatch(r"\s*[(\[]\s*", text[prev.end:m.start()]) is not None
 
@@ -220,7 +234,7 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     clock = _clock_parts(m)
     if clock is None:
         return None
-    abbr = m.group("zone")
+    abbr = m.group("zone") or _range_zone(text, m.end())
     tz, label = zone_info(abbr, state.zone)
     expr = TimeExpression(m.start(), m.end(), m.group(), "clock", zone=abbr,
                           precision="minute" if m.group("minute") or m.group("minute24") else "hour")
@@ -241,8 +255,8 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
         # the same instant told in another zone: take the calendar day that brings it closest
         local = min((local + timedelta(days=k) for k in (-1, 0, 1)),
                     key=lambda c: abs(c.astimezone(UTC) - state.previous.utc))  # type: ignore[union-attr,operator]
-    elif not m.group("cdate") and state.cursor and local.astimezone(UTC) < state.cursor:
-        local += timedelta(days=1)  # narrative order: an earlier clock time means the next day
+    elif not m.group("cdate") and state.cursor and _crosses_midnight(state.cursor.astimezone(tz), local):
+        local += timedelta(days=1)  # "23:19 ... 00:05": the story went on past midnight
     expr.utc, expr.local = local.astimezone(UTC), _local_label(local, clock, label)
     if pair:
         expr.pair_of = state.previous.start  # type: ignore[union-attr]
@@ -250,6 +264,14 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     else:
         state.cursor, state.last_date = expr.utc, local.date()
     return expr
+
+
+def _crosses_midnight(previous: datetime, local: datetime) -> bool:
+    """True if a dateless clock time after ``previous`` (same zone) is on the next day: the previous time
+    was in the evening and this one is earlier in the morning. Other backward steps are a story told out
+    of order ("by 14:09 it was over; at 13:42 it began"), not a new day."""
+    return previous.date() == local.date() and previous.hour >= EVENING_HOUR and local.hour < MORNING_HOUR \
+        and local < previous
 
 
 def _iso(m: re.Match[str], state: _State) -> TimeExpression:
@@ -278,6 +300,27 @@ def _date(m: re.Match[str], state: _State, ctx: TimeContext) -> TimeExpression:
         expr.utc, expr.local = datetime.combine(day, time(), UTC), day.isoformat()
         state.last_date, state.cursor = day, None  # a new date restarts the narrative clock
     return expr
+
+
+def _date_range(m: re.Match[str], state: _State, ctx: TimeContext) -> list[TimeExpression]:
+    """"October 19 and 20, 2025", "3-4 March 2026": both days, each with the year written once at the end."""
+    month, first, last, year = parse_date_range(m.group("range"))
+    out = []
+    for day_number, (start, end) in ((first, m.span("range")), (last, m.span("range"))):
+        expr = TimeExpression(start, end, m.group(), "date", precision="day", explicit_year=year)
+        resolved_year = ctx.incident_year if year and ctx.incident_year else year
+        try:
+            day = date(resolved_year, month, day_number) if resolved_year else None
+        except ValueError:
+            day = None
+        if day:
+            expr.utc, expr.local = datetime.combine(day, time(), UTC), day.isoformat()
+            expr.year_corrected = day.year != year
+            state.last_date, state.cursor, state.explicit = day, None, day
+        out.append(expr)
+    if out and out[0].utc:  # the narrative goes on from the first day of the range
+        state.last_date = out[0].utc.date()
+    return out
 
 
 def _month_year(m: re.Match[str]) -> TimeExpression:
@@ -329,24 +372,26 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     matches = list(CANDIDATE_RE.finditer(text))  # one scan serves the zone default and the expressions
     state = _State(zone=ctx.default_tz or _first_zone(matches), weekdays=weekdays)
     for m in matches:
-        kind = m.lastgroup if m.lastgroup in ("iso", "clock", "date", "monthyear", "offset", "duration",
+        kind = m.lastgroup if m.lastgroup in ("iso", "range", "clock", "date", "monthyear", "offset", "duration",
                                               "weekday") else next(k for k in ("clock", "date") if m.group(k))
-        expr = _resolve(kind, text, m, state, ctx)
-        if expr is None:
-            continue
-        state.expressions.append(expr)
-        state.previous = expr
+        found = _resolve(kind, text, m, state, ctx)
+        for expr in found if isinstance(found, list) else [found] if found is not None else []:
+            state.expressions.append(expr)
+            state.previous = expr
     _resolve_weekdays(state.expressions)
     return state.expressions
 
 
-def _resolve(kind: str, text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> TimeExpression | None:
+def _resolve(kind: str, text: str, m: re.Match[str], state: _State,
+             ctx: TimeContext) -> TimeExpression | list[TimeExpression] | None:
     if kind == "iso":
         return _iso(m, state)
     if kind == "clock":
         return _clock(text, m, state, ctx)
     if kind == "date":
         return _date(m, state, ctx)
+    if kind == "range":
+        return _date_range(m, state, ctx)
     if kind == "monthyear":
         return _month_year(m)
     if kind == "weekday":

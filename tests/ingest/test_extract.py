@@ -95,3 +95,12 @@ def test_event_only_asked_about_is_not_an_event(nlp):
     article = article_from_text("PostgreSQL went down at noon. Why did the operator delete the replica?")
     extraction = extract_article(nlp, article, "inc")
     assert [n.id for n in extraction.nodes if n.label == "Event"] == ["inc:e:postgresql-outage"]
+
+
+def test_plans_policies_and_bare_weekdays_are_not_time_points(nlp):
+    text = ("On 3 March 2026 at 14:05 UTC the signing key expired and logins failed. On Monday the team "
+            "met. We will renew signing keys two weeks before they expire, and the review will be done by "
+            "March 20, 2026.")
+    extraction = extract_article(nlp, article_from_text(text), "keys")
+    points = sorted(n.props["utc"] for n in extraction.nodes if n.label == "TimePoint")
+    assert points == ["2026-03-03T14:05:00Z"]

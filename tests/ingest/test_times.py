@@ -139,3 +139,40 @@ def test_iso_timestamp():
 
 def test_lower_case_may_is_not_a_month():
     assert extract_times("Customers may 2 times retry.", TimeContext()) == []
+
+
+def test_date_range_gives_both_days_in_the_written_year():
+    found = [(t.raw, t.utc) for t in extract_times("Checkout failed on March 3 and 4, 2026 for most users.", TimeContext())]
+    assert found == [("March 3 and 4, 2026", utc(2026, 3, 3)), ("March 3 and 4, 2026", utc(2026, 3, 4))]
+
+
+def test_clock_between_two_dated_times_keeps_each_date():
+    found = {t.raw: t.utc for t in extract_times(
+        "The outage ran between 9:10 PM UTC on March 3, 2026 and 1:25 AM UTC on March 4, 2026.", TimeContext())}
+    assert list(found.values()) == [utc(2026, 3, 3, 21, 10), utc(2026, 3, 4, 1, 25)]
+
+
+def test_timeline_list_items_with_a_colon_after_the_clock():
+    text = "All times UTC on 21 October 2018.\n- 22:54: paging starts\n- 23:19: webhooks paused\n- 00:05: plan set"
+    assert [t.utc for t in extract_times(text, TimeContext(default_tz="UTC")) if t.kind == "clock"] == [
+        utc(2018, 10, 21, 22, 54), utc(2018, 10, 21, 23, 19), utc(2018, 10, 22, 0, 5)]
+
+
+def test_an_earlier_afternoon_time_told_later_stays_on_the_same_day():
+    """Only evening -> morning is a new day; "by 14:09 it was over; it began at 13:42" is told out of order."""
+    text = "On 2 July 2019 traffic was normal by 14:09 UTC. The rule had shipped at 13:42 UTC."
+    assert [t.utc for t in extract_times(text, TimeContext()) if t.kind == "clock"] == [
+        utc(2019, 7, 2, 14, 9), utc(2019, 7, 2, 13, 42)]
+
+
+def test_zone_names_as_prose_writes_them():
+    text = "On Feb. 28, 2017 the errors began at 9:37 a.m. Pacific time and ended at 1:54 p.m. Eastern."
+    assert [t.utc for t in extract_times(text, TimeContext()) if t.kind == "clock"] == [
+        utc(2017, 2, 28, 17, 37), utc(2017, 2, 28, 18, 54)]
+
+
+def test_first_clock_of_a_range_takes_the_zone_written_after_the_second():
+    text = "On 14 December 2020, from 03:46 to 04:33 Pacific (11:46 to 12:33 UTC), sign-in failed."
+    clocks = [t for t in extract_times(text, TimeContext()) if t.kind == "clock"]
+    assert [t.utc for t in clocks if t.pair_of is None] == [
+        utc(2020, 12, 14, 11, 46), utc(2020, 12, 14, 12, 33), utc(2020, 12, 14, 12, 33)]
