@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from ingest.markup import html_to_text, markdown_to_text
@@ -48,6 +49,13 @@ class ArticleRejected(ValueError):
         self.reason = reason
         self.offset = offset
         self.limit = limit
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, so a child process (ingest.budget) can raise it
+        return (_rejected, (self.reason, str(self), self.offset, self.limit))
+
+
+def _rejected(reason: str, message: str, offset: int | None, limit: int | None) -> ArticleRejected:
+    return ArticleRejected(reason, message, offset=offset, limit=limit)
 
 
 @dataclass
