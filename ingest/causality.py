@@ -15,9 +15,8 @@ connective such as "after" counts only in a sentence that also has a causal verb
 - sentence connectives ("As a result", "Consequently", "So"): the previous
   sentence's outcome causes this sentence's main event; inside a sentence
   ("X failed, so Y stopped") what precedes the connective causes what follows;
-- a generic effect introducing a list ("the outage caused problems: 1. Leases
-  started to time out.") also links the cause to the first event after the colon,
-  at 0.9 of the cue's confidence;
+- a causal sentence ending in a colon ("the outage caused three problems:") links
+  its cause to each bulleted or numbered item after it, at 0.9 of the cue's confidence;
 - a participle clause's event is an effect of its main clause ("This triggered
   health check failures, removing valid back-ends"), at ``participle_effect``;
 - an event told as the subject of another event's verb caused it ("The change
@@ -29,13 +28,15 @@ The evidence quote spans the cause, the cue and the effect.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from ingest.claims import phrase_heads
 from ingest.events import EventRef, is_negated
 from ingest.lexicon import load_claim_phrases, load_cues
-from ingest.open_events import OpenEvents, is_eventive
+from ingest.open_events import OpenEvents, is_happening
 
 
 @dataclass
@@ -305,21 +306,36 @@ def _clause_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = 
     return links
 
 
-def _list_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink]) -> list[CausalLink]:
-    """"X caused problems:" followed by a list: X causes the first event told after the colon."""
-    by_key = {e.key: e for e in events}
+MAX_LIST_ITEMS = 8
+_ITEM_MARK = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+")
+
+
+def _list_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:
+    """"The outage caused three problems:" and a list after the colon: the cause causes each listed item.
+
+    The list is the lines after the colon that start with a bullet or a number (at most MAX_LIST_ITEMS).
+    """
+    cues = load_cues()
     sents = list(doc.sents)
     links = []
-    for link in earlier:
-        effect = by_key.get(link.effect)
-        if effect is None or effect.concept != "problem" or effect.end >= len(doc) or doc[effect.end].text != ":":
+    for n, sent in enumerate(sents):
+        last = next((t for t in reversed(sent) if not t.is_space), None)
+        verb = next((t for t in sent if t.pos_ in ("VERB", "AUX") and _cue_phrase(t, cues["causal_verbs"])), None)
+        if last is None or last.text != ":" or verb is None:
             continue
-        n = next(i for i, s in enumerate(sents) if s.start <= effect.anchor < s.end)
-        after = [e for s in sents[n + 1:n + 4] if s.start > effect.end and (e := _sentence_main(s, events))]
-        if after:
-            nxt = _link(by_key[link.cause], after[0], link.cue, link.confidence * 0.9, doc[effect.end], doc)
-            if nxt is not None:
-                links.append(nxt)
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        cause = _side(_subtree(subj), subj, events, opener) if subj is not None else None
+        conf = _cue_phrase(verb, cues["causal_verbs"])[1] * 0.9  # type: ignore[index]
+        items = [s for s in sents[n + 1:n + 1 + 2 * MAX_LIST_ITEMS] if not all(t.is_punct or t.like_num or t.is_space
+                                                                              for t in s)]
+        for item in items[:MAX_LIST_ITEMS]:
+            line_start = doc.text.rfind("\n", 0, item.start_char) + 1
+            if not _ITEM_MARK.match(doc.text[line_start:item.end_char]):
+                break
+            effect = _sentence_main(item, events) or (opener.at(item.root) if opener is not None else None)
+            link = _link(cause, effect, verb.lemma_.lower(), conf, last, doc)
+            if link is not None:
+                links.append(link)
     return links
 
 
@@ -359,8 +375,8 @@ def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> l
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subj is None or subj.tag_ in ("WDT", "WP"):
             continue
-        if not (is_eventive(subj) or subj.lower_ in ("it", "this", "that")) or subj.i in opener.comp_at:
-            continue
+        if not (is_happening(subj) or subj.lower_ in ("this", "that")) or subj.i in opener.comp_at:
+            continue  # "Monitoring raised an alarm", "users traced the crash": who acted, not what caused
         cause = _side(_subtree(subj), subj, events, opener)
         effect = opener.at(verb)
         link = _link(cause, effect, verb.lemma_.lower(), cues["agent_subject"], verb, doc)
@@ -369,25 +385,27 @@ def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> l
     return links
 
 
+def _is_negated_claim(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
 def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> tuple[list[CausalLink], set[str]]:
     """"The root cause (of the outage) was X" / "X was the root cause of Y": X is an event even in words no
     lexicon knows, and it causes Y when the sentence names Y. Returns the links and the claimed events' keys."""
-    phrases = [p.split() for p in load_claim_phrases()["root_cause_phrases"]]
+    phrases = load_claim_phrases()["root_cause_phrases"]
     links, claimed = [], set()
-    for tok in doc:
-        if tok.lemma_.lower() != "cause" or tok.pos_ != "NOUN" or not any(
-                [t.lower_ for t in doc[max(tok.i - len(p) + 1, 0):tok.i + 1]] == p for p in phrases):
-            continue
+    heads = [head for sent in doc.sents for head, _ in phrase_heads(sent, phrases)]
+    for tok in heads:
         verb = tok.head
-        if verb.lemma_.lower() != "be":
+        if verb.lemma_.lower() != "be" or _is_negated_claim(verb):
             continue
-        if tok.dep_ == "nsubj":
+        if tok.dep_ == "nsubj":  # "the root cause was X"
             told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
-        elif tok.dep_ == "attr":
+        elif tok.dep_ in ("attr", "xcomp", "advcl"):  # "X was the root cause", "X was to blame"
             told = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         else:
             continue
-        cause = _side(_subtree(told), told, events, opener) if told is not None else None
+        cause = (_main_event(_subtree(told), told, events) or opener.at(told, named=True)) if told is not None else None
         if cause is None:
             continue
         claimed.add(cause.key)
@@ -436,7 +454,7 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
         found += _open_agent_links(doc, events, opener) + _which_links(doc, events, opener)
         rooted, claimed = _root_cause_links(doc, events, opener)
         found += rooted
-    found += _list_links(doc, events, found)
+    found += _list_links(doc, events, opener)
     found += _participle_links(doc, events, found)
     for link in found + _sentence_links(doc, events, found, opener):
         pair = (link.cause, link.effect)

@@ -102,7 +102,7 @@ def _subject(verb: Any, previous_about: str | None) -> str | None:
     return phrase(subj)
 
 
-def _phrase_heads(sent: Any, phrases: list[str]) -> list[Any]:
+def phrase_heads(sent: Any, phrases: list[str]) -> list[Any]:
     """(last token, length in tokens) of each occurrence of one of ``phrases`` in ``sent`` (longest phrase first)."""
     text = sent.text.lower()
     heads: list[tuple[Any, int]] = []
@@ -140,12 +140,13 @@ def segments(doc: Any) -> list[Any]:
 def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[ClaimRecord]:
     """Claims of the form "X was <phrase>", "<phrase> was X", "X was ..., not <phrase>", "attribute <phrase> to X"."""
     out = []
-    for head, length in _phrase_heads(sent, phrases):
+    for head, length in phrase_heads(sent, phrases):
         verb, negated, about = head.head, _negated_phrase(head, length), None
         if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ == "be":
             target = _child(verb, "attr", "acomp")
             about, negated = (phrase(target) if target is not None else None), negated or _is_negated(verb)
-        elif head.dep_ in ("attr", "acomp"):
+        elif head.dep_ in ("attr", "acomp") or head.dep_ in ("xcomp", "advcl") and verb.lemma_ == "be":
+            # "X was the root cause", "X was to blame"
             about, negated = _subject(verb, state.get("about")), negated or _is_negated(verb)
         elif head.dep_ in ("appos", "conj") and negated:  # "X was the first symptom, not the root cause"
             main = verb.head if verb.dep_ in ("attr", "acomp", "dobj") else verb
@@ -219,7 +220,7 @@ def _referent_claims(sent: Any, state: dict) -> list[ClaimRecord]:
     if not state.get("root_before"):
         return []
     out = []
-    for head, _ in _phrase_heads(sent, LEXICON["referent_phrases"]):
+    for head, _ in phrase_heads(sent, LEXICON["referent_phrases"]):
         verb = head.head
         if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in LEXICON["referent_lemmas"]:
             obj = _attributed(verb)

@@ -137,9 +137,9 @@ def _light_verb_subject(tok: Token, comp_at: dict[int, ComponentRef]) -> tuple[l
     while node.dep_ == "pobj" and node.head.head is not node.head:
         node = node.head.head
     if node.dep_ in ("dobj", "attr") and node.head.lemma_.lower() in load_cues()["light_verbs"]:
-        comps, words = scope_of(subject_of(node.head), comp_at)
-        # "The stale replica caused duplicates": a causal verb's subject is a cause, not what the event is of
-        return comps, [] if node.head.lemma_.lower() in load_cues()["causal_verbs"] else words
+        if node.head.lemma_.lower() in load_cues()["causal_verbs"]:
+            return [], []  # "The stale replica caused duplicates": the subject is a cause, not what it is of
+        return scope_of(subject_of(node.head), comp_at)
     return [], []
 
 

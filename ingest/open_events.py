@@ -42,8 +42,12 @@ class OpenEvents:
         self.doc, self.events, self.comp_at = doc, events, comp_at
         self.made: dict[int, EventRef] = {}
 
-    def at(self, head: Token | None) -> EventRef | None:
-        """The event the phrase headed by ``head`` tells: an antecedent for a reference, else an open event."""
+    def at(self, head: Token | None, *, named: bool = False) -> EventRef | None:
+        """The event the phrase headed by ``head`` tells: an antecedent for a reference, else an open event.
+
+        ``named``: the text says the phrase is a cause ("the root cause was a quadratic regex"), so any
+        noun phrase is an event, not only one whose words name a happening.
+        """
         if head is None:
             return None
         if head.i in self.made:
@@ -53,7 +57,7 @@ class OpenEvents:
             return told  # the lexicon already names what this word tells
         if _is_reference(head):
             return self.antecedent(head)
-        event = self._make(head)
+        event = self._make(head, named)
         if event is not None:
             self.made[head.i] = event
             self.events.append(event)
@@ -76,18 +80,18 @@ class OpenEvents:
         best = max(inside, key=lambda e: (-_depth(self.doc[e.anchor]), e.anchor))
         return best.told_as(tok.i, tok.i, tok.i + 1)
 
-    def _make(self, head: Token) -> EventRef | None:
+    def _make(self, head: Token, named: bool = False) -> EventRef | None:
         if head.ent_type_ in NON_EVENT_ENTS or head.like_num or head.pos_ in ("DET", "ADP", "PUNCT", "NUM", "SPACE"):
             return None
         if head.pos_ in ("VERB", "AUX"):
             return self._clause_event(head)
         if head.pos_ in ("NOUN", "PROPN"):
-            return self._noun_event(head)
+            return self._noun_event(head, named)
         return None
 
-    def _noun_event(self, head: Token) -> EventRef | None:
+    def _noun_event(self, head: Token, named: bool = False) -> EventRef | None:
         comps = components_near(head, self.comp_at)
-        if head.i in self.comp_at or not is_eventive(head):
+        if head.i in self.comp_at or not (is_eventive(head) or named and head.pos_ == "NOUN"):
             if not comps or head.dep_ not in ("dobj", "nsubjpass", "pobj"):
                 return None  # "customers", "a lot", "the planner created plans": not something that happened
             words = [comps[0].name, "failure"]  # "took down DynamoDB": what happened to it
@@ -152,9 +156,20 @@ def is_eventive(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if lemma in load_event_kinds() or tok.lower_ in load_event_kinds() or _is_concept_noun(lemma):
         return True
+    if lemma in load_cues()["non_event_nouns"]:
+        return False
     if len(lemma) > 5 and lemma.endswith(tuple(load_cues()["eventive_suffixes"])):
         return True
     return any(c.dep_ == "amod" and (c.tag_ == "VBN" or c.lower_ in load_event_kinds()) for c in tok.children)
+
+
+def is_happening(tok: Token) -> bool:
+    """Stricter than ``is_eventive``: a noun the vocabulary itself calls a change, fault or failure ("the
+    migration", "a bad push", "the outage"), the kind of subject that makes something happen."""
+    lemma = tok.lemma_.lower()
+    kind = load_event_kinds().get(lemma) or load_event_kinds().get(tok.lower_)
+    return tok.pos_ == "NOUN" and (kind in ("action", "failure", "condition") or _is_concept_noun(lemma)) \
+        and lemma not in load_cues()["non_event_nouns"]
 
 
 def _is_concept_noun(lemma: str) -> bool:
@@ -168,8 +183,18 @@ def event_kind(words: list[str]) -> str:
     ('symptom', 'condition')
     """
     kinds = load_event_kinds()
-    found = [kinds[w.lower()] for w in words if w.lower() in kinds]
+    found = [kind for w in words if (kind := next((kinds[f] for f in _word_forms(w.lower()) if f in kinds), None))]
     return found[-1] if found else "failure"
+
+
+def _word_forms(word: str) -> list[str]:
+    """The word and its likely stems: "locked" -> lock, "stopped" -> stop, "failing" -> fail, "errors" -> error."""
+    forms = [word]
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            forms += [stem, stem + "e"] + ([stem[:-1]] if len(stem) > 3 and stem[-1] == stem[-2] else [])
+    return forms
 
 
 def _complement_words(verb: Token) -> list[str]:
@@ -223,7 +248,9 @@ def _noun_words(head: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
     before: list[str] = []
     for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "in", "on", "to", "for")):
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+        # "exhaustion of the pool" -> "pool exhaustion"; "a bug in the sync worker" -> "sync worker bug";
+        # "a regex on a hot path" stays as it is: the path is where, not what
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN") and (prep.lower_ == "of" or pobj.i in comp_at):
             before = _modifier_words(pobj, drop) + [_head_word(pobj)]
             break
     mods = _modifier_words(head, drop)

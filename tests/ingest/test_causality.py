@@ -104,8 +104,15 @@ def test_relative_clause_with_stranded_preposition_depends_on_its_antecedent(nlp
 
 def test_problems_introducing_a_list_link_to_the_first_item(nlp):
     found = links(nlp, "The DynamoDB outage caused problems:\n1. Leases started to time out.")
-    assert [(c, e, cue) for c, e, cue, _ in found] == [("dynamodb outage", "dynamodb problems", "cause"),
-                                                      ("dynamodb outage", "lease timeout", "cause")]
+    assert [(c, e, cue) for c, e, cue, _ in found] == [("dynamodb outage", "lease timeout", "cause")]
+
+
+def test_a_causal_sentence_ending_in_a_colon_causes_every_listed_item(nlp):
+    found = links(nlp, "The expired certificate caused three problems:\n- Logins failed.\n- Payments were declined.\n"
+                       "- The mobile app crashed.\nThe team renewed it at noon.")
+    assert [(c, e) for c, e, _, _ in found] == [("expired certificate", "logins failure"),
+                                                 ("expired certificate", "payment declined"),
+                                                 ("expired certificate", "app outage")]
 
 
 def test_with_clause_is_not_a_cause(nlp):

@@ -1,0 +1,67 @@
+"""Events named by the text's own words: the sides of a causal statement, whatever their vocabulary."""
+
+from __future__ import annotations
+
+from ingest.open_events import event_kind
+
+
+def told(nlp, text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    doc = nlp(text)
+    return [(e.summary, e.kind) for e in doc._.events], [(lk.cause, lk.effect, lk.cue) for lk in doc._.causal]
+
+
+def test_a_clause_in_no_lexicon_is_an_event_named_by_what_it_happens_to(nlp):
+    events, links = told(nlp, "The migration locked the orders table, so every checkout query waited.")
+    assert ("orders table locked", "checkout query waited", "so") in links
+    assert ("checkout query waited", "symptom") in events
+
+
+def test_an_event_acting_on_something_caused_what_the_clause_tells(nlp):
+    _, links = told(nlp, "The migration locked the orders table.")
+    assert links == [("migration", "orders table locked", "lock")]
+
+
+def test_who_acted_is_not_a_cause(nlp):
+    assert told(nlp, "Monitoring raised an alarm at 6:52 AM. Several users traced the crash to a file.")[1] == []
+
+
+def test_a_relative_which_takes_the_noun_it_hangs_on(nlp):
+    _, links = told(nlp, "Stale routing entries, which resulted in dropped packets, were left in the table.")
+    assert links == [("stale routing entry", "dropped packet", "result in")]
+
+
+def test_this_points_back_to_the_previous_sentence(nlp):
+    _, links = told(nlp, "Every checkout query waited. This was caused by stale routing entries.")
+    assert ("stale routing entry", "checkout query waited", "cause") in links
+
+
+def test_a_which_clause_after_a_comma_is_an_effect_of_the_clause_before(nlp):
+    _, links = told(nlp, "Engineers disabled the automatic failover, which stopped the capacity loss.")
+    assert links == [("failover mitigation", "capacity loss stopped", "which")]
+
+
+def test_an_inability_is_a_failure_of_what_could_not_happen(nlp):
+    _, links = told(nlp, "The gateway could not connect to the database, so logins failed.")
+    assert links == [("gateway database connection failure", "login failure", "so")]
+
+
+def test_the_named_root_cause_is_an_event_even_in_unknown_words(nlp):
+    events, _ = told(nlp, "The real fault was a quadratic regex on a hot code path.")
+    assert events == [("quadratic regex", "failure")]
+
+
+def test_a_side_that_names_nothing_that_happened_is_no_event(nlp):
+    assert told(nlp, "The company said it serves more than 16 million internet properties.") == ([], [])
+
+
+def test_an_instruction_is_no_event(nlp):
+    events, _ = told(nlp, "Because of this S3 problem we cannot change the icons, so please follow the banner.")
+    assert all("follow" not in label for label, _ in events)
+
+
+def test_kind_comes_from_the_last_word_with_a_kind():
+    assert event_kind(["deployment", "failure"]) == "failure"
+    assert event_kind(["connection", "pool", "exhaustion"]) == "condition"
+    assert event_kind(["replica", "promoted"]) == "action"
+    assert event_kind(["orders", "table", "locked"]) == "condition"
+    assert event_kind(["quadratic", "regex"]) == "failure"
