@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from spacy.language import Language
@@ -29,12 +31,13 @@ from graph.store import GraphStore
 from ingest.contradictions import find_contradictions
 from ingest.extract import NO_CONTENT, extract_article
 from ingest.sources import Article, ArticleRejected, article_from_text, read_article
-from ingest.times import TimeContext
+from ingest.times import TimeContext, extract_times
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 BATCH_SIZE = 16
 # This process's merge indexes of recently written incidents (see graph.build.IndexCache).
 INDEXES = IndexCache()
+_YEAR_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 @dataclass
@@ -119,30 +122,70 @@ def contradiction_edges(index: IncidentIndex) -> list[Edge]:
     return new
 
 
-def incident_year(index: IncidentIndex, article: Article) -> int | None:
-    """The year the incident's stored TimePoints mostly fall in, else the article's publication year.
-
-    Passed to ingest.times as TimeContext.incident_year, so a date written with another year
-    (a typo such as "October 19, 2023" in a 2025 article) still resolves in the incident's year
-    on the timeline, while the article's claims keep the written year for the contradiction check.
-    """
+def stored_year(index: IncidentIndex) -> int | None:
+    """The year the incident's stored TimePoints mostly fall in (weighted by their sources), else None."""
     years: dict[int, int] = {}
     for utc, nid, _ in index.time_points():
         if utc[:4].isdigit():
             years[int(utc[:4])] = years.get(int(utc[:4]), 0) + len(index.nodes[nid].get("sources", [])) + 1
-    if years:
-        return max(years, key=lambda y: (years[y], y))
-    published = article.published or ""
-    return int(published[:4]) if published[:4].isdigit() else None
+    return max(years, key=lambda y: (years[y], y)) if years else None
 
 
-def _ingest_article(store: GraphStore, nlp: Language, index: IncidentIndex, article: Article, *,
+def written_years(article: Article) -> list[int]:
+    """The years of the dates ``article`` writes with an explicit year, in text order, each once.
+
+    Only full dates count ("October 19, 2025", "20 October 2025", "2025-10-20"); "in 2023" is no
+    expression at all, and "October 2025" names a month, not a day.
+
+    >>> written_years(Article("On October 19 and 20, 2025 DNS failed, as on 3 May 2021. In 2023 too.", "t"))
+    [2025, 2021]
+    """
+    ctx = TimeContext(published=article.published)
+    return list(dict.fromkeys(e.explicit_year for e in extract_times(article.text, ctx)
+                              if e.explicit_year and e.kind in ("date", "clock") and e.precision != "month"
+                              and _YEAR_RE.search(e.raw)))
+
+
+def voted_year(articles: Sequence[Article]) -> int | None:
+    """The year most articles vote for: each votes once for every year its dates write, or else for its
+    published year; a tie goes to the year voted for first (the earlier article). None without votes.
+
+    >>> voted_year([Article("No dates here.", "a", published="2025-10"), Article("It broke.", "b"),
+    ...             Article("On October 19, 2023 it broke.", "c", published="2025-10-23")])
+    2025
+    """
+    votes: dict[int, int] = {}
+    for article in articles:
+        published = article.published or ""
+        for year in written_years(article) or ([int(published[:4])] if published[:4].isdigit() else []):
+            votes[year] = votes.get(year, 0) + 1
+    # max keeps the first of equal counts, and votes lists years in the order they were first voted for
+    return max(votes, key=lambda y: votes[y]) if votes else None
+
+
+def incident_year(index: IncidentIndex, articles: Sequence[Article], *, today: date | None = None) -> int:
+    """The year dates without a year fall in, decided once for a batch of ``articles`` before extracting it.
+
+    In order: the year the incident's stored TimePoints mostly fall in; else the year the batch's
+    articles vote for (``voted_year``); else the year of the Incident node's ``started_at``; else
+    today's. Passed to ingest.times as TimeContext.incident_year, so a date written with another year
+    (a typo such as "October 19, 2023" in a 2025 article) still resolves in the incident's year on the
+    timeline, while the article's claims keep the written year for the contradiction check.
+    """
+    year = stored_year(index) or voted_year(articles)
+    if year is None:
+        started = str(index.nodes.get(index.incident_id, {}).get("started_at") or "")
+        year = int(started[:4]) if started[:4].isdigit() else (today or date.today()).year
+    return year
+
+
+def _ingest_article(store: GraphStore, nlp: Language, index: IncidentIndex, article: Article, *, year: int,
                     doc: Doc | None = None, keep_empty: bool) -> ArticleResult:
     incident_id = index.incident_id
     source_id = node_id(incident_id, "Source", article.content_hash[:16])
     if store.get_node(source_id) is not None:
         return ArticleResult(source_id, False, title=article.title, path=article.name)
-    ctx = TimeContext(published=article.published, incident_year=incident_year(index, article))
+    ctx = TimeContext(published=article.published, incident_year=year)
     extraction = extract_article(nlp, article, incident_id, doc=doc, ctx=ctx)
     if NO_CONTENT in extraction.warnings and not keep_empty:
         raise ArticleRejected("no_incident_content", "no components or failure events were found in the text: "
@@ -167,7 +210,8 @@ def ingest_text(store: GraphStore, nlp: Language, incident_id: str, text: str | 
         return ArticleResult(source_id, False, title=article.title, path=article.name)
     doc = nlp(article.text)  # parse before taking the incident's lock: other articles parse meanwhile
     with INDEXES.hold(store, incident_id) as index:
-        result = _ingest_article(store, nlp, index, article, doc=doc, keep_empty=keep_empty)
+        result = _ingest_article(store, nlp, index, article, year=incident_year(index, [article]), doc=doc,
+                                 keep_empty=keep_empty)
         if result.created:
             conflicts = refresh_contradictions(store, incident_id, index=index)
             if conflicts:
@@ -235,9 +279,11 @@ def ingest_paths(store: GraphStore, nlp: Language, paths: list[str], incident_id
 
         docs = tqdm(docs, total=len(todo), desc="ingest", unit="article")
     with INDEXES.hold(store, incident_id) as index:
+        year = incident_year(index, articles)
         for article, doc in zip(todo, docs):
             try:
-                report.articles.append(_ingest_article(store, nlp, index, article, doc=doc, keep_empty=keep_empty))
+                report.articles.append(_ingest_article(store, nlp, index, article, year=year, doc=doc,
+                                                       keep_empty=keep_empty))
             except ArticleRejected as err:
                 report.errors.append((article.name or article.title, str(err)))
         refresh_contradictions(store, incident_id, index=index)
