@@ -30,13 +30,15 @@ STEM_CHARS = 5
 def stem(word: str) -> str:
     """Stem of one lower-case word: a common suffix cut, then at most STEM_CHARS letters.
 
-    >>> [stem(w) for w in ("failure", "failed", "fails", "recovery", "recovered", "deletion", "deleted")]
-    ['fail', 'fail', 'fail', 'recov', 'recov', 'delet', 'delet']
+    >>> [stem(w) for w in ("failure", "failed", "fails", "recovery", "recovered", "deletion", "deleted", "shares")]
+    ['fail', 'fail', 'fail', 'recov', 'recov', 'delet', 'delet', 'shar']
     """
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
             break
+    if len(word) > 3 and word.endswith("e"):  # "share" and "shares" -> "shar"
+        word = word[:-1]
     return word[:STEM_CHARS]
 
 

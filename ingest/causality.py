@@ -310,6 +310,25 @@ MAX_LIST_ITEMS = 8
 _ITEM_MARK = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+")
 
 
+CHAIN_KINDS = ("failure", "symptom", "condition", "impact")
+
+
+def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
+    """"Proxy processes starved, requests could not reach the origin, and visitors got 502s": clauses of
+    trouble joined in one sentence tell a chain, each one leading to the next (at ``clause_chain``)."""
+    at = {e.anchor: e for e in events if not e.anaphor}
+    links = []
+    for verb in doc:
+        if verb.dep_ != "conj" or verb.pos_ not in ("VERB", "AUX") or verb.head.i not in at or verb.i not in at:
+            continue
+        first, then = at[verb.head.i], at[verb.i]
+        if first.kind in CHAIN_KINDS and then.kind in CHAIN_KINDS and not is_negated(verb.head):
+            link = _link(first, then, "and", load_cues()["clause_chain"], verb, doc)
+            if link is not None:
+                links.append(link)
+    return links
+
+
 def _list_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:
     """"The outage caused three problems:" and a list after the colon: the cause causes each listed item.
 
@@ -461,5 +480,8 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
         if pair not in best or link.confidence > best[pair].confidence:
             best[pair] = link
     if opener is not None:
-        opener.keep_only({key for pair in best for key in pair} | claimed)
+        told = {e.key for e in opener.narrate()}
+        for link in _chain_links(doc, events):
+            best.setdefault((link.cause, link.effect), link)
+        opener.keep_only({key for pair in best for key in pair} | claimed | told)
     return list(best.values())

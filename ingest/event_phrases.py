@@ -166,9 +166,20 @@ def _component_words(comps: list[ComponentRef]) -> set[str]:
     return {w.lower() for c in comps for name in [c.name, *c.aliases] for w in name.split()}
 
 
+def particles(verb: Token) -> list[str]:
+    """The particle a phrasal verb needs to say what it says: "came back", "went down", "ran out"."""
+    return [c.lower_ for c in verb.children if c.dep_ == "prt" or c.dep_ == "advmod"
+            and c.lower_ in load_cues()["verb_particles"]][:1]
+
+
 def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], words: list[str], start: int, end: int,
-               *, use_component: bool = True, label: str | None = None) -> EventRef | None:
-    """Build the EventRef; the canonical phrase puts the scope (component name or phrase) before the label."""
+               *, use_component: bool = True, label: str | None = None, told: str | None = None) -> EventRef | None:
+    """Build the EventRef; the canonical phrase puts the scope (component name or phrase) before the label.
+
+    ``told`` is the text's own word for a scoped event told by a verb or adjective ("Slack became
+    unavailable"): the summary says it ("Slack unavailable") while the terms keep the concept's label,
+    so the same event told in other words still merges (graph.build.is_same_event).
+    """
     generic = set(load_system_heads()["generic_names"])
     comps = sorted(comps, key=lambda c: c.name.lower() in generic)  # "EC2 APIs": EC2, not API, names it
     label = label or concept.label
@@ -185,7 +196,7 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
         scope = " ".join(dict.fromkeys(w for w in words if w.lower() not in label_words))
     if concept.requires_scope and not comps:
         return None  # "problems" only counts when the text says whose
-    summary = f"{scope} {label}".strip() if concept.scoped else label
+    summary = f"{scope} {told if told and scope else label}".strip() if concept.scoped else label
     concept_id = "failure" if concept.negated_verbs else concept.id
     # Terms name the component by slug, so spellings of one component compare equal (graph.build.is_same_event).
     named = comps and use_component and concept.scoped

@@ -24,6 +24,7 @@ from ingest.entities import ComponentRef
 from ingest.event_anaphora import is_anaphor, resolve_absence, resolve_anaphor, resolve_vague
 from ingest.event_phrases import (
     EventRef,
+    particles,
     components_near,
     make_event,
     object_of,
@@ -203,7 +204,10 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     lo = tok.i if scope_tok is None else min(tok.i, edge if scope_tok.i < tok.i else scope_tok.i, scope_tok.i)
     hi = max([tok.i] + [c.i for c in tok.children if c.dep_ in ("prt", "advmod", "xcomp")] +
              ([scope_tok.i] if scope_tok is not None else []))
-    return make_event(tok, concept, comps, words, lo, hi + 1)
+    # "Slack became unavailable", "the site came back": the text's own words say more than "outage"
+    told = " ".join([tok.lower_, *particles(tok)]) if role == "subject" and concept.id in load_cues()[
+        "told_concepts"] and (tok.tag_ in ("VBD", "VBN") or tok.pos_ == "ADJ") and tok.dep_ != "amod" else None
+    return make_event(tok, concept, comps, words, lo, hi + 1, told=told)
 
 
 def _mark_unexplained(doc: Doc, events: list[EventRef]) -> None:

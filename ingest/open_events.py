@@ -25,7 +25,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ingest.entities import ComponentRef
-from ingest.event_phrases import EventRef, components_near, stop_words
+from ingest.event_phrases import EventRef, components_near, particles, stop_words
 from ingest.lexicon import load_cues, load_event_concepts, load_event_kinds
 
 OPEN = "open"
@@ -60,8 +60,36 @@ class OpenEvents:
         event = self._make(head, named)
         if event is not None:
             self.made[head.i] = event
-            self.events.append(event)
+            if not any(e is event for e in self.events):
+                self.events.append(event)
         return event
+
+    def narrate(self) -> list[EventRef]:
+        """Every clause that tells something happening in the past ("Proxy processes starved", "the standby
+        fell behind") as an event, unless an event already stands on its verb. Returns the new events."""
+        cues = load_cues()
+        skip = set(cues["non_event_verbs"]) | set(cues["light_verbs"]) | {
+            p.split()[0] for p in list(cues["causal_verbs"]) + list(cues["reverse_verbs"])}
+        made = []
+        for verb in self.doc:
+            if verb.pos_ != "VERB" or verb.tag_ not in ("VBD", "VBN") or verb.i in self.made \
+                    or verb.lemma_.lower() in skip or verb.dep_ in ("amod", "compound") \
+                    or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or _in_question(verb) \
+                    or any(e.anchor == verb.i for e in self.events) or self._tells_its_subject(verb):
+                continue
+            known = len(self.events)
+            event = self.at(verb)
+            if event is not None and not event.anaphor and len(self.events) > known:  # made here, not found
+                if not event_kind_known(event.summary.split()):
+                    event.kind = NARRATED_KIND  # a happening told in no outage word: not evidence of trouble
+                made.append(event)
+        return made
+
+    def _tells_its_subject(self, verb: Token) -> bool:
+        """"Congestion built up", "the outage began": an intransitive verb of an event says that it happened."""
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return subj is not None and not any(c.dep_ == "dobj" for c in verb.children) and (
+            any(e.anchor == subj.i for e in self.events) or _is_concept_noun(subj.lemma_.lower()))
 
     def keep_only(self, keys: set[str]) -> None:
         """Drop the open events no causal link uses: a side whose statement came to nothing tells nothing."""
@@ -104,6 +132,8 @@ class OpenEvents:
 
     def _clause_event(self, verb: Token) -> EventRef | None:
         verb = _main_verb(verb)
+        if (told := next((e for e in self.events if e.anchor == verb.i), None)) is not None:
+            return told  # "leases started to time out": the lexicon's timeout
         cues = load_cues()
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")), None)
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
@@ -134,8 +164,7 @@ class OpenEvents:
             negated = any(c.dep_ == "neg" for c in verb.children) or _blocked_by(verb) or (
                 subj is not None and subj.lower_ in load_cues()["negative_subjects"])
             nominal = cues["nominals"].get(lemma) or (verb.lower_ if verb.tag_ in ("VBD", "VBN") else lemma)
-            particle = [c.lower_ for c in verb.children if c.dep_ == "prt"][:1]
-            words = scope_words + [nominal, *particle] + _complement_words(verb) + (
+            words = scope_words + [nominal, *particles(verb)] + _complement_words(verb) + (
                 ["failure"] if negated and nominal not in ("fail", "failure") else [])
         if not _has_content(words) or (lemma in ("be", "have", "do") and acomp is None):
             return None
@@ -176,6 +205,15 @@ def _is_concept_noun(lemma: str) -> bool:
     return any(phrase[-1] == lemma for concept in load_event_concepts() for phrase in concept.nouns)
 
 
+NARRATED_KIND = "action"
+
+
+def event_kind_known(words: list[str]) -> bool:
+    """True if some word of a label has a kind in event_kinds.json."""
+    kinds = load_event_kinds()
+    return any(f in kinds for w in words for f in _word_forms(w.lower()))
+
+
 def event_kind(words: list[str]) -> str:
     """The kind the words of a label name: the last word with a kind wins ("deployment failure" is a failure).
 
@@ -204,6 +242,11 @@ def _complement_words(verb: Token) -> list[str]:
     for prep in (c for t in [verb, *obj] for c in t.children if c.dep_ == "prep" and c.lower_ == "as"):
         words += [c.lower_ for c in prep.children if c.dep_ in ("pobj", "amod", "acomp") and c.pos_ in ("ADJ", "NOUN")]
     return words[:2]
+
+
+def _in_question(tok: Token) -> bool:
+    sent = tok.sent
+    return sent.text.rstrip().rstrip("\"”’'").endswith("?")
 
 
 def _has_subject(verb: Token) -> bool:

@@ -94,7 +94,7 @@ def test_date_claim_keeps_the_written_year_when_the_incident_year_places_it(nlp)
 def test_event_only_asked_about_is_not_an_event(nlp):
     article = article_from_text("PostgreSQL went down at noon. Why did the operator delete the replica?")
     extraction = extract_article(nlp, article, "inc")
-    assert [n.id for n in extraction.nodes if n.label == "Event"] == ["inc:e:postgresql-outage"]
+    assert [n.id for n in extraction.nodes if n.label == "Event"] == ["inc:e:postgresql-went-down"]
 
 
 def test_plans_policies_and_bare_weekdays_are_not_time_points(nlp):

@@ -42,7 +42,7 @@ def test_a_which_clause_after_a_comma_is_an_effect_of_the_clause_before(nlp):
 
 def test_an_inability_is_a_failure_of_what_could_not_happen(nlp):
     _, links = told(nlp, "The gateway could not connect to the database, so logins failed.")
-    assert links == [("gateway database connection failure", "login failure", "so")]
+    assert links == [("gateway database connection failure", "login failed", "so")]
 
 
 def test_the_named_root_cause_is_an_event_even_in_unknown_words(nlp):

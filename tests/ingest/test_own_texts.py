@@ -27,9 +27,9 @@ def test_bgp_withdrawal_components(parsed):
 
 
 def test_bgp_withdrawal_chain(parsed):
-    assert {("bgp withdrawal", "dns resolver outage", "make"),
-            ("dns resolver outage", "customer website outage", "consequently"),
-            ("customer website outage", "dashboard reachability failure", "prevent")} <= causes(parsed["bgp_withdrawal"])
+    assert {("bgp withdrawal", "dns resolver unreachable", "make"),
+            ("dns resolver unreachable", "customer website went down", "consequently"),
+            ("customer website went down", "dashboard reachability failure", "prevent")} <= causes(parsed["bgp_withdrawal"])
 
 
 def test_certificate_expiry_components_and_dependency(parsed):
@@ -43,7 +43,7 @@ def test_certificate_expiry_causes_handshake_failures(parsed):
     doc = parsed["cert_expiry"]
     assert ("tls certificate expiry", "tls handshake failure", "cause") in causes(doc)
     assert {e.summary for e in doc._.events} >= {"TLS certificate expiry", "login service outage",
-                                                  "login service recovery"}
+                                                  "login service recovered"}
 
 
 def test_database_failover_events_and_dependency(parsed):
