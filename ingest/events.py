@@ -24,10 +24,10 @@ from ingest.entities import ComponentRef
 from ingest.event_anaphora import is_anaphor, resolve_absence, resolve_anaphor, resolve_vague
 from ingest.event_phrases import (
     EventRef,
-    particles,
     components_near,
     make_event,
     object_of,
+    particles,
     phrase_words,
     scope_of,
     subject_of,
