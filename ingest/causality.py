@@ -234,6 +234,41 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
     return links
 
 
+TROUBLE_KINDS = ("failure", "symptom", "condition", "impact")
+
+
+def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:
+    """"While DynamoDB could not be reached, the checks failed", "Once the root expired, clients failed",
+    "With its machines overwhelmed, it could not pass requests": in an account of trouble, the situation a
+    when/while/once clause (or a sentence-initial "with" phrase) sets is a cause of the main clause.
+
+    Only when one side is trouble, or the main clause tells a recovery or a mitigation.
+    """
+    cues = load_cues()["narrative_connectives"]
+    links = []
+    for tok in doc:
+        phrase = next((p for p in cues if [t.lower_ for t in doc[tok.i:tok.i + len(p.split())]] == p.split()), None)
+        if phrase is None:
+            continue
+        if tok.dep_ in ("mark", "advmod") and tok.head.dep_ == "advcl":  # "when X, Y"
+            clause, main = tok.head, tok.head.head
+        elif tok.lower_ == "with" and tok.i == tok.sent.start and tok.dep_ == "prep":  # "With X overwhelmed, Y"
+            clause, main = tok, tok.head
+            if any(t.lower_ in load_cues()["ended_markers"] for t in tok.subtree):
+                continue  # "With the outage over, ...": the situation had ended
+        else:
+            continue
+        cause = _side(_subtree(clause), _pobj(clause) if clause.dep_ == "prep" else clause, events, opener)
+        effect = _side(_subtree(main, exclude=clause), main, events, opener)
+        if cause is None or effect is None:
+            continue
+        if cause.kind in TROUBLE_KINDS or effect.kind in TROUBLE_KINDS + ("recovery", "mitigation"):
+            link = _link(cause, effect, phrase, cues[phrase], tok, doc)
+            if link is not None:
+                links.append(link)
+    return links
+
+
 def _causal_clause(tok: Token) -> bool:
     """True if the sentence of ``tok`` also has a causal verb or noun ("after X failed, Y resulted")."""
     cues = load_cues()
@@ -448,6 +483,8 @@ def _participle_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink
             continue
         if any(c.dep_ in ("mark", "aux", "nsubj", "nsubjpass") for c in verb.children):
             continue  # "because the job had been failing": a clause of its own, not a participle
+        if verb.left_edge.i == 0 or doc[verb.left_edge.i - 1].text not in (",", ";", "—", "–"):
+            continue  # "the site stopped responding": a complement, not a clause set off after the main one
         main = verb.head
         told = [lk for lk in effect_of.values() if main.sent.start_char <= lk.start_char < verb.idx
                 and lk.effect in by_key]
@@ -466,7 +503,7 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
     """
     best: dict[tuple[str, str], CausalLink] = {}
     found = _verb_links(doc, events, opener) + _connective_links(doc, events, opener)
-    found += _clause_links(doc, events, opener)
+    found += _clause_links(doc, events, opener) + _narrative_links(doc, events, opener)
     found += _agent_links(doc, events)
     claimed: set[str] = set()
     if opener is not None:

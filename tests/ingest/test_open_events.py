@@ -65,3 +65,19 @@ def test_kind_comes_from_the_last_word_with_a_kind():
     assert event_kind(["replica", "promoted"]) == "action"
     assert event_kind(["orders", "table", "locked"]) == "condition"
     assert event_kind(["quadratic", "regex"]) == "failure"
+
+
+def test_the_situation_a_while_clause_sets_causes_the_trouble_told_in_the_main_clause(nlp):
+    _, links = told(nlp, "While DynamoDB could not be reached, the checks failed and leases slowly expired.")
+    assert ("dynamodb reachability failure", "check failed", "while") in links
+
+
+def test_a_sentence_initial_with_phrase_is_a_cause_unless_it_had_ended(nlp):
+    assert told(nlp, "With its machines overwhelmed, the proxy could not pass requests to the origin.")[1] == [
+        ("machine overwhelmed", "request pass failure", "with")]
+    assert told(nlp, "With the outage over, the team wrote the report.")[1] == []
+
+
+def test_a_participle_complement_is_not_an_effect_of_its_verb(nlp):
+    _, links = told(nlp, "When the site stopped responding, monitoring paged the on-call engineer.")
+    assert links == [("site response failure", "on call engineer paged", "when")]
