@@ -48,7 +48,7 @@ from typing import Any
 
 from graph.batch import ReplacePair
 from graph.errors import IncidentNotFound
-from graph.schema import Edge, Extraction, IncidentNode, Node, NodeId, edge, merge_props
+from graph.schema import Edge, Extraction, IncidentNode, Node, NodeId, check_incident_id, edge, merge_props
 from graph.store import GraphStore
 
 EVENT_JACCARD = 0.6
@@ -144,6 +144,8 @@ def ensure_incident(store: GraphStore, incident_id: str, *, title: str, region: 
     if not title or not isinstance(title, str):
         raise ValueError("an incident needs a title: pass title='...'")
     existing = store.get_node(incident_id)
+    if existing is None:
+        check_incident_id(incident_id)  # ids stored before the rule keep working; new ones follow it
     if existing is not None and existing.props.get("title") == title and (region is None or
                                                                          existing.props.get("region") == region):
         return existing
@@ -172,6 +174,11 @@ class IncidentIndex:
         self.component_keys: dict[str, NodeId] = {}
         self.events: dict[str, list[tuple[NodeId, dict[str, Any]]]] = {}  # by concept
         self.new_claims = False  # claims added since contradictions were last refreshed
+        # Ids of the nodes written through ``upsert`` since this index was built, in order: what a consumer
+        # that keeps something derived from the incident (the model's links) must look at again.
+        self.written: list[NodeId] = []
+        # What such consumers keep, by name; it lives and dies with this index (a rebuilt index starts empty).
+        self.derived: dict[str, Any] = {}
         # Read before exporting: a write in between makes the next check rebuild, never miss it.
         self.version: int | None = store.version(incident_id)
         try:
@@ -216,6 +223,7 @@ class IncidentIndex:
         except BaseException:
             self.version = None
             raise
+        self.written.extend(node.id for node in nodes)
         if self.version is not None:
             self.version += 1  # one batch: every store moves the incident's version on by one
         return derived

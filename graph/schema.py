@@ -66,6 +66,9 @@ MERGED_LIST_PROPS: frozenset[str] = frozenset({"evidence", "aliases", "sources",
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._:-]{0,199}$"
 _ID_RE = re.compile(ID_PATTERN)
+# An incident id has no ":", so it can never be the id of a node of some incident ("<incident>:c:<slug>").
+INCIDENT_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,99}$"
+_INCIDENT_ID_RE = re.compile(INCIDENT_ID_PATTERN)
 _KEY_RE = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
 
 
@@ -93,6 +96,22 @@ def node_id(incident_id: str, label: str, key: str) -> NodeId:
     if label == "Incident":
         return check_id(incident_id)
     return check_id(f"{incident_id}:{ID_PREFIX[label]}:{slugify(key)}")
+
+
+def check_incident_id(value: str) -> str:
+    """Return ``value`` if it may name a new incident, else raise SchemaError.
+
+    >>> check_incident_id("aws-us-east-1-2025-10")
+    'aws-us-east-1-2025-10'
+    >>> check_incident_id("aws:c:kinesis")
+    Traceback (most recent call last):
+    ...
+    graph.errors.SchemaError: illegal incident id 'aws:c:kinesis': incident ids match ^[a-z0-9][a-z0-9._-]{0,99}$ (no ':', which node ids use)
+    """
+    if not isinstance(value, str) or not _INCIDENT_ID_RE.match(value):
+        raise SchemaError(f"illegal incident id {value!r}: incident ids match {INCIDENT_ID_PATTERN} "
+                          "(no ':', which node ids use)")
+    return value
 
 
 def check_id(value: str) -> NodeId:
