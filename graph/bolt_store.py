@@ -56,7 +56,7 @@ from graph.cypher_batches import (
     upsert_statements,
     version_bump,
 )
-from graph.errors import IncidentNotFound, NodeNotFound, StoreUnavailable
+from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, StoreUnavailable
 from graph.export import SEARCH_LIST_PROPS, SEARCH_PROPS, check_depth, check_search, to_networkx
 from graph.schema import NODE_LABELS, Edge, Node, NodeId, Props
 
@@ -88,7 +88,8 @@ class BoltStore:
     kind = "bolt"
 
     def __init__(self, uri: str, *, user: str = "neo4j", password: str = "", database: str | None = None,
-                 max_batch_bytes: int | str | None = None) -> None:
+                 max_batch_bytes: int | str | None = None, max_sources: int | None = None) -> None:
+        self.max_sources = max_sources
         self._uri = uri
         self._database = database or None
         self._batch_setting = _positive_int(max_batch_bytes) if max_batch_bytes not in (None, "") else None
@@ -155,6 +156,19 @@ class BoltStore:
         rows = self._read([(query, {"iid": incident_id}, None)])[0]
         return int(rows[0]["v"]) if rows else 0
 
+    def counts(self, incident_id: str) -> dict[str, int]:
+        params = {"iid": incident_id}
+        node_q = [(f"MATCH (n:{label} {{incident: $iid}}) RETURN '{label}' AS k, count(n) AS c", params, None)
+                  for label in NODE_LABELS]
+        edges = "MATCH (a:{label} {{incident: $iid}})-[r]->(b) WHERE b.incident = $iid RETURN type(r) AS k, count(r) AS c"
+        edge_q = [(edges.format(label=label), params, None) for label in NODE_LABELS]
+        out: dict[str, int] = {}
+        for rows in self._read(node_q + edge_q):
+            for row in rows:
+                if row["c"]:
+                    out[row["k"]] = out.get(row["k"], 0) + int(row["c"])
+        return out
+
     def health(self) -> dict[str, Any]:
         info: dict[str, Any] = {"store": self.kind, "uri": self._uri}
         try:
@@ -180,6 +194,7 @@ class BoltStore:
             return {i: n.label for i, n in before.items()}
 
         batch = prepare_batch(nodes, edges, lookup, replace)
+        self._check_sources(batch)
         # Read on every server: the incidents of removed edges get a version bump, and without rollback
         # the compensation recreates them.
         removed = self._replaced_edges(batch)
@@ -207,6 +222,22 @@ class BoltStore:
         return deleted
 
     # --------------------------------------------------------------- internals
+
+    def _check_sources(self, batch: Batch) -> None:
+        """IncidentFull if the batch's new Sources would take an incident past ``max_sources``.
+
+        Counted just before the write, not inside its transaction: two clients of one server
+        adding an incident's last articles at the same moment may both pass.
+        """
+        if self.max_sources is None:
+            return
+        new: dict[str, int] = {}
+        for node in batch.nodes:
+            if node.label == "Source" and node.id not in batch.existing:
+                new[node.incident] = new.get(node.incident, 0) + 1
+        for incident, added in new.items():
+            if self.counts(incident).get("Source", 0) + added > self.max_sources:
+                raise IncidentFull(incident, self.max_sources)
 
     def _server(self) -> ServerFacts:
         """Learn the server's kind and create the id guards, once; retried on the next call if it fails.
@@ -315,7 +346,9 @@ class BoltStore:
         except StoreUnavailable as exc:
             raise StoreUnavailable(
                 f"{cause} The write stopped part-way and could not be undone ({exc}); once the server is back, "
-                "re-run the same upsert: upserts are idempotent, so it completes the batch.") from exc
+                "re-run the same upsert: upserts are idempotent, so it completes the batch.",
+                public="the graph server stopped part-way through the write and it could not be undone; once it is "
+                       "back, send the same request again: writes are idempotent, so that completes it") from exc
 
     def _read(self, statements: list[Statement], *, escape: bool | None = None) -> list[list[dict[str, Any]]]:
         return self._run(statements, write=False, escape=escape)
@@ -341,7 +374,8 @@ class BoltStore:
                 runner: Callable[..., Any] = session.execute_write if write else session.execute_read
                 return runner(_run_all, statements)
         except _Incomplete as exc:
-            raise StoreUnavailable(f"the graph server skipped part of a write ({exc}); nothing more was written") from exc
+            raise StoreUnavailable(f"the graph server skipped part of a write ({exc}); nothing more was written",
+                                   public="the graph server skipped part of a write; nothing more was written") from exc
         except Neo4jError as exc:
             if exc.code and (exc.code.startswith("Neo.ClientError.Schema") or "UnknownError" in exc.code):
                 raise _Refused(f"the graph server at {self._uri} refused a statement ({exc.code}: {exc.message}); "
@@ -375,7 +409,7 @@ def _constraint(label: str, prop: str) -> str:
 
 def _unavailable(uri: str, exc: BaseException) -> StoreUnavailable:
     return StoreUnavailable(f"the graph server at {uri} is unavailable ({type(exc).__name__}: {exc}); "
-                            "check that it is running and retry")
+                            "check that it is running and retry", public="the graph server cannot be reached")
 
 
 def _node(label: str, props: Props) -> Node:

@@ -83,9 +83,9 @@ def chunks(query: str, rows: list[Any], budget: int) -> Iterator[list[Any]]:
     for row in rows:
         row_size = packed_size(row)
         if row_size > room:
-            raise StoreUnavailable(
-                f"one row is {row_size} bytes but this server takes statements of at most {budget} bytes "
-                "(GRAPH_MAX_BATCH_BYTES); shorten the property or raise the limit if the server allows it")
+            message = (f"one row is {row_size} bytes but this server takes statements of at most {budget} bytes "
+                       "(GRAPH_MAX_BATCH_BYTES); shorten the property or raise the limit if the server allows it")
+            raise StoreUnavailable(message, public=message)
         if chunk and size + row_size > room:
             yield chunk
             chunk, size = [], 0

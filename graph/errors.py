@@ -27,8 +27,26 @@ class SchemaError(GraphError, ValueError):
     """A label, relationship type, id or property value is not allowed by graph.schema."""
 
 
+class IncidentFull(GraphError):
+    """A write would give an incident more Sources (articles) than the store's ``max_sources`` allows."""
+
+    def __init__(self, incident_id: str, limit: int) -> None:
+        super().__init__(f"incident {incident_id!r} already holds {limit} articles, the most it may hold: "
+                         "start a new incident")
+        self.incident_id = incident_id
+        self.limit = limit
+
+
 class StoreUnavailable(GraphError):
-    """The graph store cannot be reached or refused the write; nothing partial was written."""
+    """The graph store cannot be reached or refused the write; nothing partial was written.
+
+    The message is for the server log (it may name files and hosts); ``public`` is what a
+    client may be told: why, and whether anything was stored.
+    """
+
+    def __init__(self, message: str, *, public: str | None = None) -> None:
+        super().__init__(message)
+        self.public = public or "the graph store cannot be reached or refused the operation"
 
 
 class StoreCorrupt(GraphError):

@@ -126,19 +126,21 @@ class JournalFile:
         """Append ``line`` and fsync; return the new end offset. The write is durable once this returns.
 
         The file must still be the one (``inode``) and size (``offset``) the caller
-        read; on any failure the file is cut back to ``offset`` and OSError raised.
+        read. On any failure the file is cut back to ``offset`` (its last whole record)
+        and AppendFailed raised; its ``cut_back`` is False only if even that failed, when
+        the record may still be read back later.
         """
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
             stat = os.fstat(fd)
             if (stat.st_ino, stat.st_size) != (inode, offset):
-                raise OSError(f"{self.path} changed under the lock (size {stat.st_size}, expected {offset})")
+                raise AppendFailed(f"{self.path} changed under the lock (size {stat.st_size}, expected {offset})")
             try:
                 _write_all(fd, line)
                 os.fsync(fd)
-            except OSError:
-                _truncate_quietly(fd, offset)
-                raise
+            except OSError as exc:
+                # A record written whole but not fsynced (ENOSPC, EIO) would be read back as stored: cut it off.
+                raise AppendFailed(str(exc), errno=exc.errno, cut_back=_cut_back(fd, offset)) from exc
         finally:
             os.close(fd)
         return offset + len(line)
@@ -179,13 +181,33 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _truncate_quietly(fd: int, offset: int) -> None:
-    """Best effort: take back a failed append so no reader or later writer sees half of it."""
-    try:
-        os.ftruncate(fd, offset)
-        os.fsync(fd)
-    except OSError:
-        pass  # the torn bytes stay; the next writer trims them under the lock, readers stop before them
+def _cut_back(fd: int, offset: int, attempts: int = 3) -> bool:
+    """Take back a failed append, so no reader or later writer sees any of it; True once the file ends at ``offset``.
+
+    Truncating frees space, so it works on a full disk; its fsync may still fail, but the size
+    every reader sees is already the cut one.
+    """
+    for _ in range(attempts):
+        try:
+            os.ftruncate(fd, offset)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        return os.fstat(fd).st_size == offset
+    return False
+
+
+class AppendFailed(OSError):
+    """A journal append that did not complete; ``cut_back`` says whether the journal was cut back to its last
+    whole record (so nothing of it was stored)."""
+
+    def __init__(self, message: str, *, errno: int | None = None, cut_back: bool = True) -> None:
+        args = (errno, message) if errno is not None else (message,)
+        super().__init__(*args)
+        self.cut_back = cut_back
 
 
 def _fsync_dir(folder: Path) -> None:

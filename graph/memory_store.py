@@ -39,10 +39,11 @@ import networkx as nx
 from filelock import FileLock, Timeout
 
 from graph.batch import Batch, prepare_batch
-from graph.errors import IncidentNotFound, NodeNotFound, StoreCorrupt, StoreUnavailable
+from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, StoreCorrupt, StoreUnavailable
 from graph.export import check_depth, check_search, is_text_match, to_networkx
 from graph.journal import JOURNAL_NAME, JournalFile, encode_record, read_header, replace_atomically, scan_records
 from graph.schema import Edge, Node, NodeId, merge_props
+from graph.tallies import Tallies
 
 FILE_NAME = "graph.json"
 FORMAT = 2  # format 1 (no journal) is still read, as a snapshot of journal generation 0
@@ -66,6 +67,7 @@ class GraphState:
         self.by_incident: dict[str, set[NodeId]] = {}
         for node_id, incident in self.graph.nodes(data="incident"):
             self.by_incident.setdefault(incident, set()).add(node_id)
+        self.tallies = Tallies.of_graph(self.graph)
 
     def apply(self, record: dict[str, Any]) -> None:
         """Apply one upsert or delete record (as built by ``upsert_record``/``delete_record``).
@@ -92,11 +94,12 @@ class GraphState:
                 for target, keyed in succ[source].items() if type_ in keyed]
 
     def _remove(self, pairs: Iterable[list[Any]]) -> None:
-        for type_, source, target, _ in self.replaced_edges((type_, source) for type_, source in pairs):
+        for type_, source, target, incident in self.replaced_edges((type_, source) for type_, source in pairs):
             self.graph.remove_edge(source, target, key=type_)
+            self.tallies.remove(incident, type_)
 
     def _upsert(self, nodes: list[list[Any]], edges: list[list[Any]]) -> None:
-        graph = self.graph
+        graph, tallies = self.graph, self.tallies
         for node_id, label, new in nodes:
             old = graph.nodes[node_id] if node_id in graph else {}
             if old and old["incident"] != new.get("incident", old["incident"]):
@@ -104,13 +107,29 @@ class GraphState:
             props = merge_props({k: v for k, v in old.items() if k != "label"}, new)
             graph.add_node(node_id, **props, label=label)
             self.by_incident.setdefault(props["incident"], set()).add(node_id)
+            if old.get("incident") != props["incident"]:
+                if old:
+                    tallies.remove(old["incident"], label)
+                tallies.add(props["incident"], label)
         for type_, source, target, new in edges:
             old = graph.get_edge_data(source, target, type_) or {}
             props = merge_props({k: v for k, v in old.items() if k != "type"}, new)
             graph.add_edge(source, target, key=type_, **props, type=type_)
+            if old.get("incident") != props["incident"]:
+                if old:
+                    tallies.remove(old["incident"], type_)
+                tallies.add(props["incident"], type_)
 
     def _delete(self, incident_id: str) -> None:
-        self.graph.remove_nodes_from(self.by_incident.pop(incident_id, ()))
+        doomed = self.by_incident.pop(incident_id, ())
+        for u, v, key, incident in self.graph.edges(doomed, keys=True, data="incident"):
+            if incident != incident_id:  # an edge of another incident goes with the node it touches
+                self.tallies.remove(incident, key)
+        for u, v, key, incident in self.graph.in_edges(doomed, keys=True, data="incident"):
+            if incident != incident_id and u not in doomed:
+                self.tallies.remove(incident, key)
+        self.graph.remove_nodes_from(doomed)
+        self.tallies.drop(incident_id)
 
 
 def upsert_record(batch: Batch, removed: Sequence[tuple[str, NodeId, NodeId, str]] = ()) -> dict[str, Any]:
@@ -136,11 +155,17 @@ def delete_record(incident_id: str) -> dict[str, Any]:
 
 
 class MemoryStore:
-    """GraphStore kept in memory; persisted in ``data_dir`` (snapshot + journal) unless ``data_dir`` is None."""
+    """GraphStore kept in memory; persisted in ``data_dir`` (snapshot + journal) unless ``data_dir`` is None.
+
+    ``max_sources``: the most Source nodes one incident may hold (None: no cap); checked under the
+    file lock, so writers in several processes never pass it together.
+    """
 
     kind = "embedded"
 
-    def __init__(self, data_dir: str | Path | None, *, compact_bytes: int = COMPACT_BYTES) -> None:
+    def __init__(self, data_dir: str | Path | None, *, compact_bytes: int = COMPACT_BYTES,
+                 max_sources: int | None = None) -> None:
+        self.max_sources = max_sources
         self._lock = threading.RLock()
         self._state = GraphState()
         self._compact_bytes = compact_bytes
@@ -205,18 +230,30 @@ class MemoryStore:
             self._refresh()
             return self._state.versions.get(incident_id, 0)
 
+    def counts(self, incident_id: str) -> dict[str, int]:
+        with self._lock:
+            self._refresh()
+            return self._state.tallies.of(incident_id)
+
     def health(self) -> dict[str, Any]:
+        """Reachable (the files load), writable (the folder takes writes), sizes; ``path`` is for the log only."""
         info: dict[str, Any] = {"store": self.kind, "path": str(self._path) if self._path else None}
         try:
             with self._lock:
                 self._refresh()
                 graph = self._state.graph
                 # No edge count: a MultiDiGraph counts edges by walking them, and /healthz must stay cheap.
-                info.update(reachable=True, generation=self._state.generation, nodes=graph.number_of_nodes(),
-                            journal_bytes=self._offset)
+                info.update(reachable=True, writable=self._is_writable(), generation=self._state.generation,
+                            nodes=graph.number_of_nodes(), journal_bytes=self._offset)
         except (StoreCorrupt, OSError) as exc:
-            info.update(reachable=False, error=str(exc))
+            log.error("graph store health check failed: %s", exc)
+            info.update(reachable=False, writable=False,
+                        error="the data files cannot be loaded (details are in the server log)")
         return info
+
+    def _is_writable(self) -> bool:
+        folder = self._path.parent if self._path is not None else None
+        return folder is None or (folder.is_dir() and os.access(folder, os.W_OK))
 
     def close(self) -> None:
         """Nothing to release: every acknowledged write is already on disk."""
@@ -228,6 +265,7 @@ class MemoryStore:
         with self._lock, self._locked_file():
             self._refresh()
             batch = prepare_batch(nodes, edges, self._labels_of, replace)
+            self._check_sources(batch)
             # Read under the file lock, so the record removes exactly what this state holds.
             removed = self._state.replaced_edges(batch.replace)
             if batch.nodes or batch.edges or removed:
@@ -242,6 +280,18 @@ class MemoryStore:
             return count
 
     # --------------------------------------------------------------- internals
+
+    def _check_sources(self, batch: Batch) -> None:
+        """IncidentFull if the batch's new Sources would take an incident past ``max_sources``."""
+        if self.max_sources is None:
+            return
+        new: dict[str, int] = {}
+        for node in batch.nodes:
+            if node.label == "Source" and node.id not in batch.existing:
+                new[node.incident] = new.get(node.incident, 0) + 1
+        for incident, added in new.items():
+            if self._state.tallies.count(incident, "Source") + added > self.max_sources:
+                raise IncidentFull(incident, self.max_sources)
 
     def _labels_of(self, ids: Iterable[NodeId]) -> dict[NodeId, str]:
         graph = self._state.graph
@@ -269,20 +319,29 @@ class MemoryStore:
         return out
 
     def _commit(self, record: dict[str, Any]) -> None:
-        """Make ``record`` durable, then apply it; if it cannot be made durable nothing changes."""
+        """Make ``record`` durable, then apply it; if it cannot be made durable nothing changes.
+
+        A failed append is cut back to the journal's last whole record (graph.journal), so
+        "nothing was stored" is true; only if that fails too does the error say it may have been.
+        """
         if self._journal is not None:
             try:
                 self._repair_journal()
                 self._offset = self._journal.append(encode_record(record), inode=self._inode, offset=self._offset)
             except OSError as exc:
                 self._forget_disk()  # re-read everything before the next operation
-                raise StoreUnavailable(f"could not write {self._journal.path} ({exc}); nothing was changed") from exc
+                stored = "nothing was stored" if getattr(exc, "cut_back", True) else "it may have been stored"
+                raise StoreUnavailable(f"could not write {self._journal.path} ({exc}); {stored}",
+                                       public=f"the data folder cannot be written ({_reason(exc)}); {stored}") from exc
         self._state.apply(record)
         self._maybe_compact()
 
     def _locked_file(self) -> Any:
-        if self._file_lock is None:
+        if self._file_lock is None or self._path is None:
             return contextlib.nullcontext()
+        if not self._path.parent.is_dir():  # the file lock would create a new, empty folder in its place
+            raise StoreUnavailable(f"the data folder {self._path.parent} is missing",
+                                   public="the data folder is missing; nothing was stored")
         return _AcquiredFileLock(self._file_lock)
 
     # ------------------------------------------------------------ persistence
@@ -303,6 +362,8 @@ class MemoryStore:
             return
         stamp = _stamp_of(self._path)
         handle = self._journal.open()
+        if stamp is None and handle is None and not self._path.parent.is_dir():
+            return  # the folder itself went away (an unmounted volume): keep serving what was read, write nothing
         try:
             if stamp != self._stamp:
                 self._reload(handle)
@@ -410,10 +471,20 @@ class _AcquiredFileLock:
             self._lock.acquire()
         except Timeout as exc:
             raise StoreUnavailable(f"another process holds {self._lock.lock_file} for over {LOCK_TIMEOUT_S:.0f} s; "
-                                   "retry later or remove a stale lock of a dead process") from exc
+                                   "retry later or remove a stale lock of a dead process",
+                                   public="another writer holds the store's lock; nothing was stored") from exc
+        except OSError as exc:  # a read-only or vanished folder: the lock file cannot be created or opened
+            raise StoreUnavailable(f"cannot take the lock {self._lock.lock_file} ({exc})",
+                                   public=f"the data folder cannot be written ({_reason(exc)}); nothing was stored"
+                                   ) from exc
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+def _reason(exc: OSError) -> str:
+    """The operating system's reason for ``exc`` without the file name (clients must not see server paths)."""
+    return exc.strerror or type(exc).__name__
 
 
 def _key_last(attrs: dict[str, Any], key: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from graph.schema import Edge, Node, NodeId
 @runtime_checkable
 class GraphStore(Protocol):
     kind: str  # "embedded" or "bolt"
+    max_sources: int | None  # most Source nodes (articles) one incident may hold; None: no cap
 
     def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge] = (), *,
                replace: Sequence[tuple[str, NodeId]] = ()) -> None:
@@ -45,7 +46,9 @@ class GraphStore(Protocol):
 
         Raises SchemaError for an edge whose endpoints are missing or whose labels
         the schema does not allow, or a ``replace`` pair with an unknown edge type
-        (nothing is written, nothing removed); StoreUnavailable if the store fails.
+        (nothing is written, nothing removed); IncidentFull if new Source nodes would
+        take an incident past the store's ``max_sources`` (nothing is written);
+        StoreUnavailable if the store fails.
         """
 
     def get_node(self, node_id: NodeId) -> Node | None:
@@ -69,6 +72,13 @@ class GraphStore(Protocol):
     def version(self, incident_id: str) -> int:
         """A number that changes whenever the incident's data changes (for caching answers)."""
 
+    def counts(self, incident_id: str) -> dict[str, int]:
+        """How many nodes of each label and edges of each type the incident holds; {} if it has none.
+
+        Cheap whatever the incident's size on the embedded store (kept as writes apply), so a
+        summary or a limit check never exports the incident.
+        """
+
     def health(self) -> dict[str, Any]:
         """``{"store": kind, "reachable": bool, ...}``; never raises."""
 
@@ -77,7 +87,8 @@ class GraphStore(Protocol):
 
 
 def open_store(config: Mapping[str, Any]) -> GraphStore:
-    """Return the store the config selects: Bolt if ``GRAPH_URI`` is set, else the embedded store in ``DATA_DIR``."""
+    """Return the store the config selects: Bolt if ``GRAPH_URI`` is set, else the embedded store in ``DATA_DIR``;
+    either caps each incident at ``MAX_ARTICLES_PER_INCIDENT`` Sources when that is set."""
     uri = config.get("GRAPH_URI")
     if uri:
         from graph.bolt_store import BoltStore
@@ -88,7 +99,8 @@ def open_store(config: Mapping[str, Any]) -> GraphStore:
             password=config.get("GRAPH_PASSWORD") or "",
             database=config.get("GRAPH_DATABASE") or None,
             max_batch_bytes=config.get("GRAPH_MAX_BATCH_BYTES"),
+            max_sources=config.get("MAX_ARTICLES_PER_INCIDENT"),
         )
     from graph.memory_store import MemoryStore
 
-    return MemoryStore(config.get("DATA_DIR"))
+    return MemoryStore(config.get("DATA_DIR"), max_sources=config.get("MAX_ARTICLES_PER_INCIDENT"))

@@ -374,3 +374,12 @@ def test_replace_record_lists_only_pairs_that_remove_something_and_survives_comp
     again = MemoryStore(tmp_path)
     assert list(again.incident_graph("i").edges(keys=True)) == [("i:e:a", "i:e:c", "CAUSES")]
     assert again.version("i") == 3
+
+
+def test_counts_are_rebuilt_from_the_files_by_a_store_reopened_on_them(tmp_path):
+    from graph.schema import Edge, Node
+
+    first = MemoryStore(tmp_path / "data")
+    first.upsert([Node("Event", f"i:e:{k}", {"incident": "i"}) for k in "ab"],
+                 [Edge("CAUSES", "i:e:a", "i:e:b", {"incident": "i"})])
+    assert MemoryStore(tmp_path / "data").counts("i") == {"Event": 2, "CAUSES": 1}

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from graph.errors import IncidentNotFound, NodeNotFound, SchemaError
+from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, SchemaError
 from graph.schema import Edge, Node
 
 
@@ -327,3 +327,37 @@ def test_replace_is_seen_by_a_store_reopened_on_the_same_data(tmp_path):
     assert edges_of(again, "r") == edges_of(first, "r")
     assert [e[:2] for e in edges_of(again, "r") if e[2] == "MODELS"] == [("r:me:m", "r:e:c")]
     assert again.version("r") == first.version("r") == 3
+
+
+# ------------------------------------------------------------------ counts and the article cap
+
+
+def source(iid: str, key: str) -> Node:
+    return Node("Source", f"{iid}:s:{key}", {"incident": iid, "title": f"article {key}"})
+
+
+def test_counts_give_nodes_by_label_and_edges_by_type(store, new_incident):
+    iid = new_incident()
+    assert store.counts(iid) == {}
+    chain(store, iid)
+    assert store.counts(iid) == {"Event": 4, "Component": 1, "CAUSES": 3, "AFFECTS": 1}
+    store.upsert([event(iid, "a", summary="again")], [causes(iid, "a", "b", cue="led to")])  # merges add nothing
+    assert store.counts(iid) == {"Event": 4, "Component": 1, "CAUSES": 3, "AFFECTS": 1}
+    store.upsert([], [], replace=[("CAUSES", f"{iid}:e:a")])
+    assert store.counts(iid) == {"Event": 4, "Component": 1, "CAUSES": 2, "AFFECTS": 1}
+    store.delete_incident(iid)
+    assert store.counts(iid) == {}
+
+
+def test_max_sources_refuses_the_article_over_the_cap_and_writes_nothing(store, new_incident):
+    iid = new_incident()
+    saved, store.max_sources = store.max_sources, 2
+    try:
+        store.upsert([source(iid, "a"), source(iid, "b")])
+        store.upsert([source(iid, "a")])  # already stored: not a new article
+        with pytest.raises(IncidentFull, match="already holds 2 articles"):
+            store.upsert([source(iid, "c"), event(iid, "x")])
+        assert store.get_node(f"{iid}:s:c") is None and store.get_node(f"{iid}:e:x") is None
+        assert store.counts(iid) == {"Source": 2}
+    finally:
+        store.max_sources = saved
