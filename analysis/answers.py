@@ -37,14 +37,19 @@ class _Entry:
 class AnswerCache:
     """Per-incident cache of the exported graph and every analysis answer; thread-safe, bounded."""
 
-    def __init__(self, store: GraphStore, *, max_incidents: int = 16, max_answers: int = 256) -> None:
-        if max_incidents < 1 or max_answers < 1:
-            raise ValueError("max_incidents and max_answers must be at least 1")
+    def __init__(self, store: GraphStore, *, max_incidents: int = 16, max_answers: int = 256,
+                 max_summaries: int = 20_000) -> None:
+        if max_incidents < 1 or max_answers < 1 or max_summaries < 1:
+            raise ValueError("max_incidents, max_answers and max_summaries must be at least 1")
         self.store = store
         self.max_incidents = max_incidents
         self.max_answers = max_answers
+        self.max_summaries = max_summaries
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        # Small answers (summaries from the store's counts, source lists) are kept apart from the exported
+        # graphs, and many more of them: a page of the incident list needs one of each per incident on it.
+        self._small: OrderedDict[tuple[str, Hashable], tuple[int, Any]] = OrderedDict()
 
     def _entry(self, iid: str) -> _Entry:
         version = self.store.version(iid)
@@ -83,8 +88,11 @@ class AnswerCache:
         with self._lock:
             if iid is None:
                 self._entries.clear()
+                self._small.clear()
             else:
                 self._entries.pop(iid, None)
+                for key in [k for k in self._small if k[0] == iid]:
+                    del self._small[key]
 
     def graph(self, iid: str) -> nx.MultiDiGraph:
         """The exported incident graph (shared: do not modify it)."""
@@ -111,8 +119,26 @@ class AnswerCache:
     def conflicts(self, iid: str) -> Any:
         return self.answer(iid, "conflicts", conflicts.conflicts)
 
-    def summary(self, iid: str) -> Any:
-        return self.answer(iid, "summary", lambda g: incidents.summarize(g, iid))
+    def summary(self, iid: str) -> incidents.IncidentSummary:
+        """The incident's summary, from the store's counts (no export), cached until the incident changes."""
+        return self.small(iid, "summary", lambda: incidents.incident_summary(self.store, iid))
+
+    def small(self, iid: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """A small answer ``compute()`` about one incident, cached until its version changes, in a cache that
+        holds up to ``max_summaries`` of them (not only the ``max_incidents`` most recent incidents)."""
+        version = self.store.version(iid)
+        with self._lock:
+            cached = self._small.get((iid, key))
+            if cached is not None and cached[0] == version:
+                self._small.move_to_end((iid, key))
+                return cached[1]
+        value = compute()
+        with self._lock:
+            self._small[(iid, key)] = (version, value)
+            self._small.move_to_end((iid, key))
+            while len(self._small) > self.max_summaries:
+                self._small.popitem(last=False)
+        return value
 
     def graph_payload(self, iid: str, *, kinds: frozenset[str] | None = None, component: str | None = None) -> Any:
         key = ("payload", kinds, component)
