@@ -94,7 +94,8 @@ def words(text: str) -> list[str]:
     return out
 
 
-def _node_texts(attrs: dict[str, Any]) -> list[str]:
+def node_texts(attrs: dict[str, Any]) -> list[str]:
+    """The texts of a node an alias may match: a Component's name, slug and aliases, an Event's summary."""
     label = attrs.get("label")
     if label == "Component":
         return [attrs.get("name", ""), attrs.get("slug", "").replace("-", " "), *attrs.get("aliases", [])]
@@ -136,9 +137,9 @@ def link_elements(graph: nx.MultiDiGraph, incident_id: str) -> LinkReport:
         if attrs.get("label") == "TimePoint" and attrs.get("utc"):
             timepoints.append((nid, str(attrs["utc"])))
             continue
-        texts = [set(words(t)) for t in _node_texts(attrs) if t]
+        texts = [set(words(t)) for t in node_texts(attrs) if t]
         if texts:
-            size = len(words(" ".join(_node_texts(attrs)[:1])))
+            size = len(words(" ".join(node_texts(attrs)[:1])))
             candidates.setdefault(attrs["label"], []).append((nid, texts, size))
     for found in candidates.values():
         found.sort()
