@@ -149,9 +149,14 @@ def _defuse(value: Any) -> Any:
 
 
 def _md_text(value: Any) -> str:
-    """Text for a Markdown table cell or line: no line breaks, pipes escaped."""
+    """Text for a Markdown table cell or line: no line breaks, pipes escaped, and HTML escaped (Markdown passes
+    raw HTML through, so a title "<script>" would run in whatever renders the export).
+
+    >>> _md_text("<img src=x onerror=alert(1)> | R&D")
+    '&lt;img src=x onerror=alert(1)&gt; \\\\| R&amp;D'
+    """
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-    return " ".join(text.split()).replace("|", "\\|")
+    return html.escape(" ".join(text.split()), quote=False).replace("|", "\\|")
 
 
 def _md_table(table: pd.DataFrame) -> list[str]:
