@@ -39,6 +39,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from graph.schema import Extraction
+from ingest.extract import extract_article
+from ingest.sources import Article
+from ingest.times import TimeContext
+
 T = TypeVar("T")
 MB = 1024 * 1024
 NICE = 10
@@ -101,6 +109,15 @@ def run_within(budget: Budget, work: Callable[..., T], *args: Any, **kwargs: Any
             child.kill()
         child.join(10)
     return _outcome(budget, message, child.exitcode)
+
+
+def extract_within(budget: Budget | None, nlp: Language, article: Article, incident_id: str, *,
+                   doc: Doc | None = None, ctx: TimeContext | None = None) -> Extraction:
+    """``ingest.extract.extract_article``, with the parse and the extraction held to ``budget`` in a child process
+    when a budget is given and the text is not parsed yet (``doc`` None); as is otherwise."""
+    if budget is None or doc is not None:
+        return extract_article(nlp, article, incident_id, doc=doc, ctx=ctx)
+    return run_within(budget, extract_article, nlp, article, incident_id, ctx=ctx)
 
 
 def _outcome(budget: Budget, message: tuple[str, Any], exitcode: int | None) -> Any:

@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -293,6 +294,11 @@ def normalise_published(value: str | None) -> str | None:
     match = _PUBLISHED_RE.match(value)
     if match:
         year, month, day = match.groups()
+        try:
+            date(int(year), int(month), int(day or 1))
+        except ValueError as err:
+            raise ArticleRejected("bad_published", f"the published date {value!r} is not a date ({err}): "
+                                                   "use YYYY-MM-DD or YYYY-MM") from None
         return f"{year}-{month}-{day}" if day else f"{year}-{month}"
     import dateparser  # slow to import: only free-form dates need it
 
