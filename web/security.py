@@ -67,13 +67,17 @@ def _disable_debug(app: Flask) -> None:
 
 
 def is_authorised(given: str | None, token: str) -> bool:
-    """True if the Authorization header ``given`` is ``Bearer <token>``; constant time in the header's content.
+    """True if the Authorization header ``given`` is ``Bearer <token>``; the scheme in any case (RFC 9110 11.1),
+    the token compared in constant time.
 
-    >>> is_authorised("Bearer s3cret", "s3cret"), is_authorised("Bearer s3cre", "s3cret"), is_authorised(None, "x")
-    (True, False, False)
+    >>> is_authorised("Bearer s3cret", "s3cret"), is_authorised("bearer s3cret", "s3cret")
+    (True, True)
+    >>> is_authorised("Bearer s3cre", "s3cret"), is_authorised("Basic s3cret", "s3cret"), is_authorised(None, "x")
+    (False, False, False)
     """
-    expected = f"Bearer {token}".encode()
-    return hmac.compare_digest((given or "").encode(), expected)
+    scheme, _, credentials = (given or "").partition(" ")
+    same = hmac.compare_digest(credentials.lstrip(" ").encode(), token.encode())
+    return scheme.lower() == "bearer" and same
 
 
 def _require_token() -> None:
