@@ -19,13 +19,15 @@ from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from analysis.resolve import NoMatch
-from graph.errors import IncidentNotFound, NodeNotFound, StoreCorrupt, StoreUnavailable
+from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, StoreCorrupt, StoreUnavailable
+from ingest.budget import BudgetExceeded
 from ingest.sources import ArticleRejected
 
 TAG_PREFIX = "kind:"  # the tag of a union member in web.schemas: not part of an error's location
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
+MAX_FIELD_ERRORS = 20  # a body with 150,000 unknown keys gets 20 of them listed and the count, not a 14 MB answer
 
 
 @dataclass
@@ -84,6 +86,15 @@ def validation_errors(err: pydantic.ValidationError, where: str = "body") -> lis
     return out
 
 
+def invalid_fields(err: pydantic.ValidationError, where: str, what: str) -> Problem:
+    """The 422 for invalid fields: the first MAX_FIELD_ERRORS in ``errors``, and ``error_count`` of them all."""
+    errors = validation_errors(err, where=where)
+    detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors[:5])
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return Problem(422, f"{what}: {detail}{more}", type="urn:problem:invalid-request", title="Invalid request",
+                   extras={"errors": errors[:MAX_FIELD_ERRORS], "error_count": len(errors)})
+
+
 # ------------------------------------------------------------------ handlers
 # Each handler turns one exception family into a Problem; register_error_handlers wires them.
 
@@ -93,10 +104,7 @@ def _api_problem(err: ApiProblem) -> Problem:
 
 
 def _validation(err: pydantic.ValidationError) -> Problem:
-    errors = validation_errors(err)
-    detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors[:5])
-    return Problem(422, f"the request is not valid: {detail}", type="urn:problem:invalid-request",
-                   title="Invalid request", extras={"errors": errors})
+    return invalid_fields(err, "body", "the request is not valid")
 
 
 def _value_error(err: ValueError) -> Problem:
@@ -108,10 +116,27 @@ def _not_found(err: IncidentNotFound | NodeNotFound) -> Problem:
 
 
 def _unavailable(err: StoreUnavailable) -> Problem:
+    # The message may name files and hosts: it goes to the log; the client gets the public reason.
     current_app.logger.warning("graph store unavailable: %s", err)
-    return Problem(503, f"the graph store is unavailable; retry in {RETRY_AFTER_SECONDS} s ({err})",
+    return Problem(503, f"the graph store is unavailable: {err.public}; retry in {RETRY_AFTER_SECONDS} s",
                    type="urn:problem:store-unavailable", title="Store unavailable",
                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def limit_exceeded(status: int, setting: str, limit: int, detail: str) -> Problem:
+    """The problem+json of one exceeded limit: ``limit`` (the number) and ``setting`` (the variable to raise)."""
+    return Problem(status, detail, type=f"urn:problem:limit-exceeded:{setting.lower()}", title="Limit exceeded",
+                   extras={"limit": limit, "setting": setting})
+
+
+def _over_budget(err: BudgetExceeded) -> Problem:
+    return limit_exceeded(422, err.setting, err.limit, f"{err}; nothing was stored: send a shorter or plainer text, "
+                                                        f"or ask the operator to raise {err.setting}")
+
+
+def _incident_full(err: IncidentFull) -> Problem:
+    return limit_exceeded(422, "MAX_ARTICLES_PER_INCIDENT", err.limit,
+                          f"{err}, or ask the operator to raise MAX_ARTICLES_PER_INCIDENT")
 
 
 def _corrupt(err: StoreCorrupt) -> Problem:
@@ -174,6 +199,8 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(IncidentNotFound, _handler(_not_found))
     app.register_error_handler(NodeNotFound, _handler(_not_found))
     app.register_error_handler(StoreUnavailable, _handler(_unavailable))
+    app.register_error_handler(BudgetExceeded, _handler(_over_budget))
+    app.register_error_handler(IncidentFull, _handler(_incident_full))
     app.register_error_handler(StoreCorrupt, _handler(_corrupt))
     app.register_error_handler(HTTPException, _handler(_http))
     app.register_error_handler(Exception, _handler(_unexpected))

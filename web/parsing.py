@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import time
 from typing import Any, TypeVar
 
 import pydantic
 from flask import Request, current_app
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from web.errors import ApiProblem, Problem, validation_errors
+from web.errors import ApiProblem, Problem, invalid_fields
 
 MAX_JSON_DEPTH = 64
+BODY_CHUNK = 64 * 1024
+_BODY_KEY = "incident_graph.body"  # where read_body keeps the body it read, in the request's environ
 JSON_TYPES = ("application/json",)
 TEXT_TYPES = ("text/plain",)
 
@@ -76,19 +80,75 @@ def _invalid(detail: str, **extras: Any) -> Problem:
 
 
 def read_body(req: Request) -> bytes:
-    """The request body, refusing (413) one over MAX_CONTENT_LENGTH even when it is sent chunked.
+    """The whole request body, read within BODY_READ_TIMEOUT, once per request.
 
-    With a Content-Length, Werkzeug refuses an over-size body before reading it. A chunked body has
-    none, and Werkzeug then stops reading at the limit without saying so, which would hand a view a
-    silently truncated article; so the raw stream is read to one byte past the limit here.
+    Refuses a body over MAX_CONTENT_LENGTH (413) even when it is sent chunked: with no
+    Content-Length, Werkzeug stops reading at the limit without saying so and would hand a
+    view a silently truncated article, so the raw stream is read to one byte past the limit.
+    A body that ends before its Content-Length, or whose chunked framing is broken, is 400;
+    one that does not arrive in time is 408. After either the connection is shut for reading,
+    so the server does not wait on the rest of a body it will never use.
     """
+    cached = req.environ.get(_BODY_KEY)
+    if cached is None:
+        cached = req.environ[_BODY_KEY] = _read_raw(req)
+    return cached
+
+
+def _read_raw(req: Request) -> bytes:
+    length = req.content_length
+    if length is None and "wsgi.input_terminated" not in req.environ:
+        return req.get_data(cache=True)  # no length and no end marker: the server gives no body
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if req.content_length is not None or not limit or "wsgi.input_terminated" not in req.environ:
-        return req.get_data(cache=True)
-    raw = req.environ["wsgi.input"].read(limit + 1)
-    if len(raw) > limit:
+    want = length if length is not None else (limit + 1 if limit else None)
+    timeout = current_app.extensions["limits"].body_read_timeout
+    sock = req.environ.get("gunicorn.socket")
+    chunks: list[bytes] = []
+    got = 0
+    deadline = time.monotonic() + timeout
+    try:
+        while want is None or got < want:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if sock is not None:
+                sock.settimeout(left)  # the socket's own timeout ends a read the client stalls mid-way
+            chunk = req.environ["wsgi.input"].read(BODY_CHUNK if want is None else min(BODY_CHUNK, want - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    except TimeoutError:
+        _stop_reading(sock)
+        raise ApiProblem(Problem(408, f"the request body did not arrive within {timeout} s (BODY_READ_TIMEOUT): "
+                                      "send it at once, or ask the operator to raise BODY_READ_TIMEOUT",
+                                 type="urn:problem:body-timeout", extras={"limit": timeout,
+                                                                          "setting": "BODY_READ_TIMEOUT"})) from None
+    except Exception as err:  # noqa: BLE001 - each server has its own errors for broken framing (gunicorn.http.errors)
+        _stop_reading(sock)
+        current_app.logger.info("unreadable request body: %s: %s", type(err).__name__, err)
+        raise ApiProblem(Problem(400, f"the request body could not be read ({type(err).__name__}): check its "
+                                      "Content-Length or chunked encoding", type="urn:problem:bad-body")) from None
+    finally:
+        if sock is not None:
+            sock.settimeout(None)
+    raw = b"".join(chunks)
+    if length is not None and len(raw) < length:
+        _stop_reading(sock)
+        raise ApiProblem(Problem(400, f"the request body ended after {len(raw)} of the {length} bytes its "
+                                      "Content-Length announced: send the whole body", type="urn:problem:bad-body"))
+    if length is None and limit and len(raw) > limit:
         raise RequestEntityTooLarge()
     return raw
+
+
+def _stop_reading(sock: socket.socket | None) -> None:
+    """Shut the connection for reading: the server answers, then closes it instead of waiting for more body."""
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RD)
+        except OSError:
+            pass
 
 
 def media_type(req: Request, allowed: tuple[str, ...]) -> str:
@@ -123,10 +183,7 @@ def query_params(req: Request, model: type[M]) -> M:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as err:
-        errors = validation_errors(err, where="query")
-        detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors[:5])
-        raise ApiProblem(Problem(422, f"bad query parameters: {detail}", type="urn:problem:invalid-request",
-                                 title="Invalid request", extras={"errors": errors}))
+        raise ApiProblem(invalid_fields(err, "query", "bad query parameters")) from None
 
 
 def _is_list(annotation: Any) -> bool:
