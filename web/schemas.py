@@ -11,9 +11,11 @@ breaking clients.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -34,14 +36,46 @@ from pydantic_core import PydanticCustomError
 from analysis.model.dns_race import FIXES
 from analysis.model.explore import CAPS
 from analysis.model.scenarios import parameters, scenario_names
-from graph.schema import ID_PATTERN, NODE_LABELS, ROLES
+from graph.schema import ID_PATTERN, INCIDENT_ID_PATTERN, NODE_LABELS, ROLES
 from web.errors import TAG_PREFIX
 
+
+def _no_nul(value: str) -> str:
+    """Refuse NUL: no text needs it, and a store written in C (FalkorDB) would cut the value there."""
+    if "\x00" in value:
+        raise ValueError(f"contains a NUL character at offset {value.index(chr(0))}: send plain text")
+    return value
+
+
+def _real_date(value: str) -> str:
+    """Refuse a date the pattern lets through but the calendar does not have (2025-13, 2025-02-30).
+
+    >>> _real_date("2024-02-29"), _real_date("2025-10")
+    ('2024-02-29', '2025-10')
+    >>> _real_date("2025-13")
+    Traceback (most recent call last):
+    ...
+    ValueError: 2025-13 is not a date: month 13 does not exist; use YYYY, YYYY-MM or YYYY-MM-DD
+    """
+    parts = [int(p) for p in value[:10].split("-")]
+    if len(parts) > 1 and not 1 <= parts[1] <= 12:
+        raise ValueError(f"{value} is not a date: month {parts[1]} does not exist; use YYYY, YYYY-MM or YYYY-MM-DD")
+    if len(parts) > 2:
+        try:
+            date(*parts)
+        except ValueError as err:
+            raise ValueError(f"{value} is not a date: {err}; use YYYY, YYYY-MM or YYYY-MM-DD") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
 # Node ids are "<incident>:<prefix>:<slug>" within 200 characters, so an incident id leaves room for the rest.
 IncidentId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=100)]
+# A new incident's id has no ":" (graph.schema.INCIDENT_ID_PATTERN), so it cannot take a node's id.
+NewIncidentId = Annotated[str, StringConstraints(pattern=INCIDENT_ID_PATTERN, max_length=100)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+ShortText = Annotated[Text, StringConstraints(min_length=1, max_length=500)]
 NodeLabel = Literal[NODE_LABELS]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 Number = Annotated[float, Field(allow_inf_nan=False)]
@@ -60,8 +94,9 @@ def whole_number(low: int, high: int) -> Any:
     The bounds sit inside the validator so the schema shows them as minimum/maximum.
     """
     return Annotated[int, Strict(False), Field(ge=low, le=high), BeforeValidator(_not_bool_or_text)]
-Published = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$")]
-Url = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Published = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$"),
+                      AfterValidator(_real_date)]
+Url = Annotated[Text, StringConstraints(min_length=1, max_length=2000)]
 
 MAX_ARTICLE_CHARS = 2_000_000  # schema ceiling; ARTICLE_MAX_CHARS in the config is the working limit
 MAX_REMOVE = 200
@@ -90,9 +125,9 @@ class Output(BaseModel):
 class IncidentIn(Body):
     """A new incident; ``id`` defaults to the slug of the title."""
 
-    id: IncidentId | None = None
+    id: NewIncidentId | None = None
     title: ShortText
-    region: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    region: Annotated[Text, StringConstraints(min_length=1, max_length=64)] | None = None
 
 
 class ArticleIn(Body):
@@ -112,6 +147,13 @@ class ArticleQuery(Input):
     published: Published | None = None
 
 
+class IncidentListQuery(Input):
+    """One page of the incident list: at most ``limit`` incidents whose ids sort after ``cursor``."""
+
+    limit: Annotated[int, Field(ge=1, le=1000)] = 100
+    cursor: IncidentId | None = None
+
+
 class GraphQuery(Input):
     """Filters of the graph endpoint: node kinds (repeated or comma-separated), a component's neighbourhood."""
 
@@ -120,7 +162,7 @@ class GraphQuery(Input):
 
 
 class ClassifyQuery(Input):
-    q: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    q: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
 
 
 class ModelQuery(Input):
@@ -297,6 +339,13 @@ class IncidentOut(Output):
 
 class IncidentListOut(Output):
     incidents: list[IncidentOut]
+    total: int
+    next_cursor: str | None = None
+
+
+class IncidentDeletedOut(Output):
+    id: str
+    deleted_nodes: int
 
 
 class ArticleOut(Output):
