@@ -37,9 +37,11 @@ DEFAULTS: dict[str, Any] = {
     "API_TOKEN": None,
     "NLP": None,
 }
-# Work limits read by web.limits (defaults there): model check bounds, sweep points, simulated hours.
+# Work limits read by web.limits (defaults there): model check bounds, sweep points, simulated hours,
+# the cost of reading an article, incidents, body reads.
 LIMIT_KEYS = ("MODEL_MAX_STATES", "MODEL_MAX_ENACTORS", "MODEL_MAX_PLANS", "MODEL_MAX_ENDPOINTS", "SWEEP_MAX_POINTS",
-              "SIM_MAX_HOURS")
+              "SIM_MAX_HOURS", "INGEST_MAX_SECONDS", "INGEST_MAX_MB", "INGEST_CONCURRENCY", "INGEST_QUEUE",
+              "MAX_INCIDENTS", "BODY_READ_TIMEOUT")
 # Environment variables read, with the parser that turns each into a config value.
 ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "DATA_DIR": str, "GRAPH_URI": str, "GRAPH_USER": str, "GRAPH_PASSWORD": str, "GRAPH_DATABASE": str,

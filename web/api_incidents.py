@@ -1,4 +1,4 @@
-"""API views for incidents and their articles: list, create, summarise, ingest an article."""
+"""API views for incidents and their articles: list (paged), create, summarise, delete, ingest an article."""
 
 from __future__ import annotations
 
@@ -6,26 +6,34 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from analysis.incidents import incident_summaries, incident_summary
-from analysis.model.links import relink
+from analysis.incidents import incident_page, incident_summary
 from graph.build import ensure_incident
 from graph.schema import slugify
-from ingest.corpus import ingest_text
+from web.ingestion import add_article_text
 from web.limits import limits
 from web.openapi import endpoint
 from web.parsing import decode_utf8, json_body, media_type, query_params, read_body
-from web.resources import answers, graph_store, incident_id, known_articles, nlp
-from web.schemas import ArticleIn, ArticleOut, ArticleQuery, IncidentIn, IncidentListOut, IncidentOut
+from web.resources import answers, graph_store, incident_id
+from web.schemas import (
+    ArticleIn,
+    ArticleOut,
+    ArticleQuery,
+    IncidentDeletedOut,
+    IncidentIn,
+    IncidentListOut,
+    IncidentListQuery,
+    IncidentOut,
+)
 
 bp = Blueprint("incidents", __name__)
 TAGS = ("incidents",)
 
 
 @bp.get("/incidents")
-@endpoint(ok={200: IncidentListOut}, tags=TAGS, errors=(503,))
-def list_incidents() -> Any:
-    """List every incident with its number of sources (each summary cached until its incident changes)."""
-    return incident_summaries(graph_store(), answers().summary).to_dict()
+@endpoint(query=IncidentListQuery, ok={200: IncidentListOut}, tags=TAGS, errors=(503,))
+def list_incidents(query: IncidentListQuery) -> Any:
+    """One page of incidents in id order (``limit``, then ``cursor`` = the page's ``next_cursor``), each with counts."""
+    return incident_page(graph_store(), limit=query.limit, cursor=query.cursor, summary_of=answers().summary).to_dict()
 
 
 @bp.post("/incidents")
@@ -35,6 +43,8 @@ def create_incident(body: IncidentIn) -> Any:
     store = graph_store()
     iid = body.id or slugify(body.title)
     existed = store.get_node(iid) is not None
+    if not existed:
+        limits().check_incident_count(len(store.incident_ids()))
     ensure_incident(store, iid, title=body.title, region=body.region)
     return incident_summary(store, iid).to_dict(), 200 if existed else 201
 
@@ -46,30 +56,24 @@ def get_incident(iid: str) -> Any:
     return answers().summary(incident_id(iid)).to_dict()
 
 
+@bp.delete("/incidents/<iid>")
+@endpoint(ok={200: IncidentDeletedOut}, tags=TAGS, errors=(404, 503))
+def delete_incident(iid: str) -> Any:
+    """Delete one incident: every node and edge it holds, and nothing of any other incident."""
+    iid = incident_id(iid)
+    answers().summary(iid)  # 404 for an incident that does not exist
+    return {"id": iid, "deleted_nodes": graph_store().delete_incident(iid)}
+
+
 @bp.post("/incidents/<iid>/articles")
 @endpoint(body=ArticleIn, ok={201: ArticleOut, 200: ArticleOut}, tags=TAGS, parse_body=False,
-          errors=(404, 413, 415, 503))
+          errors=(404, 408, 413, 415, 422, 503))
 def add_article(iid: str) -> Any:
     """Ingest one article (JSON, or the bare text as text/plain): 201 if new, 200 if the same text was already in."""
-    store = graph_store()
     iid = incident_id(iid)
-    summary = answers().summary(iid)  # 404 before reading the body; cached until the incident changes
-    article = _article_from_request()
-    limits().check_article(article.text)
-    seen = known_articles().get(iid, article.text)
-    if seen is not None and store.get_node(seen) is not None:
-        # The exact text came before and its Source is still stored: nothing to clean, parse or write.
-        return {"article_id": seen, "created": False, "added": {}, "warnings": []}, 200
-    limits().check_article_count(summary.sources)
-    result = ingest_text(store, nlp(), iid, article.text, title=article.title, source=article.source,
-                         published=article.published)
-    known_articles().remember(iid, article.text, result.article_id)
-    if result.created:
-        # A new article can name nodes the model elements were still missing.
-        relink(store, iid)
-    body = {"article_id": result.article_id, "created": result.created, "added": dict(result.added),
-            "warnings": list(result.warnings)}
-    return body, 201 if result.created else 200
+    summary = answers().summary(iid)  # 404 before reading the body; from the store's counts, not an export
+    result = add_article_text(iid, _article_from_request(), sources=summary.sources)
+    return result, 201 if result["created"] else 200
 
 
 def _article_from_request() -> ArticleIn:

@@ -13,6 +13,12 @@ variable to raise), so a client knows what it hit and an operator what to change
 | MODEL_MAX_ENACTORS/PLANS/ENDPOINTS | 4 / 5 / 3 | 422 | bounds of one model check                     |
 | SWEEP_MAX_POINTS           | 200       | 422    | points of one parameter sweep                     |
 | SIM_MAX_HOURS              | 72        | 422    | simulated hours of one cascade run                |
+| INGEST_MAX_SECONDS         | 10        | 422    | CPU seconds reading one article may take          |
+| INGEST_MAX_MB              | 1,024     | 422    | memory reading one article may add                |
+| INGEST_CONCURRENCY         | 2         | 503    | articles one server process reads at once         |
+| INGEST_QUEUE               | 1         | 503    | articles one process holds waiting for a turn     |
+| MAX_INCIDENTS              | 10,000    | 422    | incidents in the store                            |
+| BODY_READ_TIMEOUT          | 10        | 408    | seconds to receive one request body               |
 
 >>> limits = Limits.from_config({"ARTICLE_MAX_CHARS": "10"}, environ={})
 >>> limits.article_max_chars, limits.sweep_max_points
@@ -34,7 +40,8 @@ from typing import Any
 from flask import Flask, current_app, request
 
 from analysis.model.explore import CAPS
-from web.errors import ApiProblem, Problem
+from ingest.budget import Budget
+from web.errors import ApiProblem, Problem, limit_exceeded
 from web.schemas import MAX_SWEEP_POINTS
 
 # spaCy refuses texts longer than nlp.max_length (1,000,000 characters by default) with an error
@@ -46,6 +53,7 @@ SPACY_MAX_LENGTH = 1_000_000
 DRAIN_MAX_BYTES = 64 * 1024 * 1024
 DRAIN_MAX_SECONDS = 10.0
 DRAIN_CHUNK = 64 * 1024
+MIN_INGEST_MB = 64  # ingest.budget.Budget's floor
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,12 @@ class Limits:
     model_max_endpoints: int = CAPS["endpoints"]
     sweep_max_points: int = MAX_SWEEP_POINTS
     sim_max_hours: int = 72
+    ingest_max_seconds: int = 10
+    ingest_max_mb: int = 1024
+    ingest_concurrency: int = 2
+    ingest_queue: int = 1
+    max_incidents: int = 10_000
+    body_read_timeout: int = 10
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Limits:
@@ -95,6 +109,13 @@ class Limits:
                 raise ValueError(f"MODEL_MAX_{name.upper()}={value} exceeds the model's cap of {CAPS[name]}")
         if self.sweep_max_points > MAX_SWEEP_POINTS:
             raise ValueError(f"SWEEP_MAX_POINTS={self.sweep_max_points} exceeds the API's cap of {MAX_SWEEP_POINTS}")
+        if self.ingest_max_mb < MIN_INGEST_MB:
+            raise ValueError(f"INGEST_MAX_MB={self.ingest_max_mb} is below {MIN_INGEST_MB}: no article could be read")
+
+    @property
+    def budget(self) -> Budget:
+        """What reading one article may cost (INGEST_MAX_SECONDS, INGEST_MAX_MB)."""
+        return Budget(seconds=self.ingest_max_seconds, max_mb=self.ingest_max_mb)
 
     # ------------------------------------------------------------------ checks
 
@@ -116,6 +137,13 @@ class Limits:
             raise ApiProblem(limit_problem(422, "max_articles_per_incident", self.max_articles_per_incident,
                                            f"the incident already has {existing} articles",
                                            what="start a new incident"))
+
+    def check_incident_count(self, existing: int) -> None:
+        """422 if a store that already holds ``existing`` incidents may take no more."""
+        if existing >= self.max_incidents:
+            raise ApiProblem(limit_problem(422, "max_incidents", self.max_incidents,
+                                           f"the store already holds {existing} incidents",
+                                           what="delete one (DELETE /api/incidents/{id})"))
 
     def check_model_bounds(self, *, enactors: int, plans: int, endpoints: int) -> None:
         """422 naming the first model-check bound that is over its limit."""
@@ -141,9 +169,8 @@ class Limits:
 def limit_problem(status: int, field_name: str, limit: int, actual: str, *, what: str = "send less") -> Problem:
     """The problem+json for one exceeded limit: ``limit`` (the number) and ``setting`` (its variable)."""
     setting = field_name.upper()
-    return Problem(status, f"{actual}; the limit is {limit} ({setting}): {what} or ask the operator to raise {setting}",
-                   type=f"urn:problem:limit-exceeded:{field_name}", title="Limit exceeded",
-                   extras={"limit": limit, "setting": setting})
+    return limit_exceeded(status, setting, limit,
+                          f"{actual}; the limit is {limit} ({setting}): {what} or ask the operator to raise {setting}")
 
 
 def limits() -> Limits:
@@ -157,6 +184,8 @@ def init_app(app: Flask) -> None:
     app.extensions["limits"] = app_limits
     # Werkzeug enforces MAX_CONTENT_LENGTH while reading; keep it equal to the limit we announce.
     app.config["MAX_CONTENT_LENGTH"] = app_limits.max_content_length
+    # The store enforces the article cap under its write lock (graph.store.open_store reads it from here).
+    app.config["MAX_ARTICLES_PER_INCIDENT"] = app_limits.max_articles_per_incident
     app.before_request(_refuse_oversize_body)
 
 

@@ -112,9 +112,10 @@ def _with_bearer_writes(document: dict[str, Any]) -> None:
     document["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
     problem = {"description": "Unauthorized", "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemOut"}}}}
     for methods in document["paths"].values():
-        if "post" in methods:
-            methods["post"]["security"] = [{"bearer": []}]
-            methods["post"]["responses"]["401"] = problem
+        for method in ("post", "delete"):
+            if method in methods:
+                methods[method]["security"] = [{"bearer": []}]
+                methods[method]["responses"]["401"] = problem
 
 
 @bp.get("/openapi.json")

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 
 from analysis.causal import assign_roles
 from analysis.conflicts import conflicts
 from analysis.evidence import evidence_for
 from analysis.graph_payload import graph_payload
-from analysis.incidents import incident_summaries
+from analysis.incidents import incident_page
 from analysis.review import review_pack
 from analysis.review_tables import local_clock, sources_table
 from analysis.timeline import timeline
@@ -52,6 +52,8 @@ def _store() -> Any:
     return current_app.extensions["store"]
 
 
+INDEX_PAGE = 20  # incidents on one page of the index
+INDEX_SOURCES = 10  # sources listed per incident on the index (its graph page has them all)
 # The graph pages show the causal picture; sources, mentions and claims appear as evidence in the side panel.
 SHOWN_KINDS = {"Component", "Event", "TimePoint"}
 
@@ -64,10 +66,20 @@ def _network(graph: Any) -> dict[str, Any]:
 
 @bp.get("/")
 def index() -> str:
-    incidents = incident_summaries(_store(), current_app.extensions["answers"].summary).to_dict()["incidents"]
-    sources = {item["id"]: _cached(item["id"], "sources", lambda graph: sources_table(graph).to_dict("records"))
-               for item in incidents}
-    return render_template("pages/index.html", incidents=incidents, sources=sources)
+    """One page of incidents (INDEX_PAGE of them, ``?cursor=`` the last id of the previous page) with their sources."""
+    cursor = request.args.get("cursor") or None
+    answers = current_app.extensions["answers"]
+    page = incident_page(_store(), limit=INDEX_PAGE, cursor=cursor, summary_of=answers.summary).to_dict()
+    sources = {item["id"]: answers.small(item["id"], "index-sources", lambda iid=item["id"]: _first_sources(iid))
+               for item in page["incidents"]}
+    return render_template("pages/index.html", incidents=page["incidents"], sources=sources, total=page["total"],
+                           next_cursor=page["next_cursor"], shown=INDEX_SOURCES)
+
+
+def _first_sources(iid: str) -> list[dict[str, Any]]:
+    """The first INDEX_SOURCES rows of the incident's sources table (read once per incident version)."""
+    rows = _cached(iid, "sources", lambda graph: sources_table(graph).to_dict("records"))
+    return rows[:INDEX_SOURCES]
 
 
 @bp.get("/incidents/<iid>")

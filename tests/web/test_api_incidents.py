@@ -16,7 +16,7 @@ def _create(client, iid: str = "acme-lb-2024", title: str = "Acme load balancer 
 def test_empty_store_lists_no_incidents(client):
     resp = client.get("/api/incidents")
     assert resp.status_code == 200
-    assert resp.get_json() == {"incidents": []}
+    assert resp.get_json() == {"incidents": [], "total": 0, "next_cursor": None}
 
 
 def test_create_incident_then_list_and_get_it(client):
