@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ARTICLES_PER_INCIDENT": None,
     "API_TOKEN": None,
     "NLP": None,
+    "INGEST_WORKERS": None,  # processes reading articles in `flask ingest`/`reingest`; None: one per core
 }
 # Work limits read by web.limits (defaults there): model check bounds, sweep points, simulated hours,
 # the cost of reading an article, incidents, body reads.
@@ -46,7 +47,7 @@ LIMIT_KEYS = ("MODEL_MAX_STATES", "MODEL_MAX_ENACTORS", "MODEL_MAX_PLANS", "MODE
 ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "DATA_DIR": str, "GRAPH_URI": str, "GRAPH_USER": str, "GRAPH_PASSWORD": str, "GRAPH_DATABASE": str,
     "GRAPH_MAX_BATCH_BYTES": int, "PORT": int, "MAX_CONTENT_LENGTH": int, "ARTICLE_MAX_CHARS": int,
-    "MAX_ARTICLES_PER_INCIDENT": int, "API_TOKEN": str, "API_TOKEN_READS": str, "ENV": str,
+    "MAX_ARTICLES_PER_INCIDENT": int, "INGEST_WORKERS": int, "API_TOKEN": str, "API_TOKEN_READS": str, "ENV": str,
     **{key: int for key in LIMIT_KEYS},
 }
 

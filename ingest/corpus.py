@@ -1,11 +1,13 @@
 """Ingest articles into a GraphStore: one text (the API), or files, folders and globs (the CLI).
 
 Both parse with the one ``nlp`` built by ``ingest.pipeline.build_nlp`` (many
-articles go through ``nlp.pipe`` in batches), extract with
-``ingest.extract.extract_article``, upsert with ``graph.build.apply_extraction``
+articles go through ``nlp.pipe`` in batches, in worker processes from
+``ingest.workers.MIN_PARALLEL`` articles on), extract with
+``ingest.extract.extract_article``, upsert with ``graph.build.apply_extraction`` in input order
 and then recompute the incident's CONTRADICTS edges from all of its claims
 (``ingest.contradictions``; the graph layer cannot import ingest) when the article
-added any. An article already stored (same cleaned text) is not parsed again.
+added any. An article already stored (same cleaned text) is not parsed again. The year
+dates without a year fall in is decided once per batch, before reading it (``incident_year``).
 
 Merging reads the incident through ``INDEXES`` (a ``graph.build.IndexCache``): one
 export when this process first writes the incident or another writer changed it,
@@ -18,23 +20,23 @@ import glob
 import json
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from graph.build import IncidentIndex, IndexCache, apply_extraction, ensure_incident
-from graph.schema import Edge, edge, node_id
+from graph.schema import Edge, Extraction, edge, node_id
 from graph.store import GraphStore
 from ingest.contradictions import find_contradictions
 from ingest.extract import NO_CONTENT, extract_article
 from ingest.sources import Article, ArticleRejected, article_from_text, read_article
 from ingest.times import TimeContext, extract_times
+from ingest.workers import extractions, worker_count
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
-BATCH_SIZE = 16
 # This process's merge indexes of recently written incidents (see graph.build.IndexCache).
 INDEXES = IndexCache()
 _YEAR_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
@@ -179,14 +181,9 @@ def incident_year(index: IncidentIndex, articles: Sequence[Article], *, today: d
     return year
 
 
-def _ingest_article(store: GraphStore, nlp: Language, index: IncidentIndex, article: Article, *, year: int,
-                    doc: Doc | None = None, keep_empty: bool) -> ArticleResult:
-    incident_id = index.incident_id
-    source_id = node_id(incident_id, "Source", article.content_hash[:16])
-    if store.get_node(source_id) is not None:
-        return ArticleResult(source_id, False, title=article.title, path=article.name)
-    ctx = TimeContext(published=article.published, incident_year=year)
-    extraction = extract_article(nlp, article, incident_id, doc=doc, ctx=ctx)
+def _apply(store: GraphStore, index: IncidentIndex, article: Article, extraction: Extraction, *,
+           keep_empty: bool) -> ArticleResult:
+    """Write one article's extraction through ``index``; ArticleRejected for an empty one unless ``keep_empty``."""
     if NO_CONTENT in extraction.warnings and not keep_empty:
         raise ArticleRejected("no_incident_content", "no components or failure events were found in the text: "
                                                      "send an account of the outage, or store it with keep_empty")
@@ -210,8 +207,9 @@ def ingest_text(store: GraphStore, nlp: Language, incident_id: str, text: str | 
         return ArticleResult(source_id, False, title=article.title, path=article.name)
     doc = nlp(article.text)  # parse before taking the incident's lock: other articles parse meanwhile
     with INDEXES.hold(store, incident_id) as index:
-        result = _ingest_article(store, nlp, index, article, year=incident_year(index, [article]), doc=doc,
-                                 keep_empty=keep_empty)
+        ctx = TimeContext(published=article.published, incident_year=incident_year(index, [article]))
+        extraction = extract_article(nlp, article, incident_id, doc=doc, ctx=ctx)
+        result = _apply(store, index, article, extraction, keep_empty=keep_empty)
         if result.created:
             conflicts = refresh_contradictions(store, incident_id, index=index)
             if conflicts:
@@ -257,10 +255,12 @@ def _read_all(files: list[Path], report: CorpusReport) -> list[Article]:
 
 
 def ingest_paths(store: GraphStore, nlp: Language, paths: list[str], incident_id: str, *, progress: bool = False,
-                 keep_empty: bool = True) -> CorpusReport:
+                 keep_empty: bool = True, workers: int | None = None) -> CorpusReport:
     """Ingest every article under ``paths`` into one incident; bad files are reported in ``.errors``, not raised.
 
     A folder's incident.json supplies the incident's title and region (and which files are articles).
+    From ``ingest.workers.MIN_PARALLEL`` new articles on, ``workers`` processes read them (default: one
+    per core; 1 reads in this process); the graph is the same whatever their number.
     """
     if not isinstance(paths, (list, tuple)) or not paths:
         raise ValueError("give at least one file, folder or glob to ingest")
@@ -270,22 +270,32 @@ def ingest_paths(store: GraphStore, nlp: Language, paths: list[str], incident_id
     ensure_incident(store, incident_id, title=title, region=manifest.get("region"))
     report = CorpusReport(incident_id)
     articles = _read_all(files, report)
-    todo = [a for a in articles if store.get_node(node_id(incident_id, "Source", a.content_hash[:16])) is None]
-    report.articles += [ArticleResult(node_id(incident_id, "Source", a.content_hash[:16]), False, title=a.title,
-                                      path=a.name) for a in articles if a not in todo]
-    docs = nlp.pipe((a.text for a in todo), batch_size=BATCH_SIZE)
-    if progress:
-        from tqdm import tqdm
-
-        docs = tqdm(docs, total=len(todo), desc="ingest", unit="article")
+    todo = _new_articles(store, incident_id, articles, report)
     with INDEXES.hold(store, incident_id) as index:
         year = incident_year(index, articles)
-        for article, doc in zip(todo, docs):
-            try:
-                report.articles.append(_ingest_article(store, nlp, index, article, year=year, doc=doc,
-                                                       keep_empty=keep_empty))
-            except ArticleRejected as err:
-                report.errors.append((article.name or article.title, str(err)))
+        with closing(extractions(nlp, todo, incident_id, year=year, workers=worker_count(workers))) as stream:
+            pairs: Iterable[tuple[Article, Extraction]] = zip(todo, stream)
+            if progress:
+                from tqdm import tqdm
+
+                pairs = tqdm(pairs, total=len(todo), desc="ingest", unit="article")
+            for article, extraction in pairs:
+                try:
+                    report.articles.append(_apply(store, index, article, extraction, keep_empty=keep_empty))
+                except ArticleRejected as err:
+                    report.errors.append((article.name or article.title, str(err)))
         refresh_contradictions(store, incident_id, index=index)
         report.totals = incident_totals(index)
     return report
+
+
+def _new_articles(store: GraphStore, incident_id: str, articles: list[Article], report: CorpusReport) -> list[Article]:
+    """The articles to read: not stored yet, each text once; the others are reported as not created."""
+    todo: dict[str, Article] = {}
+    for article in articles:
+        source_id = node_id(incident_id, "Source", article.content_hash[:16])
+        if source_id in todo or store.get_node(source_id) is not None:
+            report.articles.append(ArticleResult(source_id, False, title=article.title, path=article.name))
+        else:
+            todo[source_id] = article
+    return list(todo.values())

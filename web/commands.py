@@ -34,13 +34,17 @@ def link_summary(report: LinkReport) -> str:
 @click.option("--incident", "incident_id", required=True, help="Incident id (lower-case slug).")
 @click.option("--title", help="Incident title; default: the folder's incident.json, else the id.")
 @click.option("--region", help="Region, e.g. us-east-1; default: the folder's incident.json.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes reading articles (from 20 articles on); "
+              "default: INGEST_WORKERS, else one per core; 1 reads in this process.")
 @with_appcontext
-def ingest_command(paths: tuple[Path, ...], incident_id: str, title: str | None, region: str | None) -> None:
+def ingest_command(paths: tuple[Path, ...], incident_id: str, title: str | None, region: str | None,
+                   workers: int | None) -> None:
     """Ingest article files (or folders of them) into one incident, then link the model to its nodes."""
     store = graph_store()
     nlp = current_app.extensions["nlp"].get()
     try:
-        report = ingest_paths(store, nlp, [str(p) for p in paths], incident_id, progress=True)
+        report = ingest_paths(store, nlp, [str(p) for p in paths], incident_id, progress=True,
+                              workers=workers or current_app.config.get("INGEST_WORKERS"))
     except (GraphError, ValueError) as err:
         raise click.ClickException(str(err)) from err
     if title or region:
