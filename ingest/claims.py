@@ -215,21 +215,6 @@ def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:
     return out
 
 
-def _referent_claims(sent: Any, state: dict) -> list[ClaimRecord]:
-    """"That honour belongs to X" right after a root-cause statement: X is the root cause."""
-    if not state.get("root_before"):
-        return []
-    out = []
-    for head, _ in phrase_heads(sent, LEXICON["referent_phrases"]):
-        verb = head.head
-        if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in LEXICON["referent_lemmas"]:
-            obj = _attributed(verb)
-            if obj:
-                out.append(ClaimRecord("root_cause", sent.text, None, sent.start_char, sent.end_char, obj, True))
-                state["about"] = obj
-    return out
-
-
 def _unexplained_claims(sent: Any) -> list[ClaimRecord]:
     """"X took long for some reason": the clause without the marker is what is unexplained."""
     low = sent.text.lower()
@@ -373,10 +358,9 @@ def extract_claims(doc: Any, *, ctx: TimeContext | None = None,
         found = (_role_claims(sent, LEXICON["root_cause_phrases"], "root_cause", state)
                  + _role_claims(sent, LEXICON["first_symptom_phrases"], "first_symptom", state)
                  + _origin_claims(sent, state))
-        found += (_referent_claims(sent, state) + _unexplained_claims(sent) + _question_claims(sent)
+        found += (_unexplained_claims(sent) + _question_claims(sent)
                   + _moment_claims(sent, times) + _duration_claims(sent, times))
         # "That honour belongs to X" refers back to a root-cause statement in the sentence just before
-        state["root_before"] = any(c.kind in ("root_cause", "not_root_cause") for c in found)
         out.extend(found)
     out.extend(time_claims(times, doc.text))
     return sorted(out, key=lambda c: (c.start, c.end, c.kind))

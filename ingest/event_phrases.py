@@ -156,7 +156,7 @@ def scope_of(tok: Token | None, comp_at: dict[int, ComponentRef]) -> tuple[list[
 MAX_SCOPE_WORDS = 4
 
 
-def _is_qualifier(comp: ComponentRef) -> bool:
+def is_qualifier(comp: ComponentRef) -> bool:
     """A component that names a kind of thing (DNS, TLS, BGP) rather than one system."""
     known = load_component_lexicon().get(comp.slug)
     return known.qualifier if known is not None else comp.name.isupper() and len(comp.name) <= 5
@@ -185,7 +185,7 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
     label = label or concept.label
     label_words = set(label.lower().split())
     words = [w for w in words if w.lower() not in vague_words()]
-    if comps and use_component and _is_qualifier(comps[0]):
+    if comps and use_component and is_qualifier(comps[0]):
         # "TLS handshake failures", "DNS resolution failure": a kind of thing and the words that say which
         named = set(comps[0].name.lower().split()) | label_words
         extra = [w for w in words if w.lower() not in named and w.lower() not in _component_words(comps)]

@@ -24,6 +24,7 @@ from ingest.entities import ComponentRef
 from ingest.event_anaphora import is_anaphor, resolve_absence, resolve_anaphor, resolve_vague
 from ingest.event_phrases import (
     EventRef,
+    is_qualifier,
     components_near,
     make_event,
     object_of,
@@ -162,6 +163,12 @@ def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentR
     start = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")])
     # A generic concept told by a specific phrase ("packet loss", "memory leak") keeps that phrase as its label.
     label = " ".join(phrase) if concept.scoped and len(phrase) > 1 else None
+    inner = [c for c in comps if start < c.start and c.end <= tok.i and is_qualifier(c)]
+    if concept.scoped and len(phrase) > 1 and inner:
+        # "an empty DNS record": a kind of thing inside the concept's phrase reads as written
+        told = " ".join([t.text if t.i in comp_at else t.lower_ for t in tok.doc[start:tok.i] if t.dep_ != "det"]
+                        + [tok.lemma_.lower() if tok.tag_ == "NNS" else tok.lower_])
+        return make_event(tok, concept, comps, [], start, end, label=told, use_component=False)
     return make_event(tok, concept, comps, words, start, end, label=label)
 
 

@@ -29,7 +29,6 @@ from graph.schema import (
     node_id,
 )
 from ingest.claims import ClaimRecord, extract_claims, iso_utc
-from ingest.defects import resolve_defects, specific_defect
 from ingest.entities import ComponentRef
 from ingest.events import EventRef
 from ingest.lexicon import load_cues
@@ -127,10 +126,10 @@ def _asked(b: _Builder, ref: EventRef) -> bool:
     return b.text[start:end].rstrip().rstrip("\"”’'").endswith("?")
 
 
-def _causal_edges(b: _Builder, event_ids: dict[str, str], renamed: dict[str, str]) -> None:
-    """CAUSES edges; ``renamed`` maps event keys told under another name (ingest.defects) to their event."""
+def _causal_edges(b: _Builder, event_ids: dict[str, str]) -> None:
+    """CAUSES edges between the article's events, each with its cue and the quote that states it."""
     for link in b.doc._.causal or []:
-        cause, effect = renamed.get(link.cause, link.cause), renamed.get(link.effect, link.effect)
+        cause, effect = link.cause, link.effect
         if cause in event_ids and effect in event_ids and cause != effect:
             mid = b.mention(link.start_char, link.end_char)
             b.edges.append(edge("CAUSES", event_ids[cause], event_ids[effect], b.iid, cue=link.cue,
@@ -235,8 +234,6 @@ def _about(b: _Builder, claim: ClaimRecord, refs: list[EventRef], event_ids: dic
     scored = [(s, r) for s, r in scored if s > 0]
     if scored:
         best = max(scored, key=lambda sr: sr[0])[1]
-        if claim.kind == "root_cause" and (specific := specific_defect(b.doc, best, refs, comps)) is not None:
-            best = specific  # "a software bug in X" told elsewhere as "the race condition in X"
         return event_ids.get(best.key)
     named = next((c for c in comps if c.name.lower() in about or c.text.lower() in about), None)
     return comp_ids.get(named.slug) if named else None
@@ -282,10 +279,10 @@ def extract_article(nlp: Language, article: Article, incident_id: str, *, doc: D
         return Extraction(incident_id, source, [source.to_node()], [edge("PART_OF", b.source_id, incident_id,
                                                                           incident_id)], [NO_CONTENT])
     comps: list[ComponentRef] = doc._.components or []
-    refs, renamed = resolve_defects(doc, doc._.events or [], comps)
+    refs = doc._.events or []
     comp_ids = _components(b, comps)
     event_ids = _events(b, refs, comp_ids)
-    _causal_edges(b, event_ids, renamed)
+    _causal_edges(b, event_ids)
     _dependency_edges(b, comp_ids)
     ctx = ctx or TimeContext(published=article.published)
     times = extract_times(b.text, ctx)

@@ -40,16 +40,6 @@ def test_pronoun_it_wasnt_the_root_cause_resolves_to_the_subject(nlp):
     assert claims(nlp, text) == [("first_symptom", None, "DNS", True), ("not_root_cause", None, "DNS", False)]
 
 
-def test_that_honour_refers_back_to_the_root_cause(nlp):
-    text = ("DNS was the first symptom of the problem, but it wasn't the root cause of the outage. "
-            "That honour belongs to the race condition in the DNS management system inside DynamoDB!")
-    assert ("root_cause", None, "the race condition in the DNS management system", True) in claims(nlp, text)
-
-
-def test_that_honour_without_a_root_cause_before_it_is_no_claim(nlp):
-    assert claims(nlp, "The team won an award. That honour belongs to the on-call engineers.") == []
-
-
 def test_hypothetical_attribution_that_was_not_explained_is_unexplained_only(nlp):
     text = ("You can also go further and attribute the root cause to whatever caused the unusual high delay "
             "in the enactors, but it wasn't explained in the post mortem.")
