@@ -24,8 +24,8 @@ from ingest.entities import ComponentRef
 from ingest.event_anaphora import is_anaphor, resolve_absence, resolve_anaphor, resolve_vague
 from ingest.event_phrases import (
     EventRef,
-    is_qualifier,
     components_near,
+    is_qualifier,
     make_event,
     object_of,
     particles,
