@@ -59,5 +59,6 @@ def test_every_operation_answers_within_its_schema_and_never_with_5xx(make_app):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
     runs = [(op, False) for op in operations] + [(op, True) for op in operations if "{iid}" in op.path]
+    runs.sort(key=lambda run: run[0].method.upper() == "DELETE")  # deleting "rb" last leaves the others its data
     failures = [f for f in (_failure(op, pinned=pinned) for op, pinned in runs) if f]
     assert failures == [], "\n\n".join(failures)
