@@ -82,7 +82,9 @@ def _reader(port: int, r: int, tally: Tally, done: threading.Event, end: float) 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_ingest_while_querying_keeps_every_article_exactly_once(tmp_path):
-    server = GunicornServer(tmp_path / "data", workers=2, threads=8)
+    # Up to 8 writers may land on one worker: let them all wait their turn to be read (INGEST_QUEUE)
+    # instead of being turned away with 503, which this test counts as a failure.
+    server = GunicornServer(tmp_path / "data", workers=2, threads=8, env={"INGEST_QUEUE": str(WRITERS)})
     server.start()
     try:
         for w in range(WRITERS):
