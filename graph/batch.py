@@ -116,3 +116,20 @@ def prepare_batch(nodes: Sequence[Node], edges: Sequence[Edge], lookup: LabelLoo
 def _copied(props: Props) -> Props:
     """A copy the store owns: later changes to the caller's lists do not reach it; tuples become lists."""
     return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in props.items()}
+
+
+def check_incident_batch(batch: Batch, incident_id: str) -> None:
+    """Raise SchemaError unless ``batch`` is one whole incident: its Incident node, and nothing of another incident.
+
+    >>> check_incident_batch(prepare_batch([Node("Event", "i:e:a", {"incident": "i"})], [], lambda ids: {}), "i")
+    Traceback (most recent call last):
+    ...
+    graph.errors.SchemaError: the nodes replacing incident 'i' must include its Incident node 'i'
+    """
+    if not any(n.id == incident_id and n.label == "Incident" for n in batch.nodes):
+        raise SchemaError(f"the nodes replacing incident {incident_id!r} must include its Incident node {incident_id!r}")
+    other = next((n.id for n in batch.nodes if n.incident != incident_id), None)
+    other = other or next((f"{e.type} {e.source}->{e.target}" for e in batch.edges
+                           if e.props["incident"] != incident_id), None)
+    if other is not None:
+        raise SchemaError(f"{other} is not of incident {incident_id!r}: a replacement holds one incident only")

@@ -45,7 +45,7 @@ import neo4j
 import networkx as nx
 from neo4j.exceptions import DriverError, Neo4jError
 
-from graph.batch import Batch, prepare_batch
+from graph.batch import Batch, check_incident_batch, prepare_batch
 from graph.cypher_batches import (
     META_LABEL,
     Statement,
@@ -56,8 +56,23 @@ from graph.cypher_batches import (
     upsert_statements,
     version_bump,
 )
-from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, StoreUnavailable
+from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, SchemaError, StoreUnavailable
 from graph.export import SEARCH_LIST_PROPS, SEARCH_PROPS, check_depth, check_search, to_networkx
+from graph.long_strings import (
+    SPILL_LABEL,
+    has_long_string,
+    incident_parts_delete,
+    incident_parts_read,
+    node_parts_deletes,
+    part_limit,
+    part_statements,
+    parts_of,
+    parts_reads,
+    reassembled,
+    spill_limit,
+    spilled_keys,
+    spilled_props,
+)
 from graph.schema import NODE_LABELS, Edge, Node, NodeId, Props
 
 NEO4J_BATCH_BYTES = 1_000_000
@@ -139,7 +154,8 @@ class BoltStore:
         node_rows, edge_rows = self._read([(node_q, {"iid": incident_id}, None), (edge_q, {"iid": incident_id}, None)])
         if not node_rows:
             raise IncidentNotFound(incident_id)
-        nodes = sorted((_node(r["label"], r["props"]) for r in node_rows), key=lambda n: n.id)
+        nodes = sorted(self._nodes([(r["label"], r["props"]) for r in node_rows], incident_id=incident_id),
+                       key=lambda n: n.id)
         return to_networkx(nodes, (Edge(r["t"], r["s"], r["o"], r["props"]) for r in edge_rows))
 
     def search(self, text: str, *, label: str | None = None, limit: int = 20) -> list[Node]:
@@ -149,7 +165,7 @@ class BoltStore:
         query = (f"MATCH (n{':' + label if label else ''}) WHERE n.incident IS NOT NULL AND ({' OR '.join(tests)}) "
                  "RETURN labels(n)[0] AS label, properties(n) AS props ORDER BY n.id LIMIT $limit")
         rows = self._read([(query, {"t": needle, "limit": limit}, None)])[0]
-        return [_node(r["label"], r["props"]) for r in rows]
+        return self._nodes([(r["label"], r["props"]) for r in rows])
 
     def version(self, incident_id: str) -> int:
         query = f"MATCH (v:{META_LABEL} {{of_incident: $iid}}) RETURN v.version AS v"
@@ -188,9 +204,10 @@ class BoltStore:
                replace: Sequence[tuple[str, NodeId]] = ()) -> None:
         facts = self._server()
         before: dict[NodeId, Node] = {}
+        spilled: dict[NodeId, set[str]] = {}
 
         def lookup(ids: Iterable[NodeId]) -> dict[NodeId, str]:
-            before.update(self._stored(list(ids)))
+            before.update(self._stored(list(ids), spilled=spilled))
             return {i: n.label for i, n in before.items()}
 
         batch = prepare_batch(nodes, edges, lookup, replace)
@@ -200,7 +217,9 @@ class BoltStore:
         removed = self._replaced_edges(batch)
         if not batch.nodes and not batch.edges and not removed:
             return
-        writes = upsert_statements(batch, before, facts.batch_bytes, [rel for rel, _ in removed])
+        sets, parts = self._spills(batch, before, spilled)
+        writes = upsert_statements(batch, before, facts.batch_bytes, [rel for rel, _ in removed], node_sets=sets,
+                                   parts=parts)
         old_edges = {} if facts.has_rollback else self._stored_edges(batch)
         try:
             self._write(writes)
@@ -212,16 +231,96 @@ class BoltStore:
 
     def delete_incident(self, incident_id: str) -> int:
         self._server()
-        statements: list[Statement] = [
-            (f"MATCH (n:{label} {{incident: $iid}}) DETACH DELETE n RETURN count(*) AS c", {"iid": incident_id}, None)
-            for label in NODE_LABELS]
-        results = self._write(statements)
+        results = self._write(_incident_deletes(incident_id))
         deleted = sum(rows[0]["c"] for rows in results if rows)
         if deleted:
             self._write([version_bump([incident_id])])
         return deleted
 
+    def replace_incident(self, incident_id: str, nodes: Sequence[Node], edges: Sequence[Edge] = ()) -> None:
+        facts = self._server()
+        batch = prepare_batch(nodes, edges, lambda ids: {})
+        check_incident_batch(batch, incident_id)
+        foreign = self._foreign([n.id for n in batch.nodes], incident_id)
+        if foreign:
+            raise SchemaError(f"node {foreign[0]!r} belongs to another incident; replace_incident writes one incident's "
+                              "nodes only")
+        old = None
+        if not facts.has_rollback:  # kept to put back if a statement fails part-way
+            try:
+                old = self.incident_graph(incident_id)
+            except IncidentNotFound:
+                pass
+        try:
+            self._write(_incident_deletes(incident_id) + self._creates(batch))
+        except StoreUnavailable as exc:
+            if facts.has_rollback:
+                raise
+            self._put_back(incident_id, old, exc)
+            raise
+
     # --------------------------------------------------------------- internals
+
+    def _nodes(self, rows: list[tuple[str, Props]], *, incident_id: str | None = None) -> list[Node]:
+        """Nodes from stored (label, properties) rows, with strings kept in parts put back (graph.long_strings).
+
+        ``incident_id``: all rows are of that incident, so its parts are read in one statement.
+        """
+        ids = [props["id"] for _, props in rows if spilled_keys(props)]
+        parts: dict[tuple[NodeId, str], dict[int, str]] = {}
+        if ids:
+            reads = [incident_parts_read(incident_id)] if incident_id else parts_reads(ids, self._server().batch_bytes)
+            parts = parts_of(r for found in self._read(reads) for r in found)
+        return [_node(label, reassembled(props["id"], props, parts)) for label, props in rows]
+
+    def _spills(self, batch: Batch, before: dict[NodeId, Node],
+                spilled: dict[NodeId, set[str]]) -> tuple[dict[NodeId, Props], list[Statement]]:
+        """The properties to SET on the batch's nodes with long strings (or with strings stored in parts before),
+        and the statements that store those parts."""
+        budget = self._server().batch_bytes
+        limit, sets = spill_limit(budget), {}
+        create: list[dict[str, Any]] = []
+        stale: list[dict[str, Any]] = []
+        for node in batch.nodes:
+            if node.id in spilled or has_long_string(node.props, limit):
+                old = before.get(node.id)
+                sets[node.id], made, gone = spilled_props(node, limit=limit, part_limit=part_limit(budget),
+                                                          old=old.props if old else None,
+                                                          old_spilled=spilled.get(node.id, ()))
+                create += made
+                stale += gone
+        return sets, part_statements(create, stale, budget)
+
+    def _creates(self, batch: Batch) -> list[Statement]:
+        """Statements writing ``batch`` into an incident just emptied (nothing stored to merge with)."""
+        sets, parts = self._spills(batch, {}, {})
+        return upsert_statements(batch, {}, self._server().batch_bytes, node_sets=sets, parts=parts)
+
+    def _foreign(self, ids: Sequence[NodeId], incident_id: str) -> list[NodeId]:
+        """The ids among ``ids`` stored as nodes of another incident."""
+        query = " UNION ALL ".join(
+            f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) WHERE n.incident <> $iid RETURN n.id AS id"
+            for label in NODE_LABELS)
+        budget = self._server().batch_bytes
+        statements = [(query, {"ids": c, "iid": incident_id}, None) for c in chunks(query, list(ids), budget - 300)]
+        return sorted(r["id"] for rows in self._read(statements) for r in rows)
+
+    def _put_back(self, incident_id: str, old: nx.MultiDiGraph | None, cause: StoreUnavailable) -> None:
+        """After a replace failed part-way on a server without rollback: the incident as it was before."""
+        writes = _incident_deletes(incident_id)
+        if old is not None:
+            nodes = [Node(d["label"], n, {k: v for k, v in d.items() if k != "label"}) for n, d in old.nodes(data=True)]
+            edges = [Edge(t, a, b, {k: v for k, v in d.items() if k != "type"})
+                     for a, b, t, d in old.edges(keys=True, data=True)]
+            writes += self._creates(prepare_batch(nodes, edges, lambda ids: {}))
+        try:
+            self._write(writes)
+        except StoreUnavailable as exc:
+            raise StoreUnavailable(
+                f"{cause} Replacing incident {incident_id!r} stopped part-way and its old graph could not be put back "
+                f"({exc}); once the server is back, run the replacement again.",
+                public="the graph server stopped part-way through replacing the incident, which could not be put "
+                       "back; once it is back, run the same operation again") from exc
 
     def _check_sources(self, batch: Batch) -> None:
         """IncidentFull if the batch's new Sources would take an incident past ``max_sources``.
@@ -281,16 +380,20 @@ class BoltStore:
                                   escape=False)
             have = {(r["label"], p) for r in existing[0] for p in r["properties"]}
             wanted = [(lb, key[lb]) for lb in labels] + [(lb, "incident") for lb in NODE_LABELS]
+            wanted += [(SPILL_LABEL, "of_node"), (SPILL_LABEL, "of_incident")]
             self._write([(f"CREATE INDEX FOR (n:{lb}) ON (n.{prop})", {}, None)
                          for lb, prop in wanted if (lb, prop) not in have], escape=False)
             return "index"
         self._write([(_constraint(lb, key[lb]), {}, None) for lb in labels[1:]]
                     + [(f"CREATE INDEX ix_{lb.lower()}_incident IF NOT EXISTS FOR (n:{lb}) ON (n.incident)", {}, None)
-                       for lb in NODE_LABELS], escape=False)
+                       for lb in NODE_LABELS]
+                    + [(f"CREATE INDEX ix_storetext_{prop} IF NOT EXISTS FOR (n:{SPILL_LABEL}) ON (n.{prop})", {}, None)
+                       for prop in ("of_node", "of_incident")], escape=False)
         return "constraint"
 
-    def _stored(self, ids: Sequence[NodeId]) -> dict[NodeId, Node]:
-        """The stored nodes among ``ids`` (indexed lookups, one per label, in one statement per chunk)."""
+    def _stored(self, ids: Sequence[NodeId], *, spilled: dict[NodeId, set[str]] | None = None) -> dict[NodeId, Node]:
+        """The stored nodes among ``ids`` (indexed lookups, one per label, in one statement per chunk); ``spilled``
+        collects the keys each keeps in parts."""
         if not ids:
             return {}
         query = " UNION ALL ".join(
@@ -298,7 +401,10 @@ class BoltStore:
             for label in NODE_LABELS)
         facts = self._server()
         statements = [(query, {"ids": chunk}, None) for chunk in chunks(query, list(ids), facts.batch_bytes)]
-        return {r["props"]["id"]: _node(r["label"], r["props"]) for rows in self._read(statements) for r in rows}
+        rows = [(r["label"], r["props"]) for found in self._read(statements) for r in found]
+        if spilled is not None:
+            spilled.update((props["id"], set(keys)) for _, props in rows if (keys := spilled_keys(props)))
+        return {node.id: node for node in self._nodes(rows)}
 
     def _stored_edges(self, batch: Batch) -> dict[tuple[str, NodeId, NodeId], Props]:
         """Current properties of the batch's edges whose endpoints both existed (for compensation)."""
@@ -333,8 +439,8 @@ class BoltStore:
                          "properties(b) AS bp, properties(r) AS rp")
                 statements += [(query, {"ids": c}, None) for c in chunks(query, ids, self._server().batch_bytes)]
         out = []
-        for r in (r for rows in self._read(statements) for r in rows):
-            other = _node(r["bl"], r["bp"])
+        rows = [r for found in self._read(statements) for r in found]
+        for r, other in zip(rows, self._nodes([(r["bl"], r["bp"]) for r in rows])):
             src, dst = (other.id, r["a"]) if r["incoming"] else (r["a"], other.id)
             out.append((Edge(r["t"], src, dst, r["rp"]), other))
         return out
@@ -342,7 +448,12 @@ class BoltStore:
     def _compensate(self, batch: Batch, before: dict[NodeId, Node], old_edges: dict[tuple[str, NodeId, NodeId], Props],
                     removed: list[tuple[Edge, str]], cause: StoreUnavailable) -> None:
         try:
-            self._write(undo_statements(batch, before, old_edges, self._server().batch_bytes, removed))
+            budget = self._server().batch_bytes
+            # Nodes are put back as stored: long strings in parts, so every part the write touched goes first.
+            stored, parts = self._spills(prepare_batch(list(before.values()), [], lambda ids: {}), {}, {})
+            restored = {nid: Node(node.label, nid, stored.get(nid, node.props)) for nid, node in before.items()}
+            self._write(undo_statements(batch, restored, old_edges, budget, removed)
+                        + node_parts_deletes([n.id for n in batch.nodes], budget) + parts)
         except StoreUnavailable as exc:
             raise StoreUnavailable(
                 f"{cause} The write stopped part-way and could not be undone ({exc}); once the server is back, "
@@ -401,6 +512,13 @@ def _run_all(tx: neo4j.ManagedTransaction, statements: list[Statement]) -> list[
             raise _Incomplete(f"expected {expected} rows, the server reported {rows[0].get('c') if rows else 0}")
         results.append(rows)
     return results
+
+
+def _incident_deletes(incident_id: str) -> list[Statement]:
+    """Deletes of every node of one incident (each returning how many) and of the parts of its long strings."""
+    return [incident_parts_delete(incident_id)] + [
+        (f"MATCH (n:{label} {{incident: $iid}}) DETACH DELETE n RETURN count(*) AS c", {"iid": incident_id}, None)
+        for label in NODE_LABELS]
 
 
 def _constraint(label: str, prop: str) -> str:

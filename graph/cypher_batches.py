@@ -17,7 +17,7 @@ parameters for such a server, and ``packed_size`` counts the escaped size.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from graph.batch import Batch
@@ -143,20 +143,27 @@ def _delete_statements(batch: Batch, budget: int) -> list[Statement]:
     return statements
 
 
-def upsert_statements(batch: Batch, before: dict[NodeId, Node], budget: int,
-                      removed: Iterable[Edge] = ()) -> list[Statement]:
+def upsert_statements(batch: Batch, before: dict[NodeId, Node], budget: int, removed: Iterable[Edge] = (), *,
+                      node_sets: Mapping[NodeId, Props] | None = None, parts: Sequence[Statement] = ()
+                      ) -> list[Statement]:
     """Deletes for the ``replace`` pairs, UNWIND statements for the batch's nodes, then its edges, then
-    the version bump of the batch's incidents and those of the ``removed`` edges (read just before)."""
+    the version bump of the batch's incidents and those of the ``removed`` edges (read just before).
+
+    ``node_sets`` gives, for some nodes, the properties to SET instead of theirs, and ``parts`` run right
+    after the nodes are written (``graph.long_strings``: long strings stored in parts).
+    """
     statements: list[Statement] = _delete_statements(batch, budget)
+    node_sets = node_sets or {}
 
     def node_row(node: Node) -> tuple[Any, dict[str, Any]]:
-        keys, row = _split_props(node.props, before[node.id].props if node.id in before else None)
+        keys, row = _split_props(node_sets.get(node.id, node.props), before[node.id].props if node.id in before else None)
         return (node.label, keys), {"id": node.id, **row}
 
     for (label, keys), rows in _grouped(node_row(n) for n in batch.nodes).items():
         query = f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET n += r.set{_union_clauses('n', keys)} " \
                 "RETURN count(*) AS c"
         statements += [(query, {"rows": c}, len(c)) for c in chunks(query, rows, budget)]
+    statements += parts
 
     def edge_row(rel: Edge) -> tuple[Any, dict[str, Any]]:
         keys, row = _split_props(rel.props, None)

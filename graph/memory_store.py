@@ -38,8 +38,8 @@ from typing import IO, Any
 import networkx as nx
 from filelock import FileLock, Timeout
 
-from graph.batch import Batch, prepare_batch
-from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, StoreCorrupt, StoreUnavailable
+from graph.batch import Batch, check_incident_batch, prepare_batch
+from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, SchemaError, StoreCorrupt, StoreUnavailable
 from graph.export import check_depth, check_search, is_text_match, to_networkx
 from graph.journal import JOURNAL_NAME, JournalFile, encode_record, read_header, replace_atomically, scan_records
 from graph.schema import Edge, Node, NodeId, merge_props
@@ -70,7 +70,7 @@ class GraphState:
         self.tallies = Tallies.of_graph(self.graph)
 
     def apply(self, record: dict[str, Any]) -> None:
-        """Apply one upsert or delete record (as built by ``upsert_record``/``delete_record``).
+        """Apply one upsert, delete or replace record (as built by ``upsert_record``/``delete_record``/``replace_record``).
 
         An upsert record's ``replace`` pairs are removed before its nodes and edges are merged;
         records written before ``replace`` existed have no such key and replace nothing.
@@ -80,6 +80,9 @@ class GraphState:
             self._upsert(record["nodes"], record["edges"])
         elif record["op"] == "delete":
             self._delete(record["incident"])
+        elif record["op"] == "replace":
+            self._delete(record["incident"])
+            self._upsert(record["nodes"], record["edges"])
         else:
             raise ValueError(f"unknown journal operation {record['op']!r}")
         for iid in record["incidents"]:
@@ -152,6 +155,12 @@ def upsert_record(batch: Batch, removed: Sequence[tuple[str, NodeId, NodeId, str
 def delete_record(incident_id: str) -> dict[str, Any]:
     """The journal record of deleting one incident."""
     return {"op": "delete", "incidents": [incident_id], "incident": incident_id}
+
+
+def replace_record(incident_id: str, batch: Batch) -> dict[str, Any]:
+    """The journal record of replacing one incident by a validated batch: applied as a delete, then an upsert."""
+    return {**delete_record(incident_id), "op": "replace", "nodes": [[n.id, n.label, n.props] for n in batch.nodes],
+            "edges": [[e.type, e.source, e.target, e.props] for e in batch.edges]}
 
 
 class MemoryStore:
@@ -278,6 +287,19 @@ class MemoryStore:
             if count:
                 self._commit(delete_record(incident_id))
             return count
+
+    def replace_incident(self, incident_id: str, nodes: Sequence[Node], edges: Sequence[Edge] = ()) -> None:
+        with self._lock, self._locked_file():
+            self._refresh()
+            graph = self._state.graph
+            batch = prepare_batch(nodes, edges, lambda ids: {})
+            check_incident_batch(batch, incident_id)
+            foreign = next((n.id for n in batch.nodes if n.id in graph and graph.nodes[n.id]["incident"] != incident_id),
+                           None)
+            if foreign is not None:
+                raise SchemaError(f"node {foreign!r} belongs to another incident; replace_incident writes one "
+                                  "incident's nodes only")
+            self._commit(replace_record(incident_id, batch))  # one record: a crash keeps the old graph or the new
 
     # --------------------------------------------------------------- internals
 

@@ -66,6 +66,16 @@ class GraphStore(Protocol):
     def delete_incident(self, incident_id: str) -> int:
         """Delete every node and edge of one incident; return the number of nodes deleted."""
 
+    def replace_incident(self, incident_id: str, nodes: Sequence[Node], edges: Sequence[Edge] = ()) -> None:
+        """Replace every node and edge of one incident by ``nodes`` and ``edges``, as one write.
+
+        Afterwards the incident holds exactly the batch (duplicates merged as ``upsert`` merges them):
+        nothing of what it held before is kept or merged in. The batch must hold the Incident node and
+        nothing of another incident (SchemaError otherwise; nothing is changed). The embedded store writes
+        it as one journal record, Neo4j as one transaction; a server without rollback (FalkorDB) that
+        fails part-way gets the old graph written back. The incident's version moves on by one.
+        """
+
     def search(self, text: str, *, label: str | None = None, limit: int = 20) -> list[Node]:
         """Nodes of any incident whose name, summary, aliases or text contain ``text`` (case-insensitive)."""
 
