@@ -30,8 +30,10 @@ from spacy.language import Language
 from graph.build import IncidentIndex, IndexCache, apply_extraction, ensure_incident
 from graph.schema import Edge, Extraction, edge, node_id
 from graph.store import GraphStore
+from ingest.budget import Budget, extract_within
+from ingest.contradiction_updates import new_contradiction_edges
 from ingest.contradictions import find_contradictions
-from ingest.extract import NO_CONTENT, extract_article
+from ingest.extract import NO_CONTENT
 from ingest.sources import Article, ArticleRejected, article_from_text, read_article
 from ingest.times import TimeContext, extract_times
 from ingest.workers import extractions, worker_count
@@ -97,7 +99,7 @@ def refresh_contradictions(store: GraphStore, incident_id: str, *, index: Incide
     elif not index.new_claims:
         return 0
     index.new_claims = False
-    new = contradiction_edges(index)
+    new = new_contradiction_edges(index)  # only the claims written since the last refresh are compared
     if new:
         index.upsert(store, [], new)
     return len(new)
@@ -193,11 +195,14 @@ def _apply(store: GraphStore, index: IncidentIndex, article: Article, extraction
 
 
 def ingest_text(store: GraphStore, nlp: Language, incident_id: str, text: str | bytes, *, title: str | None = None,
-                source: str | None = None, published: str | None = None, keep_empty: bool = False) -> ArticleResult:
+                source: str | None = None, published: str | None = None, keep_empty: bool = False,
+                budget: Budget | None = None) -> ArticleResult:
     """Ingest one article given as text; the same text again returns created=False and changes nothing.
 
     Raises ArticleRejected for empty, binary, oversized or non-English input, and (reason
-    "no_incident_content") for a text with no incident content unless ``keep_empty``.
+    "no_incident_content") for a text with no incident content unless ``keep_empty``. With a
+    ``budget`` (the API's), the parse and extraction run in a child process ended at the budget
+    (``ingest.budget``): BudgetExceeded, and nothing stored, if it is spent.
     """
     article = article_from_text(text, title=title, source=source, published=published)
     if store.get_node(incident_id) is None:
@@ -205,10 +210,10 @@ def ingest_text(store: GraphStore, nlp: Language, incident_id: str, text: str | 
     source_id = node_id(incident_id, "Source", article.content_hash[:16])
     if store.get_node(source_id) is not None:  # the same text again: nothing to parse or read
         return ArticleResult(source_id, False, title=article.title, path=article.name)
-    doc = nlp(article.text)  # parse before taking the incident's lock: other articles parse meanwhile
+    doc = None if budget else nlp(article.text)  # parse before taking the incident's lock: others parse meanwhile
     with INDEXES.hold(store, incident_id) as index:
         ctx = TimeContext(published=article.published, incident_year=incident_year(index, [article]))
-        extraction = extract_article(nlp, article, incident_id, doc=doc, ctx=ctx)
+        extraction = extract_within(budget, nlp, article, incident_id, doc=doc, ctx=ctx)
         result = _apply(store, index, article, extraction, keep_empty=keep_empty)
         if result.created:
             conflicts = refresh_contradictions(store, incident_id, index=index)
