@@ -56,7 +56,7 @@ def add_article_text(iid: str, article: ArticleIn, *, sources: int) -> dict[str,
     with ingest_gate().admit():
         try:
             result = ingest_text(store, pipeline, iid, article.text, title=article.title, source=article.source,
-                                 published=article.published)  # TODO(budget): budget=limits().budget
+                                 published=article.published, budget=limits().budget)
         except StoreUnavailable as err:
             stored = _stored_id(iid, article)
             if stored is None:
