@@ -1,4 +1,4 @@
-"""The Flask application factory and the command line (``flask --app app ingest|check-links|run``).
+"""The Flask application factory and the command line (``flask --app app ingest|reingest|check-links|run``).
 
 Configuration flows in: defaults, then environment variables, then the mapping
 given to ``create_app``. The graph store, the answer cache and the nlp pipeline
@@ -152,7 +152,8 @@ def _public_health() -> dict[str, Any]:
 
 
 def _register_commands(app: Flask) -> None:
-    from web.commands import check_links_command, ingest_command
+    from web.commands import check_links_command, ingest_command, reingest_command
 
     app.cli.add_command(ingest_command)
+    app.cli.add_command(reingest_command)
     app.cli.add_command(check_links_command)

@@ -25,6 +25,8 @@ from graph.schema import NodeId
 
 # Which property names a node's display text, per label; the first present wins.
 _LABEL_PROPS: tuple[str, ...] = ("name", "summary", "title", "utc", "text", "quote", "element")
+# Properties kept for re-extraction, not for display: a Source's text is the whole article (up to 200,000 characters).
+_HIDDEN: dict[str, tuple[str, ...]] = {"Source": ("text",)}
 
 
 def node_label(graph: nx.MultiDiGraph, node: NodeId) -> str:
@@ -38,11 +40,13 @@ def node_label(graph: nx.MultiDiGraph, node: NodeId) -> str:
 
 
 def node_view(graph: nx.MultiDiGraph, node: NodeId, role: RoleAssignment | None = None) -> dict[str, Any]:
-    """One node as the API shows it; raises NodeNotFound if ``node`` is not in ``graph``."""
+    """One node as the API shows it (a Source without its article text); raises NodeNotFound if ``node`` is not
+    in ``graph``."""
     if node not in graph:
         raise NodeNotFound(node)
     attrs = graph.nodes[node]
-    out: dict[str, Any] = {key: value for key, value in attrs.items() if key != "label"}
+    hidden = _HIDDEN.get(attrs.get("label", ""), ())
+    out: dict[str, Any] = {key: value for key, value in attrs.items() if key != "label" and key not in hidden}
     out.update({"id": node, "kind": attrs.get("label", ""), "label": node_label(graph, node)})
     if role is not None:
         out["role"] = role.role

@@ -174,6 +174,7 @@ class IncidentIndex:
         self.component_keys: dict[str, NodeId] = {}
         self.events: dict[str, list[tuple[NodeId, dict[str, Any]]]] = {}  # by concept
         self.new_claims = False  # claims added since contradictions were last refreshed
+        self.sources = 0  # Source nodes: the ``order`` the next new article gets
         # Ids of the nodes written through ``upsert`` since this index was built, in order: what a consumer
         # that keeps something derived from the incident (the model's links) must look at again.
         self.written: list[NodeId] = []
@@ -240,6 +241,7 @@ class IncidentIndex:
             if label == "TimePoint" and props.get("utc"):
                 self.times[node_id] = (props["utc"], node_id, props.get("evidence", []))
             self.new_claims |= label == "Claim"
+            self.sources += label == "Source"
         if label == "Component":
             for key in _component_keys(props, node_id):
                 self.component_keys.setdefault(key, node_id)

@@ -282,6 +282,8 @@ class SourceNode(_Record):
     author: str | None = None
     words: int = 0
     warnings: list[str] = field(default_factory=list)
+    text: str | None = None  # the cleaned article text every offset refers to: what re-extraction reads
+    order: int | None = None  # its place among the incident's Sources, in the order they were ingested
 
 
 @dataclass

@@ -28,7 +28,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from graph.build import IncidentIndex, IndexCache, apply_extraction, ensure_incident
-from graph.schema import Edge, Extraction, edge, node_id
+from graph.schema import Edge, Extraction, Node, edge, node_id
 from graph.store import GraphStore
 from ingest.budget import Budget, extract_within
 from ingest.contradiction_updates import new_contradiction_edges
@@ -189,6 +189,8 @@ def _apply(store: GraphStore, index: IncidentIndex, article: Article, extraction
     if NO_CONTENT in extraction.warnings and not keep_empty:
         raise ArticleRejected("no_incident_content", "no components or failure events were found in the text: "
                                                      "send an account of the outage, or store it with keep_empty")
+    if extraction.source.order is None:
+        extraction.source.order = index.sources
     report = apply_extraction(store, extraction, index=index)
     return ArticleResult(report.article_id, report.created, report.added, report.warnings, article.title,
                          article.name)
@@ -208,7 +210,7 @@ def ingest_text(store: GraphStore, nlp: Language, incident_id: str, text: str | 
     if store.get_node(incident_id) is None:
         ensure_incident(store, incident_id, title=incident_id)
     source_id = node_id(incident_id, "Source", article.content_hash[:16])
-    if store.get_node(source_id) is not None:  # the same text again: nothing to parse or read
+    if _is_stored(store, source_id, article):  # the same text again: nothing to parse or read
         return ArticleResult(source_id, False, title=article.title, path=article.name)
     doc = None if budget else nlp(article.text)  # parse before taking the incident's lock: others parse meanwhile
     with INDEXES.hold(store, incident_id) as index:
@@ -294,12 +296,23 @@ def ingest_paths(store: GraphStore, nlp: Language, paths: list[str], incident_id
     return report
 
 
+def _is_stored(store: GraphStore, source_id: str, article: Article) -> bool:
+    """True if the article's Source is stored; one stored before Sources kept their text is given it now,
+    so the incident can be read again (``ingest.reextract``)."""
+    node = store.get_node(source_id)
+    if node is None:
+        return False
+    if "text" not in node.props and node.props.get("content_hash") == article.content_hash:
+        store.upsert([Node("Source", source_id, {"incident": node.incident, "text": article.text})])
+    return True
+
+
 def _new_articles(store: GraphStore, incident_id: str, articles: list[Article], report: CorpusReport) -> list[Article]:
     """The articles to read: not stored yet, each text once; the others are reported as not created."""
     todo: dict[str, Article] = {}
     for article in articles:
         source_id = node_id(incident_id, "Source", article.content_hash[:16])
-        if source_id in todo or store.get_node(source_id) is not None:
+        if source_id in todo or _is_stored(store, source_id, article):
             report.articles.append(ArticleResult(source_id, False, title=article.title, path=article.name))
         else:
             todo[source_id] = article

@@ -273,7 +273,7 @@ def extract_article(nlp: Language, article: Article, incident_id: str, *, doc: D
         raise ValueError("doc was parsed from another text: pass the Doc of article.text")
     b = _Builder(doc, article, incident_id)
     source = SourceNode(b.source_id, incident_id, article.content_hash, article.title, article.url, article.outlet,
-                        article.published, words=sum(1 for t in doc if t.is_alpha))
+                        article.published, words=sum(1 for t in doc if t.is_alpha), text=article.text)
     if not has_incident_content(doc):
         source.warnings = [NO_CONTENT]
         return Extraction(incident_id, source, [source.to_node()], [edge("PART_OF", b.source_id, incident_id,

@@ -1,4 +1,4 @@
-"""Flask CLI commands: ``flask --app app ingest PATH... --incident ID`` and ``flask --app app check-links``."""
+"""Flask CLI commands: ``flask --app app ingest PATH... --incident ID``, ``reingest`` and ``check-links``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from analysis.model.links import LinkReport, relink
 from graph.build import ensure_incident
 from graph.errors import GraphError
 from ingest.corpus import ingest_paths
+from ingest.reextract import IncidentChanged, reingest_incident
 from web.resources import graph_store
 
 
@@ -56,6 +57,35 @@ def ingest_command(paths: tuple[Path, ...], incident_id: str, title: str | None,
     click.echo(link_summary(relink(store, incident_id)))
     if report.errors and not report.articles:
         raise click.ClickException(f"every file failed ({len(report.errors)}); nothing was ingested")
+
+
+@click.command("reingest")
+@click.option("--incident", "incident_id", help="Incident id to rebuild from its stored articles.")
+@click.option("--all", "every", is_flag=True, help="Rebuild every incident.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes reading articles (from 20 articles on); "
+              "default: INGEST_WORKERS, else one per core; 1 reads in this process.")
+@with_appcontext
+def reingest_command(incident_id: str | None, every: bool, workers: int | None) -> None:
+    """Rebuild incidents from their stored article texts with the current extractor; print what was renamed,
+    merged, added and dropped, then link the model."""
+    if bool(incident_id) == every:
+        raise click.UsageError("give --incident ID or --all")
+    store = graph_store()
+    nlp = current_app.extensions["nlp"].get()
+    unchanged = []
+    try:
+        for iid in store.incident_ids() if every else [incident_id]:
+            report = reingest_incident(store, nlp, iid, workers=workers or current_app.config.get("INGEST_WORKERS"))
+            click.echo(report.table())
+            if report.links is not None:
+                click.echo(link_summary(report.links))
+            if not report.rebuilt:
+                unchanged.append(iid)
+    except (GraphError, IncidentChanged) as err:
+        raise click.ClickException(str(err)) from err
+    if unchanged:
+        raise click.ClickException(f"{len(unchanged)} incident(s) left unchanged, some of their sources have no "
+                                   f"stored text: {', '.join(unchanged)}")
 
 
 @click.command("check-links")
