@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from graph.build import alias_key
-from ingest.lexicon import load_component_lexicon, load_system_heads
+from ingest.lexicon import load_component_lexicon, load_event_kinds, load_system_heads, load_zone_names
 
 ORG_LABEL = "COMPONENT"
 
@@ -145,7 +145,7 @@ def _names_a_system(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> 
     if all(t.i in known for t in chain) and lemma in heads["generic_names"] and (
             lemma in heads["owner_heads"] or not all(_is_qualifier(known[t.i]) for t in chain)):
         return False  # "AWS services", "the DynamoDB service": the known components; "DNS servers" are not
-    capital_head = _is_capitalised(tok) and all(_is_capitalised(t) for t in chain)
+    capital_head = _is_capitalised(tok) and all(_is_capitalised(t) for t in chain) and not _in_heading(tok.doc, tok.idx)
     acronym_led = chain[0].text.isupper() and len(chain[0].text) > 1 or chain[0].i in known
     # "the login service", "edge routers": nouns before a head that only names systems
     lower_nouns = lemma in heads["lowercase_heads"] and all(t.pos_ == "NOUN" and t.is_lower for t in chain
@@ -157,7 +157,8 @@ def _is_named_part(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> b
     """"DNS Enactor", "WAF Managed Rules": a capitalised name led by an acronym or a known component."""
     lead = chain[0]
     return all(_is_capitalised(t) for t in chain) and (lead.text.isupper() and len(lead.text) > 1 or lead.i in known) \
-        and tok.text not in load_system_heads()["not_components"]
+        and tok.text not in load_system_heads()["not_components"] and not _in_heading(tok.doc, tok.idx) \
+        and not _names_no_system(tok)
 
 
 def _system_compounds(doc: Doc, known: dict[int, ComponentRef]) -> list[ComponentRef]:
@@ -193,6 +194,11 @@ def _introduced(doc: Doc) -> list[ComponentRef]:
 
 
 NAMED_LABELS = ("ORG", "PRODUCT", "FAC")
+HEADING_SHARE = 0.7
+TITLE_SMALL_WORDS = frozenset(["a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from", "vs", "as", "is"])
+ZONE_WORDS = load_zone_names()
+NON_SYSTEM_ENTS = ("GPE", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "NORP", "PERSON", "QUANTITY")
+CALENDAR_WORDS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 MAX_NAME_TOKENS = 5
 
 
@@ -201,7 +207,17 @@ def _is_name(span: Span) -> bool:
     words = [t for t in span if not t.is_punct]
     stop = set(load_system_heads()["not_components"])
     return bool(words) and len(span) <= MAX_NAME_TOKENS and any(_is_capitalised(t) for t in words) \
-        and not all(t.text in stop or t.like_num for t in words) and span.text not in stop
+        and not all(t.text in stop or t.like_num for t in words) and span.text not in stop \
+        and not any(_names_no_system(t) for t in words)
+
+
+def _names_no_system(tok: Token) -> bool:
+    """A word that makes a would-be name a time, a zone or an event ("Pacific Daylight Time", "01:03
+    Mitigation", "Cloudflare Outage")."""
+    kinds = load_event_kinds()
+    return ":" in tok.text or tok.text in ZONE_WORDS or tok.lower_ in CALENDAR_WORDS or tok.lower_ in (
+        "time", "daylight", "standard") or kinds.get(tok.lower_) in ("failure", "symptom", "mitigation", "recovery",
+                                                                   "condition")
 
 
 def _trimmed(span: Span) -> Span:
@@ -214,17 +230,82 @@ def _trimmed(span: Span) -> Span:
     return span.doc[start:end]
 
 
+def _in_heading(doc: Doc, start_char: int) -> bool:
+    """True if the line holding ``start_char`` is a title-case heading ("Company Blames Bad Software"), where
+    the model takes capitalised words for names."""
+    line_start = doc.text.rfind("\n", 0, start_char) + 1
+    line_end = doc.text.find("\n", start_char)
+    line = doc.text[line_start:line_end if line_end >= 0 else None].strip()
+    words = [w for w in line.split() if w[:1].isalpha() and w not in TITLE_SMALL_WORDS]
+    return not line.endswith(".") and len(words) >= 2 and sum(w[0].isupper() for w in words) >= HEADING_SHARE * len(words)
+
+
 def _named_entities(doc: Doc) -> list[ComponentRef]:
     """Companies, products and facilities the model names (ORG, PRODUCT, FAC): "Acme", "Falcon", "PDX-04"."""
     refs = []
     for ent in doc.ents:
-        if ent.label_ in NAMED_LABELS:
+        if ent.label_ in NAMED_LABELS and not _in_heading(doc, ent.start_char):
             span = _trimmed(ent)
             if len(span) and _is_name(span):
                 ref = _span_ref(span, span.text)
                 ref.kind = "service"
                 refs.append(ref)
     return refs
+
+
+def _proper_names(doc: Doc) -> list[ComponentRef]:
+    """Capitalised names the model tags as proper nouns but no entity ("Trello, Quora and Giphy were down"):
+    not at a sentence start, not a person, place, date or zone, not in a heading."""
+    stop = set(load_system_heads()["not_components"])
+    lower_words = {t.text for t in doc if t.is_lower}  # a word also written in lower case is a common word
+    refs = []
+    for tok in doc:
+        if tok.pos_ == "PROPN" and tok.is_alpha and len(tok) > 2 and tok.text[0].isupper() and not tok.is_sent_start \
+                and (tok.ent_type_ in ("", "ORG", "PRODUCT", "FAC", "WORK_OF_ART") or _is_example(tok)) \
+                and tok.text not in stop \
+                and tok.lower_ not in CALENDAR_WORDS and tok.lower_ not in lower_words and _stands_alone(doc, tok) \
+                and not _in_heading(doc, tok.idx):
+            if not _names_no_system(tok):
+                refs.append(ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text,
+                                         display_slug(tok.text), tok.text, "service", [tok.text]))
+    return refs
+
+
+def _is_example(tok: Token) -> bool:
+    """A name in a list of examples ("sites such as Trello, Quora and Giphy", "services including Venmo"),
+    which the small model often takes for a place."""
+    node = tok
+    for _ in range(6):
+        if node.dep_ == "pobj" and (node.head.lower_ in ("including", "like") or node.head.lower_ == "as" and any(
+                c.lower_ == "such" for c in node.head.head.children) or node.head.lower_ == "as" and
+                node.head.i > 0 and tok.doc[node.head.i - 1].lower_ == "such"):
+            return True
+        if node.dep_ not in ("conj", "appos") or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _stands_alone(doc: Doc, tok: Token) -> bool:
+    """Not one word of a longer capitalised name, not a line's label ("Fix: ...") or its first word."""
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    line_start = doc.text.rfind("\n", 0, tok.idx) + 1
+    first_word = not any(c.isalpha() for c in doc.text[line_start:tok.idx])
+    return not first_word and not any(t is not None and t.is_alpha and t.text[0].isupper() for t in (prev, nxt)) \
+        and (nxt is None or nxt.text != ":")
+
+
+IDENTIFIER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+(?:\(\))?$|^\d{1,3}(?:\.\d{1,3}){3}$")
+
+
+def _identifiers(doc: Doc) -> list[ComponentRef]:
+    """Host names, addresses and files named as written: "dynamodb.us-east-1.amazonaws.com", "1.1.1.1",
+    "csagent.sys", "time.Now()"."""
+    stop = set(load_system_heads()["not_identifiers"])
+    return [ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, display_slug(tok.text), tok.text,
+                         "infrastructure", [tok.text])
+            for tok in doc if IDENTIFIER.match(tok.text) and tok.lower_ not in stop]
 
 
 def _acronym_refs(doc: Doc) -> list[ComponentRef]:
@@ -234,7 +315,8 @@ def _acronym_refs(doc: Doc) -> list[ComponentRef]:
     for tok in doc:
         text = tok.text
         if 2 <= len(text) <= 6 and text[:-1].isupper() and text[0].isalpha() and (text[-1].isupper() or text[-1] == "s") \
-                and text.rstrip("s") not in stop and text not in stop and tok.pos_ in ("PROPN", "NOUN", "X"):
+                and text.rstrip("s") not in stop and text not in stop and tok.pos_ in ("PROPN", "NOUN", "X") \
+                and tok.ent_type_ not in NON_SYSTEM_ENTS and not _in_heading(doc, tok.idx):
             name = text[:-1] if text[-1] == "s" and text[:-1].isupper() and len(text) > 2 else text
             refs.append(ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(text), text, display_slug(name), name,
                                      "subsystem", [text]))
@@ -258,7 +340,7 @@ def find_components(doc: Doc) -> list[ComponentRef]:
     """Every component mention in ``doc``, resolved so that mentions of one component share slug and name."""
     refs = _lexicon_refs(doc)
     known = {i: r for r in refs for i in range(r.start, r.end)}
-    for ref in _named_entities(doc) + _acronym_refs(doc):  # names the catalogue does not know
+    for ref in _named_entities(doc) + _acronym_refs(doc) + _proper_names(doc) + _identifiers(doc):
         if not any(i in known for i in range(ref.start, ref.end)):
             refs.append(ref)
             known.update({i: ref for i in range(ref.start, ref.end)})

@@ -131,3 +131,10 @@ def load_event_kinds() -> dict[str, str]:
 def load_claim_phrases() -> dict[str, Any]:
     """Phrases that mark explicit assertions (root cause, first symptom...), from claims.json."""
     return json.loads((HERE / "claims.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_zone_names() -> frozenset[str]:
+    """Every word of the time-zone names in timezones.json ("PDT", "Pacific", "London")."""
+    data = json.loads((HERE / "timezones.json").read_text(encoding="utf-8"))
+    return frozenset(w for name in data if not name.startswith("_") for w in name.split() if w[:1].isupper())

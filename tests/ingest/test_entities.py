@@ -80,3 +80,29 @@ def test_qualifier_with_generic_head_is_a_component_of_its_own(nlp):
 
 def test_qualifier_with_owner_head_is_the_qualifier_itself(nlp):
     assert slugs(nlp, "The DNS service failed.") == {"DNS": "dns"}
+
+
+def names(nlp, text: str) -> set[str]:
+    return {ref.name for ref in nlp(text)._.components}
+
+
+def test_company_possessive_and_general_heads_are_components(nlp):
+    assert {"Acme", "ledger database", "sync worker"} <= names(
+        nlp, "Acme's ledger database and the sync worker were also affected.")
+
+
+def test_standalone_acronyms_and_names_in_a_list_are_components(nlp):
+    found = names(nlp, "The WAF pinned every CPU, and sites such as Trello, Quora and Giphy went down.")
+    assert {"WAF", "CPU", "Trello", "Quora", "Giphy"} <= found
+
+
+def test_host_names_addresses_and_files_are_components(nlp):
+    found = names(nlp, "Lookups of dynamodb.us-east-1.amazonaws.com failed; resolvers such as 1.1.1.1 answered "
+                       "SERVFAIL, and csagent.sys crashed.")
+    assert {"dynamodb.us-east-1.amazonaws.com", "1.1.1.1", "csagent.sys"} <= found
+
+
+def test_headings_zones_and_plain_words_are_not_components(nlp):
+    found = names(nlp, "Company Blames Bad Software Change\n\nThe outage began at 9:42 a.m. Pacific Daylight Time. "
+                       "Several teams worked on it, and the fix went out. Fix: the change was reverted.")
+    assert not found & {"Company Blames Bad Software", "Pacific Daylight Time", "Microsoft 365", "Fix"}

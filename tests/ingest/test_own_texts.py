@@ -23,7 +23,7 @@ def causes(doc) -> set[tuple[str, str, str]]:
 
 def test_bgp_withdrawal_components(parsed):
     assert {c.slug for c in parsed["bgp_withdrawal"]._.components} == {"bgp", "cdn", "dns-resolver", "edge-router",
-                                                                       "customer-website"}
+                                                                       "customer-website", "data-center"}
 
 
 def test_bgp_withdrawal_chain(parsed):
