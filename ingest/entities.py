@@ -258,17 +258,15 @@ def _proper_names(doc: Doc) -> list[ComponentRef]:
     not at a sentence start, not a person, place, date or zone, not in a heading."""
     stop = set(load_system_heads()["not_components"])
     lower_words = {t.text for t in doc if t.is_lower}  # a word also written in lower case is a common word
-    refs = []
-    for tok in doc:
-        if tok.pos_ == "PROPN" and tok.is_alpha and len(tok) > 2 and tok.text[0].isupper() and not tok.is_sent_start \
-                and (tok.ent_type_ in ("", "ORG", "PRODUCT", "FAC", "WORK_OF_ART") or _is_example(tok)) \
-                and tok.text not in stop \
-                and tok.lower_ not in CALENDAR_WORDS and tok.lower_ not in lower_words and _stands_alone(doc, tok) \
-                and not _in_heading(doc, tok.idx):
-            if not _names_no_system(tok):
-                refs.append(ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text,
-                                         display_slug(tok.text), tok.text, "service", [tok.text]))
-    return refs
+    return [ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, display_slug(tok.text), tok.text,
+                         "service", [tok.text]) for tok in doc if _is_proper_name(doc, tok, stop, lower_words)]
+
+
+def _is_proper_name(doc: Doc, tok: Token, stop: set[str], lower_words: set[str]) -> bool:
+    return tok.pos_ == "PROPN" and tok.is_alpha and len(tok) > 2 and tok.text[0].isupper() and not tok.is_sent_start \
+        and (tok.ent_type_ in ("", "ORG", "PRODUCT", "FAC", "WORK_OF_ART") or _is_example(tok)) \
+        and tok.text not in stop and tok.lower_ not in CALENDAR_WORDS and tok.lower_ not in lower_words \
+        and _stands_alone(doc, tok) and not _in_heading(doc, tok.idx) and not _names_no_system(tok)
 
 
 def _is_example(tok: Token) -> bool:
