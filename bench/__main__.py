@@ -15,7 +15,7 @@ import sys
 import time
 
 MODULES = ("bench.bench_ingest", "bench.bench_analysis", "bench.bench_model", "bench.bench_pages", "bench.bench_api",
-           "bench.bench_quality")
+           "bench.bench_api_costs", "bench.bench_quality")
 
 
 def _fmt(value: object) -> str:
