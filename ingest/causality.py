@@ -237,6 +237,30 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
 TROUBLE_KINDS = ("failure", "symptom", "condition", "impact")
 
 
+def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:
+    """"X did not scale, and the result was packet loss", "The consequence: Y": what a causal noun ("result",
+    "consequence", "effect") is said to be was caused by the clause before it, else by the previous sentence."""
+    cues = load_cues()
+    links = []
+    for noun in doc:
+        if noun.lemma_.lower() not in cues["causal_nouns"] or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
+            continue
+        verb = noun.head
+        told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
+        effect = _side(_subtree(told), told, events, opener) if told is not None else None
+        before = verb.head if verb.dep_ == "conj" and verb.head.i < verb.i else None
+        if before is not None:
+            cause = _side(_subtree(before, exclude=verb), before, events, opener)
+        else:
+            sent = noun.sent
+            prev = doc[sent.start - 1].sent if sent.start > 0 else None
+            cause = (_sentence_main(prev, events) or (opener.at(prev.root) if opener else None)) if prev else None
+        link = _link(cause, effect, noun.lemma_.lower(), cues["sentence_connectives"]["as a result"], noun, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
 def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:
     """"While DynamoDB could not be reached, the checks failed", "Once the root expired, clients failed",
     "With its machines overwhelmed, it could not pass requests": in an account of trouble, the situation a
@@ -504,6 +528,7 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
     best: dict[tuple[str, str], CausalLink] = {}
     found = _verb_links(doc, events, opener) + _connective_links(doc, events, opener)
     found += _clause_links(doc, events, opener) + _narrative_links(doc, events, opener)
+    found += _result_links(doc, events, opener)
     found += _agent_links(doc, events)
     claimed: set[str] = set()
     if opener is not None:

@@ -81,3 +81,8 @@ def test_a_sentence_initial_with_phrase_is_a_cause_unless_it_had_ended(nlp):
 def test_a_participle_complement_is_not_an_effect_of_its_verb(nlp):
     _, links = told(nlp, "When the site stopped responding, monitoring paged the on-call engineer.")
     assert links == [("site response failure", "on call engineer paged", "when")]
+
+
+def test_what_the_result_was_is_caused_by_the_clause_or_sentence_before(nlp):
+    _, links = told(nlp, "The regex backtracked on every request. The result was CPU exhaustion across the fleet.")
+    assert links == [("regex backtracked", "cpu limit exceeded", "result")]
