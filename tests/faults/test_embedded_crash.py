@@ -60,7 +60,8 @@ def test_sigkill_during_100_concurrent_writes_keeps_every_acknowledged_article(t
     from app import create_app
 
     data_dir = tmp_path / "data"
-    server = GunicornServer(data_dir, workers=2, threads=4)
+    # Writes wait for a reading turn (INGEST_QUEUE) rather than being turned away with 503, so enough are acknowledged.
+    server = GunicornServer(data_dir, workers=2, threads=4, env={"INGEST_QUEUE": "16"})
     server.start()
     try:
         assert post_json(server.port, "/api/incidents", {"id": "crash", "title": "Crash"}).status == 201
