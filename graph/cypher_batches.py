@@ -162,7 +162,7 @@ def upsert_statements(batch: Batch, before: dict[NodeId, Node], budget: int, rem
     for (label, keys), rows in _grouped(node_row(n) for n in batch.nodes).items():
         query = f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET n += r.set{_union_clauses('n', keys)} " \
                 "RETURN count(*) AS c"
-        statements += [(query, {"rows": c}, len(c)) for c in chunks(query, rows, budget)]
+        statements += _row_statements(query, rows, budget)
     statements += parts
 
     def edge_row(rel: Edge) -> tuple[Any, dict[str, Any]]:
@@ -174,9 +174,48 @@ def upsert_statements(batch: Batch, before: dict[NodeId, Node], budget: int, rem
         _checked(type_, src, dst)
         query = (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.s}}) MATCH (b:{dst} {{id: r.t}}) "
                  f"MERGE (a)-[e:{type_}]->(b) SET e += r.set{_union_clauses('e', keys)} RETURN count(*) AS c")
-        statements += [(query, {"rows": c}, len(c)) for c in chunks(query, rows, budget)]
+        statements += _row_statements(query, rows, budget)
     incidents = sorted({*batch.incidents(), *(rel.props["incident"] for rel in removed)})
     return statements + [version_bump(incidents)]
+
+
+def _row_statements(query: str, rows: list[dict[str, Any]], budget: int) -> list[Statement]:
+    """UNWIND statements of ``rows`` within ``budget``. A row too long for one statement because of its merged
+    lists (a node's evidence gathered from many articles, as a whole-incident write sends it) is written as
+    several: its plain properties first, then its lists cut across rows in later statements, where the union
+    clause appends them in order."""
+    room = budget - len(query.encode("utf-8")) - MESSAGE_OVERHEAD
+    levels: list[list[dict[str, Any]]] = []
+    for row in rows:
+        for depth, piece in enumerate(_row_pieces(row, room)):
+            if depth == len(levels):
+                levels.append([])
+            levels[depth].append(piece)
+    return [(query, {"rows": c}, len(c)) for level in levels for c in chunks(query, level, budget)]
+
+
+def _row_pieces(row: dict[str, Any], room: int) -> list[dict[str, Any]]:
+    """``row``, or rows writing it piece by piece (the first with its plain properties, every one with all
+    union keys, as the query reads them); a single value too long is left for ``chunks`` to refuse.
+
+    >>> [p["u"] for p in _row_pieces({"id": "a", "set": {"x": 1}, "u": {"e": ["m1", "m2", "m3"]}}, 70)]
+    [{'e': []}, {'e': ['m1', 'm2']}, {'e': ['m3']}]
+    """
+    if not row.get("u") or packed_size(row) <= room:
+        return [row]
+    ident = {k: v for k, v in row.items() if k not in ("set", "u")}
+    pieces = [{**ident, "set": row["set"], "u": {k: [] for k in row["u"]}}]
+    current: dict[str, Any] = {**ident, "set": {}, "u": {k: [] for k in row["u"]}}
+    size = empty = packed_size(current)
+    for key, values in row["u"].items():
+        for value in values:
+            if size + packed_size(value) > room and size > empty:
+                pieces.append(current)
+                current = {**ident, "set": {}, "u": {k: [] for k in row["u"]}}
+                size = empty
+            current["u"][key].append(value)
+            size += packed_size(value)
+    return pieces + ([current] if size > empty else [])
 
 
 def version_bump(incidents: list[str]) -> Statement:

@@ -125,9 +125,9 @@ def test_batch_far_over_4kb_is_split_and_the_server_survives(bolt_store, iid):
 def test_one_row_over_the_statement_limit_is_refused_before_anything_is_written(bolt_store, iid):
     if bolt_store.health()["max_batch_bytes"] > 10_000:
         pytest.skip("this server takes large statements")
-    # a long string is stored in parts (tests/graph/test_long_text.py); a long list is not
+    # a long string is stored in parts, a long merged list in pieces (tests/graph/test_long_text.py); other lists not
     nodes = [Node("Event", f"{iid}:e:a", {"incident": iid}),
-             Node("Component", f"{iid}:c:big", {"incident": iid, "aliases": [f"alias {i:03d}" for i in range(400)]})]
+             Node("Event", f"{iid}:e:big", {"incident": iid, "terms": [f"term {i:03d}" for i in range(400)]})]
     with pytest.raises(StoreUnavailable, match="GRAPH_MAX_BATCH_BYTES"):
         bolt_store.upsert(nodes)
     assert bolt_store.get_node(f"{iid}:e:a") is None

@@ -55,6 +55,16 @@ def test_a_long_sentence_is_stored_like_any_other(store, new_incident):
     assert store.get_node(mention.id).props == mention.props
 
 
+def test_a_long_evidence_list_comes_back_in_order_from_an_upsert_and_a_replace(store, new_incident):
+    iid = new_incident()
+    evidence = [f"{iid}:m:{i:04d}-{'x' * 30}" for i in range(300, 0, -1)]  # about 15 KB, not in sorted order
+    component = Node("Component", f"{iid}:c:a", {"incident": iid, "name": "A", "evidence": evidence})
+    store.upsert([component])
+    assert store.get_node(component.id).props["evidence"] == evidence
+    store.replace_incident(iid, [Node("Incident", iid, {"incident": iid, "title": "t"}), component])
+    assert store.get_node(component.id).props["evidence"] == evidence
+
+
 @pytest.mark.bolt
 def test_bolt_keeps_no_parts_of_a_replaced_or_deleted_text(bolt_store):
     store, iid = bolt_store, f"parts-{uuid.uuid4().hex[:10]}"

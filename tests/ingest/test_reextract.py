@@ -153,3 +153,16 @@ def test_many_sources_are_read_by_workers_into_the_same_graph(nlp, monkeypatch):
     report = reingest_incident(store, nlp, "inc", workers=2)
     assert forked and report.renamed == report.dropped == report.added == []
     assert exported(store, "inc") == before
+
+
+def test_the_seed_incident_rebuilds_unchanged(store, new_incident, nlp):
+    from ingest.corpus import ingest_paths
+    from tests.conftest import SEEDS
+
+    iid = new_incident("seeds")
+    ingest_paths(store, nlp, [str(SEEDS)], iid, workers=1)
+    relink(store, iid)
+    before = exported(store, iid)
+    report = reingest_incident(store, nlp, iid, workers=1)
+    assert (report.renamed, report.merged, report.added, report.dropped) == ([], [], [], [])
+    assert exported(store, iid) == before
