@@ -53,11 +53,15 @@ EVENING_HOUR, MORNING_HOUR = 18, 12  # a dateless time rolls to the next day onl
 _ZONE_ALT = "|".join(sorted((re.escape(z) for z in ZONES if len(z) > 1), key=len, reverse=True))
 _CLOCK = (
     r"(?:(?<![\d:.])(?P<hour>\d{1,2})(?::(?P<minute>[0-5]\d))?\s?(?P<ampm>[AaPp](?:\.[Mm]\.|[Mm]))(?![A-Za-z])"
-    r"|(?<![\d:.])(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?::(?P<second24>[0-5]\d))?(?![\d]|:\d))"
+    r"|(?<![\d:.])(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?::(?P<second24>[0-5]\d))?(?![\d]|:\d)"
+    # "0900 UTC", "1942Z": four digits count as a clock only with a zone right after them
+    rf"|(?<![\d:.,])(?P<hourmil>[01]\d|2[0-3])(?P<minutemil>[0-5]\d)(?=\s?(?:{'|'.join(sorted((re.escape(z) for z in ZONES if z.isupper()), key=len, reverse=True))})\b)"
+    r"|\b(?P<named>midnight|noon|midday)\b)"
     rf"(?:\s?(?P<zone>{_ZONE_ALT})\b)?"
     rf"(?:,?\s+(?:on\s+)?(?P<cdate>{DATE_PATTERN}))?"
 )
-_ISO = r"(?P<iso>\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)(?![\d:])"
+_ISO = (r"(?P<iso>\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)(?![\d:])"
+        rf"(?:\s?(?P<isozone>{_ZONE_ALT})\b)?")
 CANDIDATE_RE = re.compile(
     "|".join([
         _ISO,
@@ -205,6 +209,10 @@ def _resolve_date_text(text: str, state: _State, ctx: TimeContext) -> tuple[date
 def _clock_parts(m: re.Match[str]) -> time | None:
     if m.group("hour24") is not None:
         return time(int(m.group("hour24")), int(m.group("minute24")), int(m.group("second24") or 0))
+    if m.group("hourmil") is not None:
+        return time(int(m.group("hourmil")), int(m.group("minutemil")))
+    if m.group("named") is not None:
+        return time(0, 0) if m.group("named").lower() == "midnight" else time(12, 0)
     hour, minute = int(m.group("hour")), int(m.group("minute") or 0)
     if not 1 <= hour <= 12:
         return None
@@ -237,13 +245,18 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     abbr = m.group("zone") or _range_zone(text, m.end())
     tz, label = zone_info(abbr, state.zone)
     expr = TimeExpression(m.start(), m.end(), m.group(), "clock", zone=abbr,
-                          precision="minute" if m.group("minute") or m.group("minute24") else "hour")
+                          precision="minute" if m.group("minute") or m.group("minute24") or m.group("minutemil")
+                          or m.group("named") else "hour")
+    ahead = _RANGE_END.match(text, m.end())
+    range_date = ahead.group("cdate") if ahead and not m.group("cdate") else None
     pair = _is_pair(text, m, state)
     if m.group("cdate"):
         day, expr.explicit_year, expr.weekday = _resolve_date_text(m.group("cdate"), state, ctx)
         expr.year_corrected = bool(day and expr.explicit_year and day.year != expr.explicit_year)
     elif pair:
         day = state.previous.utc.astimezone(tz).date() if state.previous.utc and tz else None  # type: ignore[union-attr]
+    elif range_date:  # "from 2:19 AM until 7:10 AM PDT on September 20": the range's date
+        day = _resolve_date_text(range_date, state, ctx)[0]
     else:
         _, has_day = published_bounds(ctx.published)
         day = state.last_date or ctx.anchor_date or (published_bounds(ctx.published)[0] if has_day else None)
@@ -282,7 +295,7 @@ def _iso(m: re.Match[str], state: _State) -> TimeExpression:
         return TimeExpression(m.start(), m.end(), m.group(), "date", datetime.combine(d, time(), UTC), "day",
                               local=value, explicit_year=d.year)
     parsed = datetime.fromisoformat(value)
-    tz, _ = zone_info(None, state.zone)
+    tz, _ = zone_info(m.group("isozone"), state.zone)
     if parsed.tzinfo is None and tz is None:
         return TimeExpression(m.start(), m.end(), m.group(), "clock", local=value, explicit_year=parsed.year)
     aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
@@ -373,7 +386,7 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     state = _State(zone=ctx.default_tz or _first_zone(matches), weekdays=weekdays)
     for m in matches:
         kind = m.lastgroup if m.lastgroup in ("iso", "range", "clock", "date", "monthyear", "offset", "duration",
-                                              "weekday") else next(k for k in ("clock", "date") if m.group(k))
+                                              "weekday") else next(k for k in ("iso", "clock", "date") if m.group(k))
         found = _resolve(kind, text, m, state, ctx)
         for expr in found if isinstance(found, list) else [found] if found is not None else []:
             state.expressions.append(expr)

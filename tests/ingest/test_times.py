@@ -176,3 +176,20 @@ def test_first_clock_of_a_range_takes_the_zone_written_after_the_second():
     clocks = [t for t in extract_times(text, TimeContext()) if t.kind == "clock"]
     assert [t.utc for t in clocks if t.pair_of is None] == [
         utc(2020, 12, 14, 11, 46), utc(2020, 12, 14, 12, 33), utc(2020, 12, 14, 12, 33)]
+
+
+def test_iso_times_with_a_zone_military_times_and_midnight():
+    found = [t.utc for t in extract_times("2023-04-25 20:51 PDT: water found. Power failed at 0900 UTC on "
+                                          "June 8, 2021, and again just after midnight UTC on 1 January 2017.",
+                                          TimeContext()) if t.kind == "clock"]
+    assert found == [utc(2023, 4, 26, 3, 51), utc(2021, 6, 8, 9, 0), utc(2017, 1, 1, 0, 0)]
+
+
+def test_first_clock_of_a_range_takes_the_date_written_after_the_second():
+    found = [t.utc for t in extract_times("It lasted from 2:19 AM until 7:10 AM PDT on September 20, 2015.",
+                                          TimeContext()) if t.kind == "clock"]
+    assert found == [utc(2015, 9, 20, 9, 19), utc(2015, 9, 20, 14, 10)]
+
+
+def test_four_digit_numbers_without_a_zone_are_not_times():
+    assert extract_times("In 2015 about 2000 servers failed; 1200 more were drained.", TimeContext()) == []
