@@ -156,7 +156,8 @@ def _time_points(b: _Builder, times: Iterable[TimeExpression], refs: list[EventR
     ids: dict[str, str] = {}
     timed: dict[str, str] = {}  # event key -> the UTC time it is AT in this article
     usable = [e for e in times if e.utc is not None and e.pair_of is None and is_time_point(e)
-              and not _is_intention(b, e.start) and not _dates_a_clock(b.text, e, times)]
+              and not _is_intention(b, e.start) and not _dates_a_clock(b.text, e, times)
+              and not _is_publication_date(b.text, e)]
     spans = [(e.start, e.end) for e in times]
     for expr in sorted(usable, key=lambda e: (e.precision not in ("minute", "hour"), e.start)):
         utc = iso_utc(expr.utc)
@@ -189,6 +190,20 @@ def _dates_a_clock(text: str, expr: TimeExpression, times: Iterable[TimeExpressi
         return False
     return any(c.kind == "clock" and c.utc is not None and 0 <= c.start - expr.end <= 6
                and re.fullmatch(r",?\s*(?:at\s+)?", text[expr.end:c.start]) is not None for c in times)
+
+
+DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?,\s*$")
+
+
+def _is_publication_date(text: str, expr: TimeExpression) -> bool:
+    """True for the date a piece carries about itself: a dateline ("AUSTIN, Texas, July 24, 2024 --") or a
+    line that says when it was published or updated."""
+    if expr.kind != "date":
+        return False
+    line_start = text.rfind("\n", 0, expr.start) + 1
+    before = text[line_start:expr.start]
+    markers = load_cues()["publication_markers"]
+    return DATELINE.match(before) is not None or any(before.strip().lower().startswith(m) for m in markers)
 
 
 def _is_intention(b: _Builder, char: int) -> bool:

@@ -104,3 +104,10 @@ def test_plans_policies_and_bare_weekdays_are_not_time_points(nlp):
     extraction = extract_article(nlp, article_from_text(text), "keys")
     points = sorted(n.props["utc"] for n in extraction.nodes if n.label == "TimePoint")
     assert points == ["2026-03-03T14:05:00Z"]
+
+
+def test_datelines_and_publication_dates_are_not_time_points(nlp):
+    text = ("AUSTIN, Texas, July 24, 2024 -- The sensor update crashed Windows hosts at 04:09 UTC on July 19, 2024.\n"
+            "Published July 25, 2024")
+    extraction = extract_article(nlp, article_from_text(text), "dl")
+    assert sorted(n.props["utc"] for n in extraction.nodes if n.label == "TimePoint") == ["2024-07-19T04:09:00Z"]
