@@ -291,7 +291,7 @@ def _stands_alone(doc: Doc, tok: Token) -> bool:
     line_start = doc.text.rfind("\n", 0, tok.idx) + 1
     first_word = not any(c.isalpha() for c in doc.text[line_start:tok.idx])
     return not first_word and not any(t is not None and t.is_alpha and t.text[0].isupper() for t in (prev, nxt)) \
-        and (nxt is None or nxt.text != ":")
+        and (nxt is None or nxt.text != ":") and (prev is None or prev.text not in (":", "-", "•", "*"))
 
 
 IDENTIFIER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+(?:\(\))?$|^\d{1,3}(?:\.\d{1,3}){3}$")
