@@ -395,6 +395,7 @@ def _list_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> 
     """
     cues = load_cues()
     sents = list(doc.sents)
+    text = doc.text  # once: Doc.text rebuilds the text on every access
     links = []
     for n, sent in enumerate(sents):
         last = next((t for t in reversed(sent) if not t.is_space), None)
@@ -407,8 +408,8 @@ def _list_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> 
         items = [s for s in sents[n + 1:n + 1 + 2 * MAX_LIST_ITEMS] if not all(t.is_punct or t.like_num or t.is_space
                                                                               for t in s)]
         for item in items[:MAX_LIST_ITEMS]:
-            line_start = doc.text.rfind("\n", 0, item.start_char) + 1
-            if not _ITEM_MARK.match(doc.text[line_start:item.end_char]):
+            line_start = text.rfind("\n", 0, item.start_char) + 1
+            if not _ITEM_MARK.match(text[line_start:item.end_char]):
                 break
             effect = _sentence_main(item, events) or (opener.at(item.root) if opener is not None else None)
             link = _link(cause, effect, verb.lemma_.lower(), conf, last, doc)

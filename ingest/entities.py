@@ -18,6 +18,7 @@ component PART_OF it ("DynamoDB's DNS management system").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -230,14 +231,38 @@ def _trimmed(span: Span) -> Span:
     return span.doc[start:end]
 
 
+class _Lines:
+    """The lines of a Doc's text, read once (``Doc.text`` rebuilds the text on every access)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.headings: dict[int, bool] = {}
+
+    def start_of(self, char: int) -> int:
+        return self.starts[bisect_right(self.starts, char) - 1]
+
+    def is_heading(self, char: int) -> bool:
+        start = self.start_of(char)
+        if start not in self.headings:
+            end = self.text.find("\n", start)
+            line = self.text[start:end if end >= 0 else None].strip()
+            words = [w for w in line.split() if w[:1].isalpha() and w not in TITLE_SMALL_WORDS]
+            self.headings[start] = not line.endswith(".") and len(words) >= 2 and sum(
+                w[0].isupper() for w in words) >= HEADING_SHARE * len(words)
+        return self.headings[start]
+
+
+def _lines(doc: Doc) -> _Lines:
+    if "lines" not in doc.user_data:
+        doc.user_data["lines"] = _Lines(doc.text)
+    return doc.user_data["lines"]
+
+
 def _in_heading(doc: Doc, start_char: int) -> bool:
     """True if the line holding ``start_char`` is a title-case heading ("Company Blames Bad Software"), where
     the model takes capitalised words for names."""
-    line_start = doc.text.rfind("\n", 0, start_char) + 1
-    line_end = doc.text.find("\n", start_char)
-    line = doc.text[line_start:line_end if line_end >= 0 else None].strip()
-    words = [w for w in line.split() if w[:1].isalpha() and w not in TITLE_SMALL_WORDS]
-    return not line.endswith(".") and len(words) >= 2 and sum(w[0].isupper() for w in words) >= HEADING_SHARE * len(words)
+    return _lines(doc).is_heading(start_char)
 
 
 def _named_entities(doc: Doc) -> list[ComponentRef]:
@@ -288,8 +313,8 @@ def _stands_alone(doc: Doc, tok: Token) -> bool:
     """Not one word of a longer capitalised name, not a line's label ("Fix: ...") or its first word."""
     prev = doc[tok.i - 1] if tok.i > 0 else None
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    line_start = doc.text.rfind("\n", 0, tok.idx) + 1
-    first_word = not any(c.isalpha() for c in doc.text[line_start:tok.idx])
+    lines = _lines(doc)
+    first_word = not any(c.isalpha() for c in lines.text[lines.start_of(tok.idx):tok.idx])
     return not first_word and not any(t is not None and t.is_alpha and t.text[0].isupper() for t in (prev, nxt)) \
         and (nxt is None or nxt.text != ":") and (prev is None or prev.text not in (":", "-", "•", "*"))
 

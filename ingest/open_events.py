@@ -41,6 +41,9 @@ class OpenEvents:
     def __init__(self, doc: Doc, events: list[EventRef], comp_at: dict[int, ComponentRef]) -> None:
         self.doc, self.events, self.comp_at = doc, events, comp_at
         self.made: dict[int, EventRef] = {}
+        self.by_anchor: dict[int, EventRef] = {}  # first event told at each token, kept beside ``events``
+        for event in events:
+            self.by_anchor.setdefault(event.anchor, event)
 
     def at(self, head: Token | None, *, named: bool = False) -> EventRef | None:
         """The event the phrase headed by ``head`` tells: an antecedent for a reference, else an open event.
@@ -52,7 +55,7 @@ class OpenEvents:
             return None
         if head.i in self.made:
             return self.made[head.i]
-        told = next((e for e in self.events if e.anchor == head.i), None)
+        told = self.by_anchor.get(head.i)
         if told is not None:
             return told  # the lexicon already names what this word tells
         if _is_reference(head):
@@ -60,8 +63,9 @@ class OpenEvents:
         event = self._make(head, named)
         if event is not None:
             self.made[head.i] = event
-            if not any(e is event for e in self.events):
+            if self.by_anchor.get(event.anchor) is not event:
                 self.events.append(event)
+                self.by_anchor.setdefault(event.anchor, event)
         return event
 
     def narrate(self) -> list[EventRef]:
@@ -75,7 +79,7 @@ class OpenEvents:
             if verb.pos_ != "VERB" or verb.tag_ not in ("VBD", "VBN") or verb.i in self.made \
                     or verb.lemma_.lower() in skip or verb.dep_ in ("amod", "compound") \
                     or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or _in_question(verb) \
-                    or any(e.anchor == verb.i for e in self.events) or self._tells_its_subject(verb):
+                    or verb.i in self.by_anchor or self._tells_its_subject(verb):
                 continue
             known = len(self.events)
             event = self.at(verb)
@@ -89,11 +93,14 @@ class OpenEvents:
         """"Congestion built up", "the outage began": an intransitive verb of an event says that it happened."""
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subj is not None and not any(c.dep_ == "dobj" for c in verb.children) and (
-            any(e.anchor == subj.i for e in self.events) or _is_concept_noun(subj.lemma_.lower()))
+            subj.i in self.by_anchor or _is_concept_noun(subj.lemma_.lower()))
 
     def keep_only(self, keys: set[str]) -> None:
         """Drop the open events no causal link uses: a side whose statement came to nothing tells nothing."""
         self.events[:] = [e for e in self.events if e.concept != OPEN or e.key in keys]
+        self.by_anchor = {}
+        for event in self.events:
+            self.by_anchor.setdefault(event.anchor, event)
 
     def antecedent(self, tok: Token) -> EventRef | None:
         """The event a reference points back to: the last event told before its sentence, nearest sentence first."""
@@ -132,7 +139,7 @@ class OpenEvents:
 
     def _clause_event(self, verb: Token) -> EventRef | None:
         verb = _main_verb(verb)
-        if (told := next((e for e in self.events if e.anchor == verb.i), None)) is not None:
+        if (told := self.by_anchor.get(verb.i)) is not None:
             return told  # "leases started to time out": the lexicon's timeout
         cues = load_cues()
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")), None)
