@@ -114,7 +114,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _build_nlp() -> Any:
-    from ingest.pipeline import build_nlp
+    from ingest.language.pipeline import build_nlp
 
     return build_nlp()
 

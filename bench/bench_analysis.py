@@ -103,8 +103,8 @@ def generated_rows() -> list[dict[str, Any]]:
 def seed_rows() -> list[dict[str, Any]]:
     """Rows for the ingested seed incident; none if the ingestion pipeline is not available."""
     try:
-        from ingest.corpus import ingest_paths
-        from ingest.pipeline import build_nlp
+        from ingest.language.pipeline import build_nlp
+        from ingest.writing.corpus import ingest_paths
     except ImportError:
         return []
     store = MemoryStore(None)

@@ -2,7 +2,7 @@
 adding an article to a 1,000-article incident against adding it to an empty one.
 
 * Shapes: the hostile probe's (tests/robustness/test_article_cost.py), each cleaned, parsed
-  and read once as the API does, in a budgeted child process (``ingest.budget.run_within``)
+  and read once as the API does, in a budgeted child process (``ingest.writing.budget.run_within``)
   with the service's default budget (10 s, 1024 MB), measuring the child's CPU seconds and
   the memory it added, whether it finished or was stopped. The costliest is compared with
   ordinary prose of the same length (the quality corpus's accounts, joined), read without
@@ -31,7 +31,7 @@ MEASURE_BUDGET_MB = 8192
 
 
 def run() -> list[dict[str, Any]]:
-    from ingest.pipeline import build_nlp
+    from ingest.language.pipeline import build_nlp
 
     nlp = build_nlp()
     return _shape_rows(nlp) + [_incident_size_row(nlp)]
@@ -42,8 +42,8 @@ def run() -> list[dict[str, Any]]:
 
 def _read(nlp: Any, text: str) -> int:
     """In the budgeted child: clean, parse and read ``text`` as the API does."""
-    from ingest.extract import extract_article
-    from ingest.sources import article_from_text
+    from ingest.extraction.extract import extract_article
+    from ingest.reading.sources import article_from_text
 
     return len(extract_article(nlp, article_from_text(text), "bench").nodes)
 
@@ -53,8 +53,8 @@ def _cost_in_helper(conn: Any, nlp: Any, text: str, budget: Any) -> None:
     its resident set grew by (RUSAGE_CHILDREN counts exactly it, also when the budget killed it)."""
     import multiprocessing
 
-    from ingest.budget import BudgetExceeded, run_within
-    from ingest.sources import ArticleRejected
+    from ingest.reading.sources import ArticleRejected
+    from ingest.writing.budget import BudgetExceeded, run_within
 
     rss_mb = _status_kb("VmRSS") / 1024  # a forked child starts with its parent's resident set
     try:
@@ -89,7 +89,7 @@ def _status_kb(key: str) -> int:
 
 
 def _normal_text(length: int) -> str:
-    from ingest.sources import article_from_text
+    from ingest.reading.sources import article_from_text
 
     corpus = sorted((ROOT / "tests" / "quality" / "corpus").rglob("*.txt"))
     texts = [article_from_text(p.read_text(encoding="utf-8")).text for p in corpus]
@@ -100,7 +100,7 @@ def _normal_text(length: int) -> str:
 def _shape_rows(nlp: Any) -> list[dict[str, Any]]:
     """Each shape read under the service's default budget; the costliest against normal prose of its size (read
     with a budget that does not stop it)."""
-    from ingest.budget import Budget
+    from ingest.writing.budget import Budget
     from tests.robustness.test_article_cost import SHAPES
 
     service = Budget()
@@ -128,7 +128,7 @@ def _shape_rows(nlp: Any) -> list[dict[str, Any]]:
 
 def _incident_size_row(nlp: Any) -> dict[str, Any]:
     from app import create_app
-    from ingest.corpus import ingest_paths
+    from ingest.writing.corpus import ingest_paths
     from tests.concurrency.articles import outage_article
 
     with tempfile.TemporaryDirectory(prefix="bench-costs-") as tmp:

@@ -6,7 +6,8 @@
 * 1,000 generated articles (seed and test sentences recombined, seeded RNG) the same way, with a
   progress bar, against bare ``nlp.pipe`` of the same texts;
 * the process's peak resident memory after that run (target < 2 GB);
-* the same 1,000 articles read by 2 worker processes against 1 (target: 1.5x faster, ratio <= 0.67).
+* the same 1,000 articles read by 2 worker processes against 1, interleaved, best of two each (target: 1.5x
+  faster, ratio <= 0.67).
 
 Every row but the last reads in one process (``workers=1``), so it keeps measuring our cost over spaCy's.
 
@@ -25,9 +26,9 @@ from pathlib import Path
 import spacy
 
 from graph.memory_store import MemoryStore
-from ingest.corpus import ingest_paths
-from ingest.pipeline import MODEL, build_nlp
-from ingest.sources import read_article
+from ingest.language.pipeline import MODEL, build_nlp
+from ingest.reading.sources import read_article
+from ingest.writing.corpus import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -93,12 +94,16 @@ def run() -> list[dict]:
             (Path(tmp) / f"{i:04d}.txt").write_text(text, encoding="utf-8")
         one_worker = _ingest(nlp, Path(tmp), "bench-generated", progress=True)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
-        two_workers = _ingest(nlp, Path(tmp), "bench-generated-2", progress=True, workers=2)
+        # 2 workers against 1, interleaved, best of two: on a shared 2-core machine other load hits both alike
+        two_workers = _ingest(nlp, Path(tmp), "bench-workers-2", progress=True, workers=2)
+        one_again = _ingest(nlp, Path(tmp), "bench-workers-1", progress=True, workers=1)
+        two_workers = min(two_workers, _ingest(nlp, Path(tmp), "bench-workers-2b", progress=True, workers=2))
     baseline = _bare_pipe(bare, texts)
     rows.append(_row(f"ingest {GENERATED:,} generated articles (s)", one_worker, baseline, EXTRACTION_TARGET))
     rows.append({"name": "peak memory after 1,000 articles (MB)", "ours": peak_mb, "baseline": 2048.0,
                  "ratio": peak_mb / 2048.0, "target": "< 2048 MB", "met": peak_mb < 2048.0})
-    rows.append(_row(f"ingest {GENERATED:,} articles, 2 workers vs 1 (s)", two_workers, one_worker, 0.67))
+    rows.append(_row(f"ingest {GENERATED:,} articles, 2 workers vs 1 (s)", two_workers, min(one_worker, one_again),
+                     0.67))
     return rows
 
 

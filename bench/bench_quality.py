@@ -37,8 +37,8 @@ import networkx as nx
 from analysis.causal import root_causes
 from bench.quality_match import assign, stems
 from graph.memory_store import MemoryStore
-from ingest.corpus import ingest_text
-from ingest.pipeline import build_nlp
+from ingest.language.pipeline import build_nlp
+from ingest.writing.corpus import ingest_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "quality" / "corpus"

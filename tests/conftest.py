@@ -17,7 +17,7 @@ SEEDS = ROOT / "seeds"
 @pytest.fixture(scope="session")
 def nlp():
     """The full ingestion pipeline, built once per test session (loading spaCy takes about a second)."""
-    from ingest.pipeline import build_nlp
+    from ingest.language.pipeline import build_nlp
 
     return build_nlp()
 

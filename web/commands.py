@@ -11,8 +11,8 @@ from flask.cli import with_appcontext
 from analysis.model.links import LinkReport, relink
 from graph.build import ensure_incident
 from graph.errors import GraphError
-from ingest.corpus import ingest_paths
-from ingest.reextract import IncidentChanged, reingest_incident
+from ingest.writing.corpus import ingest_paths
+from ingest.writing.reextract import IncidentChanged, reingest_incident
 from web.resources import graph_store
 
 

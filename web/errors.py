@@ -20,8 +20,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from analysis.resolve import NoMatch
 from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, StoreCorrupt, StoreUnavailable
-from ingest.budget import BudgetExceeded
-from ingest.sources import ArticleRejected
+from ingest.reading.sources import ArticleRejected
+from ingest.writing.budget import BudgetExceeded
 
 TAG_PREFIX = "kind:"  # the tag of a union member in web.schemas: not part of an error's location
 

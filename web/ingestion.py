@@ -3,7 +3,7 @@
 The steps, cheapest refusal first: the article's size (ARTICLE_MAX_CHARS), the same text
 already stored (200, nothing read), the incident's article count (checked again by the
 store under its write lock), a turn among this process's readers (INGEST_CONCURRENCY,
-INGEST_QUEUE), then ``ingest.corpus.ingest_text`` with the cost budget (INGEST_MAX_SECONDS,
+INGEST_QUEUE), then ``ingest.writing.corpus.ingest_text`` with the cost budget (INGEST_MAX_SECONDS,
 INGEST_MAX_MB: parse and extraction in a child process that is ended at the budget, nothing
 stored), and finally the model's links, updated from what the article wrote
 (``analysis.model.link_updates``), so no step exports the incident.
@@ -22,8 +22,8 @@ from flask import current_app
 from analysis.model.link_updates import update_links
 from graph.errors import StoreUnavailable
 from graph.schema import node_id
-from ingest.corpus import INDEXES, ingest_text
-from ingest.sources import ArticleRejected, article_from_text
+from ingest.reading.sources import ArticleRejected, article_from_text
+from ingest.writing.corpus import INDEXES, ingest_text
 from web.ingest_gate import IngestGate
 from web.limits import limits
 from web.resources import graph_store, known_articles, nlp

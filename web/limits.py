@@ -40,7 +40,7 @@ from typing import Any
 from flask import Flask, current_app, request
 
 from analysis.model.explore import CAPS
-from ingest.budget import Budget
+from ingest.writing.budget import Budget
 from web.errors import ApiProblem, Problem, limit_exceeded
 from web.schemas import MAX_SWEEP_POINTS
 
@@ -53,7 +53,7 @@ SPACY_MAX_LENGTH = 1_000_000
 DRAIN_MAX_BYTES = 64 * 1024 * 1024
 DRAIN_MAX_SECONDS = 10.0
 DRAIN_CHUNK = 64 * 1024
-MIN_INGEST_MB = 64  # ingest.budget.Budget's floor
+MIN_INGEST_MB = 64  # ingest.writing.budget.Budget's floor
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ class EventConcept:
     thing they happen to into their canonical phrase ("DynamoDB outage"); unscoped
     ones ("race condition") are specific enough on their own. ``generic`` concepts
     ("outage", "change", "recovery") say nothing without that scope: a mention with
-    none is vague (``ingest.event_phrases``).
+    none is vague (``ingest.extraction.event_phrases``).
     """
 
     id: str

@@ -19,7 +19,7 @@ IID = "aws-us-east-1-2025-10"
 
 @pytest.fixture(scope="module")
 def seed_graph(nlp):
-    from ingest.corpus import ingest_paths
+    from ingest.writing.corpus import ingest_paths
 
     store = MemoryStore(None)
     ingest_paths(store, nlp, [str(SEEDS)], IID)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.claims import ClaimRecord, extract_claims, time_claims
-from ingest.times import TimeContext, extract_times
+from ingest.claims.assertions import ClaimRecord, extract_claims, time_claims
+from ingest.timing.times import TimeContext, extract_times
 
 
 def claims(nlp, text: str, **ctx) -> list[tuple[str, str | None, str, bool]]:

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from ingest.contradiction_updates import ClaimSet
-from ingest.contradictions import find_contradictions
+from ingest.claims.contradiction_updates import ClaimSet
+from ingest.claims.contradictions import find_contradictions
 
 SOURCES = ("s1", "s2", "s3")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.contradictions import find_contradictions
+from ingest.claims.contradictions import find_contradictions
 
 
 def claim(cid: str, kind: str, value: str, source: str = "s1", text: str = "", published: str | None = None) -> dict:
@@ -100,9 +100,9 @@ def test_claim_without_id_is_refused():
 def test_seed_claims_yield_the_year_and_conversion_conflicts(nlp):
     from pathlib import Path
 
-    from ingest.claims import extract_claims
-    from ingest.sources import read_article
-    from ingest.times import TimeContext
+    from ingest.claims.assertions import extract_claims
+    from ingest.reading.sources import read_article
+    from ingest.timing.times import TimeContext
 
     seeds = Path(__file__).resolve().parents[2] / "seeds"
     claims = []

@@ -1,4 +1,4 @@
-"""ingest.corpus with the per-process IndexCache: same graph as a fresh read per article, foreign writes seen."""
+"""ingest.writing.corpus with the per-process IndexCache: same graph as a fresh read per article, foreign writes seen."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from graph.build import IndexCache, apply_extraction, ensure_incident
 from graph.errors import StoreUnavailable
 from graph.memory_store import MemoryStore
 from graph.schema import Node
-from ingest import corpus
+from ingest.writing import corpus
 from tests.concurrency.articles import outage_article
 from tests.conftest import SEEDS
 from tests.ingest.test_build import extraction

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.entities import display_slug, is_abbreviation_of
+from ingest.extraction.entities import display_slug, is_abbreviation_of
 from ingest.lexicon import load_component_lexicon
 
 

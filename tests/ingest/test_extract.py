@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from graph.memory_store import MemoryStore
-from ingest.corpus import ingest_text
-from ingest.extract import NO_CONTENT, extract_article
-from ingest.sources import ArticleRejected, article_from_text
-from ingest.times import TimeContext
+from ingest.extraction.extract import NO_CONTENT, extract_article
+from ingest.reading.sources import ArticleRejected, article_from_text
+from ingest.timing.times import TimeContext
+from ingest.writing.corpus import ingest_text
 
 TEXT = ("The race condition resulted in an empty DNS record at 11:48 PM PDT on October 19, 2025. "
         "EC2's control plane uses DynamoDB, so DynamoDB went down.")

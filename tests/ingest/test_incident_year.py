@@ -1,4 +1,4 @@
-"""ingest.corpus.incident_year: stored TimePoints, then the batch's votes, then started_at, then today."""
+"""ingest.writing.corpus.incident_year: stored TimePoints, then the batch's votes, then started_at, then today."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date
 from graph.build import IncidentIndex, ensure_incident
 from graph.memory_store import MemoryStore
 from graph.schema import IncidentNode, TimePointNode
-from ingest.corpus import incident_year, ingest_paths, ingest_text, voted_year
-from ingest.sources import Article
+from ingest.reading.sources import Article
+from ingest.writing.corpus import incident_year, ingest_paths, ingest_text, voted_year
 from tests.conftest import SEEDS
 
 TODAY = date(2031, 6, 1)

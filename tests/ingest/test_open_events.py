@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.open_events import event_kind
+from ingest.extraction.open_events import event_kind
 
 
 def told(nlp, text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:

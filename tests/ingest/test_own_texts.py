@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract import extract_article
-from ingest.sources import article_from_text
+from ingest.extraction.extract import extract_article
+from ingest.reading.sources import article_from_text
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

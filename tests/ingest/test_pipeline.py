@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline import ModelMissing, build_nlp
+from ingest.language.pipeline import ModelMissing, build_nlp
 
 
 def test_pipeline_runs_ruler_before_ner_and_incident_components_last(nlp):

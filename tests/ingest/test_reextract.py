@@ -1,12 +1,12 @@
-"""ingest.reextract: an incident rebuilt from its Sources' stored text, on the embedded and the Bolt store."""
+"""ingest.writing.reextract: an incident rebuilt from its Sources' stored text, on the embedded and the Bolt store."""
 
 from __future__ import annotations
 
 from analysis.model.links import relink
 from graph.schema import Edge, Extraction, Node
-from ingest import workers
-from ingest.corpus import ingest_text
-from ingest.reextract import reingest_incident
+from ingest.writing import workers
+from ingest.writing.corpus import ingest_text
+from ingest.writing.reextract import reingest_incident
 
 ACME = ("On 3 March 2024 at 14:05 UTC, a faulty configuration push to the Acme load balancer fleet removed the health "
         "check timeout. The missing timeout caused the load balancers to mark every backend as unhealthy. As a "
@@ -156,7 +156,7 @@ def test_many_sources_are_read_by_workers_into_the_same_graph(nlp, monkeypatch):
 
 
 def test_the_seed_incident_rebuilds_unchanged(store, new_incident, nlp):
-    from ingest.corpus import ingest_paths
+    from ingest.writing.corpus import ingest_paths
     from tests.conftest import SEEDS
 
     iid = new_incident("seeds")

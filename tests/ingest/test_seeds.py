@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from graph.memory_store import MemoryStore
-from ingest.corpus import ingest_paths
 from ingest.lexicon import load_component_lexicon
+from ingest.writing.corpus import ingest_paths
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 IID = "aws-us-east-1-2025-10"
@@ -101,7 +101,7 @@ def test_every_node_and_edge_quotes_its_article(seeded):
     graph = seeded[2]
     texts = {}
     for path in sorted(SEEDS.glob("*.txt")):
-        from ingest.sources import read_article
+        from ingest.reading.sources import read_article
 
         article = read_article(path)
         texts[f"{IID}:src:{article.content_hash[:16]}"] = article.text

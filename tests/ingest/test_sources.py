@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.sources import ArticleRejected, article_from_text, read_article, strip_boilerplate, validate_text
+from ingest.reading.sources import ArticleRejected, article_from_text, read_article, strip_boilerplate, validate_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 NOTE = "DynamoDB API errors rose in us-east-1. Engineers are investigating."

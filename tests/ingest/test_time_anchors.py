@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.extract import extract_article
-from ingest.sources import article_from_text
-from ingest.times import TimeContext
+from ingest.extraction.extract import extract_article
+from ingest.reading.sources import article_from_text
+from ingest.timing.times import TimeContext
 
 
 def timed(nlp, text: str, ctx: TimeContext | None = None) -> dict[str, tuple[str | None, str | None]]:

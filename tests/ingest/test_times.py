@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from ingest.times import TimeContext, extract_times
+from ingest.timing.times import TimeContext, extract_times
 
 SEED_000 = ("The disruption began at 11:48 PM PDT on October 19, 2023 (7:48 AM UTC on October 20). "
             "DynamoDB began recovering at 2:25 AM PDT (9:25 AM UTC). Manual oversight lasted until "

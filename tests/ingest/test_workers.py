@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bench.bench_ingest import generated_articles
 from graph.memory_store import MemoryStore
-from ingest import workers
-from ingest.corpus import ingest_paths
+from ingest.writing import workers
+from ingest.writing.corpus import ingest_paths
 from tests.concurrency.articles import outage_article
 
 

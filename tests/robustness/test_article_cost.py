@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from ingest.budget import Budget
-from ingest.token_runs import PUNCT_RUN, WORD_RUN, break_long_runs
+from ingest.reading.token_runs import PUNCT_RUN, WORD_RUN, break_long_runs
+from ingest.writing.budget import Budget
 from tests.conftest import SEEDS
 from tests.robustness.problems import assert_problem
 

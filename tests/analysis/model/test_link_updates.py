@@ -8,7 +8,7 @@ from analysis.model.link_updates import update_links
 from analysis.model.links import link_elements, relink
 from graph.build import IncidentIndex, ensure_incident
 from graph.memory_store import MemoryStore
-from ingest.corpus import INDEXES, ingest_text
+from ingest.writing.corpus import INDEXES, ingest_text
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 

@@ -8,7 +8,7 @@ from analysis.counterfactual import run_scenario
 from analysis.model.links import elements, relink
 from graph.build import ensure_incident
 from graph.memory_store import MemoryStore
-from ingest.corpus import ingest_paths
+from ingest.writing.corpus import ingest_paths
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 

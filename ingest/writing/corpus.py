@@ -1,11 +1,11 @@
 """Ingest articles into a GraphStore: one text (the API), or files, folders and globs (the CLI).
 
-Both parse with the one ``nlp`` built by ``ingest.pipeline.build_nlp`` (many
+Both parse with the one ``nlp`` built by ``ingest.language.pipeline.build_nlp`` (many
 articles go through ``nlp.pipe`` in batches, in worker processes from
-``ingest.workers.MIN_PARALLEL`` articles on), extract with
-``ingest.extract.extract_article``, upsert with ``graph.build.apply_extraction`` in input order
+``ingest.writing.workers.MIN_PARALLEL`` articles on), extract with
+``ingest.extraction.extract.extract_article``, upsert with ``graph.build.apply_extraction`` in input order
 and then recompute the incident's CONTRADICTS edges from all of its claims
-(``ingest.contradictions``; the graph layer cannot import ingest) when the article
+(``ingest.claims.contradictions``; the graph layer cannot import ingest) when the article
 added any. An article already stored (same cleaned text) is not parsed again. The year
 dates without a year fall in is decided once per batch, before reading it (``incident_year``).
 
@@ -30,13 +30,13 @@ from spacy.language import Language
 from graph.build import IncidentIndex, IndexCache, apply_extraction, ensure_incident
 from graph.schema import Edge, Extraction, Node, edge, node_id
 from graph.store import GraphStore
-from ingest.budget import Budget, extract_within
-from ingest.contradiction_updates import new_contradiction_edges
-from ingest.contradictions import find_contradictions
-from ingest.extract import NO_CONTENT
-from ingest.sources import Article, ArticleRejected, article_from_text, read_article
-from ingest.times import TimeContext, extract_times
-from ingest.workers import extractions, worker_count
+from ingest.claims.contradiction_updates import new_contradiction_edges
+from ingest.claims.contradictions import find_contradictions
+from ingest.extraction.extract import NO_CONTENT
+from ingest.reading.sources import Article, ArticleRejected, article_from_text, read_article
+from ingest.timing.times import TimeContext, extract_times
+from ingest.writing.budget import Budget, extract_within
+from ingest.writing.workers import extractions, worker_count
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 # This process's merge indexes of recently written incidents (see graph.build.IndexCache).
@@ -172,7 +172,7 @@ def incident_year(index: IncidentIndex, articles: Sequence[Article], *, today: d
 
     In order: the year the incident's stored TimePoints mostly fall in; else the year the batch's
     articles vote for (``voted_year``); else the year of the Incident node's ``started_at``; else
-    today's. Passed to ingest.times as TimeContext.incident_year, so a date written with another year
+    today's. Passed to ingest.timing.times as TimeContext.incident_year, so a date written with another year
     (a typo such as "October 19, 2023" in a 2025 article) still resolves in the incident's year on the
     timeline, while the article's claims keep the written year for the contradiction check.
     """
@@ -204,7 +204,7 @@ def ingest_text(store: GraphStore, nlp: Language, incident_id: str, text: str | 
     Raises ArticleRejected for empty, binary, oversized or non-English input, and (reason
     "no_incident_content") for a text with no incident content unless ``keep_empty``. With a
     ``budget`` (the API's), the parse and extraction run in a child process ended at the budget
-    (``ingest.budget``): BudgetExceeded, and nothing stored, if it is spent.
+    (``ingest.writing.budget``): BudgetExceeded, and nothing stored, if it is spent.
     """
     article = article_from_text(text, title=title, source=source, published=published)
     if store.get_node(incident_id) is None:
@@ -266,7 +266,7 @@ def ingest_paths(store: GraphStore, nlp: Language, paths: list[str], incident_id
     """Ingest every article under ``paths`` into one incident; bad files are reported in ``.errors``, not raised.
 
     A folder's incident.json supplies the incident's title and region (and which files are articles).
-    From ``ingest.workers.MIN_PARALLEL`` new articles on, ``workers`` processes read them (default: one
+    From ``ingest.writing.workers.MIN_PARALLEL`` new articles on, ``workers`` processes read them (default: one
     per core; 1 reads in this process); the graph is the same whatever their number.
     """
     if not isinstance(paths, (list, tuple)) or not paths:
@@ -298,7 +298,7 @@ def ingest_paths(store: GraphStore, nlp: Language, paths: list[str], incident_id
 
 def _is_stored(store: GraphStore, source_id: str, article: Article) -> bool:
     """True if the article's Source is stored; one stored before Sources kept their text is given it now,
-    so the incident can be read again (``ingest.reextract``)."""
+    so the incident can be read again (``ingest.writing.reextract``)."""
     node = store.get_node(source_id)
     if node is None:
         return False

@@ -11,11 +11,11 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ingest.causality import find_causal_links
-from ingest.dependencies import find_dependencies
-from ingest.entities import find_components
-from ingest.events import find_events
-from ingest.open_events import OpenEvents
+from ingest.extraction.causality import find_causal_links
+from ingest.extraction.dependencies import find_dependencies
+from ingest.extraction.entities import find_components
+from ingest.extraction.events import find_events
+from ingest.extraction.open_events import OpenEvents
 
 for _name in ("components", "events", "causal", "depends"):
     if not Doc.has_extension(_name):

@@ -2,7 +2,7 @@
 
 Input: Claim node properties as dicts with ``id``, ``kind``, ``value``, ``text``, ``source`` and optionally
 ``published`` (the source's published date) and ``about`` (what the claim is about). Values follow the
-formats documented in ``ingest.claims`` (ISO UTC ``...Z`` with ``;local=``/``;converts=`` parts,
+formats documented in ``ingest.claims.assertions`` (ISO UTC ``...Z`` with ``;local=``/``;converts=`` parts,
 ``YYYY-MM-DD[;weekday=Name]``, durations in whole minutes).
 
 Checks and tolerances:
@@ -29,7 +29,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ingest.times import ZONES
+from ingest.timing.times import ZONES
 
 START_TOLERANCE_MIN = 15
 DURATION_TOLERANCE_MIN = 30

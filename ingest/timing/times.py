@@ -26,10 +26,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ingest.dates import (
+from ingest.lexicon import HERE as LEXICON_DIR
+from ingest.timing.dates import (
     DATE_PATTERN,
     DATE_RANGE_PATTERN,
     MONTH_YEAR_PATTERN,
@@ -40,9 +40,9 @@ from ingest.dates import (
     parse_date_range,
     weekday_number,
 )
-from ingest.durations import DURATION_RE, OFFSET_RE, duration_minutes
+from ingest.timing.durations import DURATION_RE, OFFSET_RE, duration_minutes
 
-LEXICON = Path(__file__).resolve().parent / "lexicon"
+LEXICON = LEXICON_DIR
 ZONES: dict[str, dict] = {
     k: v for k, v in json.loads((LEXICON / "timezones.json").read_text(encoding="utf-8")).items()
     if not k.startswith("_")

@@ -21,7 +21,7 @@ connective such as "after" counts only in a sentence that also has a causal verb
   health check failures, removing valid back-ends"), at ``participle_effect``;
 - an event told as the subject of another event's verb caused it ("The change
   withdrew the BGP routes": change -> BGP withdrawal), at ``agent_subject`` confidence;
-- anaphors ("This inconsistency resulted in ...") were resolved by ingest.events.
+- anaphors ("This inconsistency resulted in ...") were resolved by ingest.extraction.events.
 
 The evidence quote spans the cause, the cue and the effect.
 """
@@ -33,10 +33,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from ingest.claims import phrase_heads
-from ingest.events import EventRef, is_negated
+from ingest.claims.assertions import phrase_heads
+from ingest.extraction.events import EventRef, is_negated
+from ingest.extraction.open_events import OpenEvents, is_happening
 from ingest.lexicon import load_claim_phrases, load_cues
-from ingest.open_events import OpenEvents, is_happening
 
 
 @dataclass
@@ -523,7 +523,7 @@ def _participle_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink
 def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None) -> list[CausalLink]:
     """Every cause -> effect pair the text states, deduplicated by (cause, effect) keeping the most confident.
 
-    With ``opener``, a side no known event tells becomes an open event (``ingest.open_events``),
+    With ``opener``, a side no known event tells becomes an open event (``ingest.extraction.open_events``),
     appended to ``events``.
     """
     best: dict[tuple[str, str], CausalLink] = {}

@@ -5,7 +5,7 @@ the caller applies them (``graph.build.apply_extraction``) exactly as a single p
 graph comes out the same: node ids, edges and properties. Articles go out in chunks of ``CHUNK``, in
 process and out alike, so every ``nlp.pipe`` batch is the same whatever the number of workers.
 
-Workers are forked from the calling process, as ``ingest.budget`` forks its children: each starts
+Workers are forked from the calling process, as ``ingest.writing.budget`` forks its children: each starts
 with the caller's loaded pipeline (copy-on-write, no second load of the model) and keeps it for every
 chunk it is sent. Only articles go out and only ``Extraction`` records (plain dataclasses) come back.
 Fewer than ``MIN_PARALLEL`` articles are read in process: starting workers costs more than it saves.
@@ -25,9 +25,9 @@ from itertools import repeat
 from spacy.language import Language
 
 from graph.schema import Extraction
-from ingest.extract import extract_article
-from ingest.sources import Article
-from ingest.times import TimeContext
+from ingest.extraction.extract import extract_article
+from ingest.reading.sources import Article
+from ingest.timing.times import TimeContext
 
 CHUNK = 16  # articles per task, and per nlp.pipe batch
 MIN_PARALLEL = 20

@@ -1,6 +1,6 @@
 """Contradictions found as claims arrive, comparing each new claim only with the claims it could disagree with.
 
-``ingest.contradictions.find_contradictions`` compares every pair of an incident's claims; run
+``ingest.claims.contradictions.find_contradictions`` compares every pair of an incident's claims; run
 after every article, that costs more the larger the incident (a 1,000-article incident has
 thousands of dated claims). ``ClaimSet`` keeps the incident's claims indexed the way each check
 looks them up (dates by day of year and year, conversions by source and local time, start
@@ -26,7 +26,7 @@ from typing import Any
 
 from graph.build import IncidentIndex
 from graph.schema import Edge, edge
-from ingest.contradictions import (
+from ingest.claims.contradictions import (
     SAME_EVENT_DAYS,
     Contradiction,
     conversion_conflict,

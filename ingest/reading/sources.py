@@ -8,7 +8,7 @@ Checks run before any NLP, cheapest first, and a rejection names what to do next
 >>> article_from_text("   ").title
 Traceback (most recent call last):
 ...
-ingest.sources.ArticleRejected: the article is empty: send the article's text
+ingest.reading.sources.ArticleRejected: the article is empty: send the article's text
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ingest.markup import html_to_text, markdown_to_text
-from ingest.token_runs import break_long_runs
+from ingest.lexicon import HERE as LEXICON_DIR
+from ingest.reading.markup import html_to_text, markdown_to_text
+from ingest.reading.token_runs import break_long_runs
 
-LEXICON = Path(__file__).resolve().parent / "lexicon"
+LEXICON = LEXICON_DIR
 MAX_CHARS = 200_000
 # A paragraph of English prose has 35-55% of its words in the English function-word
 # list; German/French/Spanish prose scores under 10% there. 0.15 leaves room for
@@ -51,7 +52,7 @@ class ArticleRejected(ValueError):
         self.offset = offset
         self.limit = limit
 
-    def __reduce__(self) -> tuple[Any, ...]:  # picklable, so a child process (ingest.budget) can raise it
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, so a child process (ingest.writing.budget) can raise it
         return (_rejected, (self.reason, str(self), self.offset, self.limit))
 
 

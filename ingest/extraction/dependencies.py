@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from ingest.entities import ComponentRef
+from ingest.extraction.entities import ComponentRef
 from ingest.lexicon import load_cues, load_system_heads
 
 

@@ -5,7 +5,7 @@ into its phrase ("DynamoDB outage", "configuration change"); a specific concept
 ("race condition") stands alone. Words that name no particular thing ("system",
 "service", "engineer": ``vague_qualifiers`` in ``lexicon/cues.json``) do not scope
 an event, so "the system change" is as content-free as "the change": such an event
-is marked ``vague`` and ``ingest.events`` resolves it to an antecedent; one of a
+is marked ``vague`` and ``ingest.extraction.events`` resolves it to an antecedent; one of a
 ``generic`` concept ("outage", "change") with none is dropped, one of a specific
 concept ("the failover") stands as told.
 """
@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from ingest.entities import ComponentRef
+from ingest.extraction.entities import ComponentRef
 from ingest.lexicon import EventConcept, load_component_lexicon, load_cues, load_system_heads
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")

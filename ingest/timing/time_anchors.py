@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from ingest.events import EventRef
+from ingest.extraction.events import EventRef
 
 UNTIL = ("until", "till", "through")  # a time after these ends its event: ``until``, not ``at``
 MAX_TIME_DISTANCE = 3  # dependency edges from the word a clock time modifies to the event it times

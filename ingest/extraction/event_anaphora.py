@@ -6,7 +6,7 @@ Three rules, all looking back at most two sentences before the mention's own:
   take the most recent earlier problem event, preferring one that affects a
   component the anaphor names, then one of the same concept;
 - a vague mention ("the outage", "recovery", "errors": no component, no specific
-  words; see ``ingest.event_phrases``) is the latest specific event of the same
+  words; see ``ingest.extraction.event_phrases``) is the latest specific event of the same
   concept; with a definite or demonstrative determiner and a problem kind it may
   also be the latest problem event; otherwise it tells nothing and is dropped;
 - an absence ("the missing timeout", "the deleted records") is the removal that
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from ingest.entities import ComponentRef
-from ingest.event_phrases import EventRef, components_near
+from ingest.extraction.entities import ComponentRef
+from ingest.extraction.event_phrases import EventRef, components_near
 from ingest.lexicon import load_cues
 
 DEFINITE = ("the", "this", "that", "these", "those", "such")

@@ -22,7 +22,7 @@ raised again in the parent.
 >>> run_within(Budget(seconds=1, max_mb=256), _spin)
 Traceback (most recent call last):
 ...
-ingest.budget.BudgetExceeded: reading the article took more than 1 s of CPU time (INGEST_MAX_SECONDS)
+ingest.writing.budget.BudgetExceeded: reading the article took more than 1 s of CPU time (INGEST_MAX_SECONDS)
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from graph.schema import Extraction
-from ingest.extract import extract_article
-from ingest.sources import Article
-from ingest.times import TimeContext
+from ingest.extraction.extract import extract_article
+from ingest.reading.sources import Article
+from ingest.timing.times import TimeContext
 
 T = TypeVar("T")
 MB = 1024 * 1024
@@ -117,7 +117,7 @@ def run_within(budget: Budget, work: Callable[..., T], *args: Any, **kwargs: Any
 
 def extract_within(budget: Budget | None, nlp: Language, article: Article, incident_id: str, *,
                    doc: Doc | None = None, ctx: TimeContext | None = None) -> Extraction:
-    """``ingest.extract.extract_article``, with the parse and the extraction held to ``budget`` in a child process
+    """``ingest.extraction.extract.extract_article``, with the parse and the extraction held to ``budget`` in a child process
     when a budget is given and the text is not parsed yet (``doc`` None); as is otherwise."""
     if budget is None or doc is not None:
         return extract_article(nlp, article, incident_id, doc=doc, ctx=ctx)

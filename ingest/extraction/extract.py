@@ -28,13 +28,13 @@ from graph.schema import (
     edge,
     node_id,
 )
-from ingest.claims import ClaimRecord, extract_claims, iso_utc
-from ingest.entities import ComponentRef
-from ingest.events import EventRef
+from ingest.claims.assertions import ClaimRecord, extract_claims, iso_utc
+from ingest.extraction.entities import ComponentRef
+from ingest.extraction.events import EventRef
 from ingest.lexicon import load_cues
-from ingest.sources import Article
-from ingest.time_anchors import ends_event, timed_event
-from ingest.times import TimeContext, TimeExpression, extract_times
+from ingest.reading.sources import Article
+from ingest.timing.time_anchors import ends_event, timed_event
+from ingest.timing.times import TimeContext, TimeExpression, extract_times
 
 NO_CONTENT = "no incident content found"
 INCIDENT_KINDS = ("failure", "symptom", "impact", "condition")
@@ -148,7 +148,7 @@ def _time_points(b: _Builder, times: Iterable[TimeExpression], refs: list[EventR
                  event_ids: dict[str, str]) -> dict[str, str]:
     """TimePoints for resolved instants (restatements in another zone are left to the claims); AT edges.
 
-    Each time goes to the event of the clause it modifies (``ingest.time_anchors``). Clock times are
+    Each time goes to the event of the clause it modifies (``ingest.timing.time_anchors``). Clock times are
     placed first, so a date told in the same clause ("On 3 March at 14:05") never takes the minute's place.
     One article telling one event at two times ("operating normally" at 10:36 and again at 13:50) tells
     two occurrences; the later time is left to its claim rather than moving the event.
@@ -302,7 +302,7 @@ def extract_article(nlp: Language, article: Article, incident_id: str, *, doc: D
     ctx = ctx or TimeContext(published=article.published)
     times = extract_times(b.text, ctx)
     time_ids = _time_points(b, times, refs, event_ids)
-    # Date claims keep the year as written (ingest.claims.time_claims), so one extraction serves both.
+    # Date claims keep the year as written (ingest.claims.assertions.time_claims), so one extraction serves both.
     claims = extract_claims(doc, ctx=ctx, times=times)
     _claims(b, claims, refs, event_ids, comps, comp_ids, {iso: tid for iso, tid in time_ids.items()})
     nodes = [source.to_node(), *b.nodes.values()]

@@ -4,7 +4,7 @@
 ``lexicon/claims.json``, the dependency parse says what each phrase is about ("The root cause was X":
 X is the copula's attribute; "X was the first symptom, not the root cause": X is the subject).
 
-Claim ``value`` formats (what ``ingest.contradictions`` compares):
+Claim ``value`` formats (what ``ingest.claims.contradictions`` compares):
 
 * ``started_at`` / ``ended_at`` / ``time``: ISO UTC ``2025-10-20T06:48:00Z``, optionally followed by
   ``;local=2025-10-19T23:48 PDT`` (the wall clock as written) or, for a conversion the text gives in
@@ -16,16 +16,15 @@ Claim ``value`` formats (what ``ingest.contradictions`` compares):
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from graph.schema import CLAIM_KINDS
-from ingest.times import TimeContext, TimeExpression, extract_times
+from ingest.lexicon import load_claim_phrases
+from ingest.timing.times import TimeContext, TimeExpression, extract_times
 
-LEXICON = json.loads((Path(__file__).resolve().parent / "lexicon" / "claims.json").read_text(encoding="utf-8"))
+LEXICON = load_claim_phrases()
 _PRONOUNS = frozenset({"it", "this", "that", "they", "which"})
 _CUT_PUNCT = frozenset({",", ";", "(", ")", "—", "–", ":", "!", "?", "[", "]"})
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

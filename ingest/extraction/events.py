@@ -1,13 +1,13 @@
 """Events told by a parsed article: noun phrases ("an empty DNS record") and verb phrases ("DynamoDB went down").
 
 Each event is recognised from a general outage concept in ``lexicon/events.jsonl``
-and named by a canonical phrase (``ingest.event_phrases``): scoped concepts take
+and named by a canonical phrase (``ingest.extraction.event_phrases``): scoped concepts take
 what they happen to ("DynamoDB outage", "lease timeout"), specific ones stand alone
 ("race condition"). Mentions with the same canonical phrase are one event.
 Near-duplicates are merged later by ``graph.build.is_same_event``.
 
 Mentions that point back ("This flaw", "the outage", "the missing timeout") take
-the canonical phrase of their antecedent (``ingest.event_anaphora``); a vague
+the canonical phrase of their antecedent (``ingest.extraction.event_anaphora``); a vague
 mention with no antecedent ("a change", "errors", "recovery") tells nothing
 specific and is dropped. A problem noun that is what an action acts on ("mitigate
 impacts", "removed the health check timeout") is that action's scope, not an
@@ -20,9 +20,9 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from ingest.entities import ComponentRef
-from ingest.event_anaphora import is_anaphor, resolve_absence, resolve_anaphor, resolve_vague
-from ingest.event_phrases import (
+from ingest.extraction.entities import ComponentRef
+from ingest.extraction.event_anaphora import is_anaphor, resolve_absence, resolve_anaphor, resolve_vague
+from ingest.extraction.event_phrases import (
     EventRef,
     components_near,
     is_qualifier,

@@ -1,6 +1,6 @@
 """Events named by the text's own words: what a causal construction says happened, whatever its vocabulary.
 
-``ingest.causality`` finds the two sides of a causal statement ("The migration locked the
+``ingest.extraction.causality`` finds the two sides of a causal statement ("The migration locked the
 orders table, so every checkout query waited"). When the lexicon's concepts name no event on a
 side, ``OpenEvents.at`` makes one from the side's head:
 
@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from ingest.entities import ComponentRef
-from ingest.event_phrases import EventRef, components_near, particles, stop_words
+from ingest.extraction.entities import ComponentRef
+from ingest.extraction.event_phrases import EventRef, components_near, particles, stop_words
 from ingest.lexicon import load_cues, load_event_concepts, load_event_kinds
 
 OPEN = "open"

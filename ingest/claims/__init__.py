@@ -1,0 +1,1 @@
+"""Claims: explicit assertions (root cause, first symptom, times) and the contradictions between them."""

@@ -1,0 +1,1 @@
+"""Language: the spaCy pipeline and its incident components, built once per process."""

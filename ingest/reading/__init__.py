@@ -1,0 +1,1 @@
+"""Reading: files and request bodies to clean article text (decoding, markup, boilerplate, token runs)."""

@@ -1,0 +1,1 @@
+"""Time: time expressions to UTC, dates, durations, and the event each time belongs to."""
