@@ -450,7 +450,7 @@ def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> l
     for verb in doc:
         if verb.pos_ != "VERB" or verb.lemma_.lower() in skip or is_negated(verb) or verb.dep_ in ("amod", "acl") \
                 or not any(c.dep_ == "dobj" for c in verb.children):
-            continue  # "congestion built up": without an object the subject is what happened, not a cause
+            continue  # "the backlog grew larger": without an object the subject is what happened, not a cause
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subj is None or subj.tag_ in ("WDT", "WP"):
             continue

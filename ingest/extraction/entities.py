@@ -155,7 +155,7 @@ def _names_a_system(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> 
 
 
 def _is_named_part(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> bool:
-    """"DNS Enactor", "WAF Managed Rules": a capitalised name led by an acronym or a known component."""
+    """"BGP Speaker", "WAF Managed Rules": a capitalised name led by an acronym or a known component."""
     lead = chain[0]
     return all(_is_capitalised(t) for t in chain) and (lead.text.isupper() and len(lead.text) > 1 or lead.i in known) \
         and tok.text not in load_system_heads()["not_components"] and not _in_heading(tok.doc, tok.idx) \

@@ -167,7 +167,7 @@ def _component_words(comps: list[ComponentRef]) -> set[str]:
 
 
 def particles(verb: Token) -> list[str]:
-    """The particle a phrasal verb needs to say what it says: "came back", "went down", "ran out"."""
+    """The particle a phrasal verb needs to say what it says: "fell behind", "went down", "ran out"."""
     return [c.lower_ for c in verb.children if c.dep_ == "prt" or c.dep_ == "advmod"
             and c.lower_ in load_cues()["verb_particles"]][:1]
 

@@ -165,7 +165,7 @@ def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentR
     label = " ".join(phrase) if concept.scoped and len(phrase) > 1 else None
     inner = [c for c in comps if start < c.start and c.end <= tok.i and is_qualifier(c)]
     if concept.scoped and len(phrase) > 1 and inner:
-        # "an empty DNS record": a kind of thing inside the concept's phrase reads as written
+        # "an empty TLS record": a kind of thing inside the concept's phrase reads as written
         told = " ".join([t.text if t.i in comp_at else t.lower_ for t in tok.doc[start:tok.i] if t.dep_ != "det"]
                         + [tok.lemma_.lower() if tok.tag_ == "NNS" else tok.lower_])
         return make_event(tok, concept, comps, [], start, end, label=told, use_component=False)
@@ -211,7 +211,7 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     lo = tok.i if scope_tok is None else min(tok.i, edge if scope_tok.i < tok.i else scope_tok.i, scope_tok.i)
     hi = max([tok.i] + [c.i for c in tok.children if c.dep_ in ("prt", "advmod", "xcomp")] +
              ([scope_tok.i] if scope_tok is not None else []))
-    # "Slack became unavailable", "the site came back": the text's own words say more than "outage"
+    # "Slack became unavailable", "the site was back up": the text's own words say more than "outage"
     told = " ".join([tok.lower_, *particles(tok)]) if role == "subject" and concept.id in load_cues()[
         "told_concepts"] and (tok.tag_ in ("VBD", "VBN") or tok.pos_ == "ADJ") and tok.dep_ != "amod" else None
     return make_event(tok, concept, comps, words, lo, hi + 1, told=told)

@@ -90,7 +90,7 @@ class OpenEvents:
         return made
 
     def _tells_its_subject(self, verb: Token) -> bool:
-        """"Congestion built up", "the outage began": an intransitive verb of an event says that it happened."""
+        """"The backlog grew", "the outage began": an intransitive verb of an event says that it happened."""
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subj is not None and not any(c.dep_ == "dobj" for c in verb.children) and (
             subj.i in self.by_anchor or _is_concept_noun(subj.lemma_.lower()))

@@ -28,10 +28,9 @@ from pathlib import Path
 from spacy.language import Language
 
 from graph.build import IncidentIndex, IndexCache, apply_extraction, ensure_incident
-from graph.schema import Edge, Extraction, Node, edge, node_id
+from graph.schema import Extraction, Node, node_id
 from graph.store import GraphStore
 from ingest.claims.contradiction_updates import new_contradiction_edges
-from ingest.claims.contradictions import find_contradictions
 from ingest.extraction.extract import NO_CONTENT
 from ingest.reading.sources import Article, ArticleRejected, article_from_text, read_article
 from ingest.timing.times import TimeContext, extract_times
@@ -103,27 +102,6 @@ def refresh_contradictions(store: GraphStore, incident_id: str, *, index: Incide
     if new:
         index.upsert(store, [], new)
     return len(new)
-
-
-def contradiction_edges(index: IncidentIndex) -> list[Edge]:
-    """CONTRADICTS edges, not yet in ``index``, between the incident's claims that disagree."""
-    published = {nid: d.get("published") for nid, d in index.nodes.items() if d["label"] == "Source"}
-    claims = []
-    for nid, data in index.nodes.items():
-        if data["label"] == "Claim":
-            props = {k: v for k, v in data.items() if k != "label"}
-            if published.get(props.get("source")):
-                props["published"] = published[props["source"]]
-            claims.append({**props, "id": nid})
-    new: list[Edge] = []
-    for con in find_contradictions(claims):
-        if ("CONTRADICTS", con.a_id, con.b_id) in index.edge_keys:
-            continue
-        evidence = list(dict.fromkeys(index.nodes[con.a_id].get("evidence", [])[:1] +
-                                      index.nodes[con.b_id].get("evidence", [])[:1]))
-        new.append(edge("CONTRADICTS", con.a_id, con.b_id, index.incident_id, reason=con.reason,
-                        likely=con.likely, about=con.about, kind=con.kind, evidence=evidence))
-    return new
 
 
 def stored_year(index: IncidentIndex) -> int | None:
