@@ -340,6 +340,34 @@ def _weekday_claims(expressions: list[TimeExpression]) -> list[ClaimRecord]:
     return out
 
 
+MAX_HEADING_WORDS = 8
+_SUBORDINATE = ("advcl", "relcl", "ccomp", "acl", "parataxis", "conj", "cc")
+
+
+def section_claims(doc: Any) -> list[ClaimRecord]:
+    """A section headed "Root cause" (or "What caused the outage") names the root cause in the main clause of
+    its first sentence: a root-cause claim about that clause.
+
+    A heading is a line of at most MAX_HEADING_WORDS words that does not end like a sentence.
+    """
+    phrases = [p.lower() for p in LEXICON["root_cause_headings"]]
+    out = []
+    sents = list(doc.sents)
+    for n, sent in enumerate(sents):
+        line = sent.text.strip()
+        if not line or line[-1] in ".!?:" or len(line.split()) > MAX_HEADING_WORDS or "\n" in line \
+                or not any(p in line.lower() for p in phrases):
+            continue
+        first = next((s for s in sents[n + 1:n + 3] if len(s.text.split()) > MAX_HEADING_WORDS), None)
+        if first is None:
+            continue
+        root = first.root
+        skip = {t.i for c in root.children if c.dep_ in _SUBORDINATE for t in c.subtree}
+        about = " ".join(t.text for t in first if t.i not in skip and not t.is_punct)
+        out.append(ClaimRecord("root_cause", first.text, None, first.start_char, first.end_char, about, True))
+    return out
+
+
 def extract_claims(doc: Any, *, ctx: TimeContext | None = None,
                    times: list[TimeExpression] | None = None) -> list[ClaimRecord]:
     """Return the explicit claims of a parsed article, in text order.
@@ -359,7 +387,7 @@ def extract_claims(doc: Any, *, ctx: TimeContext | None = None,
                  + _origin_claims(sent, state))
         found += (_unexplained_claims(sent) + _question_claims(sent)
                   + _moment_claims(sent, times) + _duration_claims(sent, times))
-        # "That honour belongs to X" refers back to a root-cause statement in the sentence just before
         out.extend(found)
+    out.extend(section_claims(doc))
     out.extend(time_claims(times, doc.text))
     return sorted(out, key=lambda c: (c.start, c.end, c.kind))

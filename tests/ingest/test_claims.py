@@ -120,3 +120,10 @@ def test_time_claims_from_expressions_alone():
     text = "At 09:00 CET on January 31, 2024 the API failed."
     assert [(c.kind, c.value) for c in time_claims(extract_times(text, TimeContext()), text)] == [
         ("time", "2024-01-31T08:00:00Z;local=2024-01-31T09:00 CET"), ("date", "2024-01-31")]
+
+
+def test_a_root_cause_section_names_the_root_cause_in_its_first_sentence(nlp):
+    text = ("Summary\n\nLogins failed for two hours.\n\nRoot cause\n\nThe token service did not renew its signing "
+            "key before it expired, and the result was a wave of rejected logins.\n")
+    found = [c for c in claims(nlp, text) if c[0] == "root_cause"]
+    assert len(found) == 1 and "did not renew its signing key" in found[0][2] and "result" not in found[0][2]
