@@ -21,6 +21,7 @@ import networkx as nx
 
 from analysis import causal, conflicts, graph_payload, incidents, timeline
 from analysis.findings import RoleAssignment
+from analysis.model.scope import ModelScope, graph_scope
 from graph.schema import NodeId
 from graph.store import GraphStore
 
@@ -118,6 +119,10 @@ class AnswerCache:
 
     def conflicts(self, iid: str) -> Any:
         return self.answer(iid, "conflicts", conflicts.conflicts)
+
+    def model_scope(self, iid: str) -> ModelScope:
+        """Whether the executable model describes the incident, and why (analysis.model.scope)."""
+        return self.answer(iid, "model_scope", graph_scope)
 
     def summary(self, iid: str) -> incidents.IncidentSummary:
         """The incident's summary, from the store's counts (no export), cached until the incident changes."""

@@ -38,6 +38,7 @@ import networkx as nx
 from analysis.model import scenarios as model
 from analysis.model.links import LinkReport, elements, incident_of, link_elements, timepoints_at
 from analysis.model.scenarios import UnknownScenario  # noqa: F401  (re-exported: callers catch it from here)
+from analysis.model.scope import require_scope
 from graph.errors import NodeNotFound
 from graph.schema import NodeId
 
@@ -164,13 +165,16 @@ def run_scenario(name: str | None, params: Mapping[str, Any] | None = None, *,
     """Run a named scenario (default baseline) with optional overrides and compare it with the baseline.
 
     ``averted`` are graph nodes the baseline run reaches and this run does not; without a graph they are
-    model element names. Raises UnknownScenario or ParameterOutOfBounds (both ValueError).
+    model element names. Raises UnknownScenario or ParameterOutOfBounds (both ValueError), or
+    ModelOutOfScope when ``graph`` is an incident the model does not describe.
     """
     name = name or "baseline"
     model.scenario(name)  # validate before running anything
+    report = link_elements(graph, incident_of(graph)) if graph is not None else None
+    if report is not None:
+        require_scope(report, incident_of(graph))
     base = model_run("baseline")
     other = model_run(name, params)
-    report = link_elements(graph, incident_of(graph)) if graph is not None else None
     reached_base, reached_other = _reached(base, report), _reached(other, report)
     return CounterfactualResult(
         _summary(base, report, graph, reached_base), _summary(other, report, graph, reached_other),
@@ -249,9 +253,13 @@ def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline"
 
     ``graph`` adds, per point, how many of the graph's linked nodes the run reaches. A grid's ``boundary``
     gives, per value of the second parameter, the collapse ranges of the first.
-    Raises UnknownScenario, ParameterOutOfBounds (unknown parameter or a value outside its bounds) or ValueError.
+    Raises UnknownScenario, ParameterOutOfBounds (unknown parameter or a value outside its bounds) or ValueError;
+    ModelOutOfScope when ``graph`` is an incident the model does not describe (before any run).
     """
     model.scenario(scenario)
+    report = link_elements(graph, incident_of(graph)) if graph is not None else None
+    if report is not None:
+        require_scope(report, incident_of(graph))
     fixed = model.validated_overrides(params or {})
     axes = [(parameter, list(values))] + ([(against[0], list(against[1]))] if against else [])
     names = [name for name, _ in axes]
@@ -275,8 +283,7 @@ def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline"
             points = list(pool.map(_sweep_point, jobs, chunksize=max(1, len(jobs) // (used * 4))))
     else:
         points = [_sweep_point(job) for job in jobs]
-    if graph is not None:
-        report = link_elements(graph, incident_of(graph))
+    if report is not None:
         node_of = {e: report.node_of(e) for e, _ in report.links}
         for point in points:
             point["reached_nodes"] = len({node_of[e] for e in point.pop("reached") if e in node_of})

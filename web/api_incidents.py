@@ -52,8 +52,10 @@ def create_incident(body: IncidentIn) -> Any:
 @bp.get("/incidents/<iid>")
 @endpoint(ok={200: IncidentOut}, tags=TAGS, errors=(404, 503))
 def get_incident(iid: str) -> Any:
-    """One incident: title, sources and counts of what its graph holds."""
-    return answers().summary(incident_id(iid)).to_dict()
+    """One incident: title, sources, counts of what its graph holds, and whether the model describes it (``model``)."""
+    iid = incident_id(iid)
+    summary = answers().summary(iid).to_dict()
+    return {**summary, "model": answers().model_scope(iid).to_dict()}
 
 
 @bp.delete("/incidents/<iid>")

@@ -31,7 +31,8 @@ def model(query: ModelQuery) -> Any:
     """The model's elements, parameters (units, bounds, defaults), scenarios, fixes, and links to graph nodes.
 
     ``incident`` picks the graph whose nodes the links point to; by default the incident with the most
-    sources (the one the knowledge base knows best), and no links when there is no incident at all.
+    sources among those the model describes (the one the knowledge base knows best), and no links when
+    there is none. Out of scope, ``scope`` says why and no element links.
     """
     iid = incident_id(query.incident) if query.incident else _best_known_incident()
     if iid is None:
@@ -41,10 +42,12 @@ def model(query: ModelQuery) -> Any:
 
 
 def _best_known_incident() -> str | None:
+    """The in-scope incident (one holding the model's nodes) with the most sources, None if there is none."""
     summaries = incident_summaries(graph_store(), answers().summary)
-    if not summaries:
+    in_scope = [s for s in summaries if graph_store().counts(s.id).get("ModelElement")]
+    if not in_scope:
         return None
-    return max(summaries, key=lambda s: (s.sources, s.id)).id
+    return max(in_scope, key=lambda s: (s.sources, s.id)).id
 
 
 @bp.post("/model/check")
@@ -92,9 +95,12 @@ def _verdict(enactors: int, plans: int, endpoints: int, fixes: tuple[str, ...], 
 
 
 @bp.post("/incidents/<iid>/counterfactuals")
-@endpoint(body=CounterfactualIn, ok={200: CounterfactualOut}, tags=TAGS)
+@endpoint(body=CounterfactualIn, ok={200: CounterfactualOut}, tags=TAGS, errors=(404, 409, 413, 415, 503))
 def incident_counterfactuals(iid: str, body: CounterfactualIn) -> Any:
-    """Remove nodes from the graph, run a model scenario, or sweep one parameter; compared with the baseline."""
+    """Remove nodes from the graph, run a model scenario, or sweep one parameter; compared with the baseline.
+
+    Scenarios and sweeps answer 409 for an incident the model does not describe; removals always answer.
+    """
     iid = incident_id(iid)
     request = body.root
     if isinstance(request, RemoveIn):

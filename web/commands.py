@@ -27,6 +27,9 @@ def link_summary(report: LinkReport) -> str:
     lines = [f"model links: {len(report.links)} linked, {len(report.unlinked)} without a node"]
     lines += [f"  {element} -> {node}" for element, node in report.links]
     lines += [f"  {element} -> (no node)" for element in report.unlinked]
+    if not report.applies:
+        lines.append(f"the model does not apply (core elements without a node: {', '.join(report.missing_core)}): "
+                     "no model nodes are stored for this incident")
     return "\n".join(lines)
 
 

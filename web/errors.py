@@ -18,6 +18,7 @@ import pydantic
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from analysis.model.scope import MODEL_NAME, ModelOutOfScope
 from analysis.resolve import NoMatch
 from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, StoreCorrupt, StoreUnavailable
 from ingest.reading.sources import ArticleRejected
@@ -164,6 +165,13 @@ def _no_match(err: NoMatch) -> Problem:
     return Problem(404, str(err), type="urn:problem:no-match", title="No matching node")
 
 
+def _out_of_scope(err: ModelOutOfScope) -> Problem:
+    scope = err.scope
+    return Problem(409, str(err), type="urn:problem:model-out-of-scope", title="Model does not apply",
+                   extras={"model": MODEL_NAME, "incident": scope.incident_id, "core": scope.core,
+                           "missing": scope.missing})
+
+
 def _http(err: HTTPException) -> Problem:
     status = err.code or 500
     if isinstance(err, RequestEntityTooLarge):
@@ -201,6 +209,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(StoreUnavailable, _handler(_unavailable))
     app.register_error_handler(BudgetExceeded, _handler(_over_budget))
     app.register_error_handler(IncidentFull, _handler(_incident_full))
+    app.register_error_handler(ModelOutOfScope, _handler(_out_of_scope))
     app.register_error_handler(StoreCorrupt, _handler(_corrupt))
     app.register_error_handler(HTTPException, _handler(_http))
     app.register_error_handler(Exception, _handler(_unexpected))

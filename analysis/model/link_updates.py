@@ -7,7 +7,8 @@ is an export of a graph that grows with every article. ``update_links`` gives th
 nodes written since the last update: a node's text only grows (merges add aliases, never take
 words away), so a node that did not change cannot overtake the best one. Only links that
 changed are written, in one batch through the index, so the index stays current (no export
-for the next article either).
+for the next article either). Nothing is written until the model applies to the incident
+(``analysis.model.scope``: every core element has a node).
 
 A fresh index (built from the store, after another process wrote) starts with one full pass.
 """
@@ -114,7 +115,11 @@ def _score(state: LinkState, nodes: list[tuple[NodeId, dict[str, Any]]]) -> None
 
 
 def _write_changes(store: GraphStore, index: IncidentIndex, state: LinkState) -> int:
+    """Write the elements whose links changed, only once the model applies (every core element has a node);
+    a node's text only grows, so an incident in scope stays in scope as articles arrive."""
     iid = index.incident_id
+    if any(e.core and e.element not in state.best for e in elements()):
+        return 0
     nodes, edges, replace = [], [], []
     for element in elements():
         me = ModelElementNode(node_id(iid, "ModelElement", element.element), iid, element.element, element.kind,

@@ -41,11 +41,12 @@ class Element:
     milestone: bool = False
     service: str | None = None
     parameter: str | None = None
+    core: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"element": self.element, "kind": self.kind, "name": self.name, "aliases": list(self.aliases),
                 "targets": list(self.targets), "utc": self.utc, "milestone": self.milestone,
-                "service": self.service, "parameter": self.parameter}
+                "service": self.service, "parameter": self.parameter, "core": self.core}
 
 
 @dataclass
@@ -59,6 +60,16 @@ class LinkReport:
 
     def node_of(self, element: str) -> NodeId | None:
         return dict(self.links).get(element)
+
+    @property
+    def missing_core(self) -> list[str]:
+        """The core elements (params/elements.json ``core``) left without a node, in the params' order."""
+        return [e.element for e in elements() if e.core and e.element in self.unlinked]
+
+    @property
+    def applies(self) -> bool:
+        """Whether the model describes the incident: every core element links to a node."""
+        return not self.missing_core
 
     def to_dict(self) -> dict[str, Any]:
         return {"links": [{"element": e, "node_id": n} for e, n in self.links], "unlinked": list(self.unlinked)}
@@ -77,7 +88,8 @@ def elements() -> tuple[Element, ...]:
     """Every model element (params/elements.json)."""
     raw = json.loads((PARAMS_DIR / "elements.json").read_text())["elements"]
     return tuple(Element(e["element"], e["kind"], e["name"], tuple(e["aliases"]), tuple(e["targets"]), e.get("utc"),
-                         bool(e.get("milestone")), e.get("service"), e.get("parameter")) for e in raw)
+                         bool(e.get("milestone")), e.get("service"), e.get("parameter"), bool(e.get("core")))
+                 for e in raw)
 
 
 def words(text: str) -> list[str]:
@@ -160,19 +172,40 @@ def link_elements(graph: nx.MultiDiGraph, incident_id: str) -> LinkReport:
 def relink(store: GraphStore, incident_id: str) -> LinkReport:
     """Link the model to one incident's graph and store the ModelElement nodes and MODELS edges (idempotent).
 
-    Each element's stored MODELS edges are replaced in the same batch, so afterwards it has exactly the
-    edge of its current link, or none if it has no node any more.
+    Only an incident the model applies to (``LinkReport.applies``) holds them: each element's stored MODELS
+    edges are replaced in the same batch, so afterwards it has exactly the edge of its current link, or none
+    if it has no node any more. An incident out of scope loses any ModelElement node and MODELS edge it had
+    (one whole-incident write, only when there is one to remove).
     """
-    report = link_elements(store.incident_graph(incident_id), incident_id)
-    replace = [("MODELS", n.id) for n in report.nodes if n.label == "ModelElement"]
-    store.upsert(report.nodes, report.edges, replace=replace)
+    graph = store.incident_graph(incident_id)
+    report = link_elements(graph, incident_id)
+    if report.applies:
+        replace = [("MODELS", n.id) for n in report.nodes if n.label == "ModelElement"]
+        store.upsert(report.nodes, report.edges, replace=replace)
+    else:
+        _drop_model_nodes(store, graph, incident_id)
     return report
+
+
+def _drop_model_nodes(store: GraphStore, graph: nx.MultiDiGraph, incident_id: str) -> None:
+    """Rewrite the incident without its ModelElement nodes (and so without their MODELS edges), if it has any."""
+    model_nodes = {n for n, a in graph.nodes(data=True) if a.get("label") == "ModelElement"}
+    if not model_nodes:
+        return
+    nodes = [Node(a["label"], n, {k: v for k, v in a.items() if k != "label"})
+             for n, a in graph.nodes(data=True) if n not in model_nodes]
+    edges = [Edge(key, s, t, {k: v for k, v in a.items() if k != "type"})
+             for s, t, key, a in graph.edges(keys=True, data=True) if s not in model_nodes and t not in model_nodes]
+    store.replace_incident(incident_id, nodes, edges)
 
 
 def steps_on_graph(steps: list[dict[str, Any]], graph: nx.MultiDiGraph, incident_id: str) -> list[dict[str, Any]]:
     """``steps`` (a model trace, each naming its ``element``) with the ``node_id`` and ``node`` (name or
-    summary) of the graph node that element links to, for the steps whose element has one."""
+    summary) of the graph node that element links to, for the steps whose element has one; unchanged
+    when the model does not apply to the incident (its links would point at unrelated nodes)."""
     report = link_elements(graph, incident_id)
+    if not report.applies:
+        return list(steps)
     out = []
     for step in steps:
         nid = report.node_of(step.get("element", ""))

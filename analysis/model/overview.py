@@ -15,6 +15,7 @@ import networkx as nx
 from analysis.model.dns_race import FIXES
 from analysis.model.links import Element, elements, incident_of, link_elements
 from analysis.model.scenarios import parameters, scenario_names
+from analysis.model.scope import ModelScope, model_scope
 
 
 @dataclass
@@ -27,19 +28,27 @@ class ModelOverview:
     fixes: list[str]
     links: list[dict[str, Any]]
     unlinked: list[str]
+    scope: ModelScope | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"elements": [e.to_dict() for e in self.elements], "parameters": self.parameters,
-                "scenarios": self.scenarios, "fixes": self.fixes, "links": self.links, "unlinked": self.unlinked}
+        out = {"elements": [e.to_dict() for e in self.elements], "parameters": self.parameters,
+               "scenarios": self.scenarios, "fixes": self.fixes, "links": self.links, "unlinked": self.unlinked}
+        if self.scope is not None:
+            out["scope"] = self.scope.to_dict()
+        return out
 
 
 def model_overview(graph: nx.MultiDiGraph | None = None) -> ModelOverview:
-    """Describe the model; with an incident's exported graph, link each element to its node."""
+    """Describe the model; with an incident's exported graph, link each element to its node if the model
+    describes the incident (``scope`` says whether and why)."""
     linked: dict[str, str] = {}
+    scope = None
     if graph is not None:
-        linked = dict(link_elements(graph, incident_of(graph)).links)
+        report = link_elements(graph, incident_of(graph))
+        scope = model_scope(report, incident_of(graph))
+        linked = dict(report.links) if scope.applies else {}
     all_elements = list(elements())
     links = [{"element": e.element, "node_id": linked.get(e.element)} for e in all_elements]
     unlinked = [e.element for e in all_elements if e.element not in linked] if graph is not None else []
     return ModelOverview(all_elements, [p.to_dict() for p in parameters().values()], scenario_names(), list(FIXES),
-                         links, unlinked)
+                         links, unlinked, scope)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import SEEDS
 from tests.web.test_errors import assert_problem
 from web.schemas import CheckOut, CounterfactualOut, ModelOut
 
@@ -232,6 +233,9 @@ def test_a_raised_sim_max_hours_lets_a_longer_run_through(make_app, seed_manifes
     client = make_app(SIM_MAX_HOURS=100).test_client()
     seed = seed_manifest["id"]
     client.post("/api/incidents", json={"id": seed, "title": seed_manifest["title"]})
+    # One seed article the model describes on its own: scenarios answer only for incidents in scope.
+    text = (SEEDS / seed_manifest["articles"][0]).read_text()
+    assert client.post(f"/api/incidents/{seed}/articles", json={"text": text}).status_code == 201
     resp = client.post(f"/api/incidents/{seed}/counterfactuals",
                        json={"scenario": "baseline", "params": {"horizon_min": 90 * 60}})
     assert resp.status_code == 200, resp.get_data(as_text=True)
