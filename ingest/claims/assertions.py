@@ -195,6 +195,20 @@ def _unexplained_attribution(sent: Any, verb: Any, about: str) -> list[ClaimReco
     return []
 
 
+def _first_noticed_claims(sent: Any) -> list[ClaimRecord]:
+    """"Customers first noticed elevated error rates", "Monitoring first saw timeouts": what was first
+    noticed is the first symptom."""
+    out = []
+    for token in sent:
+        if token.lemma_.lower() not in LEXICON["noticing_lemmas"] or not any(
+                c.lower_ in ("first", "initially") and c.dep_ == "advmod" for c in token.children):
+            continue
+        obj = _child(token, "dobj", "ccomp")
+        if obj is not None:
+            out.append(ClaimRecord("first_symptom", sent.text, None, sent.start_char, sent.end_char, phrase(obj), True))
+    return out
+
+
 def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:
     """"the issue stemmed from X", "the outage was traced to X": X is the root cause."""
     out = []
@@ -384,7 +398,7 @@ def extract_claims(doc: Any, *, ctx: TimeContext | None = None,
     for sent in segments(doc):
         found = (_role_claims(sent, LEXICON["root_cause_phrases"], "root_cause", state)
                  + _role_claims(sent, LEXICON["first_symptom_phrases"], "first_symptom", state)
-                 + _origin_claims(sent, state))
+                 + _origin_claims(sent, state) + _first_noticed_claims(sent))
         found += (_unexplained_claims(sent) + _question_claims(sent)
                   + _moment_claims(sent, times) + _duration_claims(sent, times))
         out.extend(found)

@@ -127,3 +127,8 @@ def test_a_root_cause_section_names_the_root_cause_in_its_first_sentence(nlp):
             "key before it expired, and the result was a wave of rejected logins.\n")
     found = [c for c in claims(nlp, text) if c[0] == "root_cause"]
     assert len(found) == 1 and "did not renew its signing key" in found[0][2] and "result" not in found[0][2]
+
+
+def test_what_was_first_noticed_is_the_first_symptom(nlp):
+    found = claims(nlp, "Customers first noticed elevated error rates on the checkout page.")
+    assert ("first_symptom", None, "elevated error rates on the checkout page", True) in found
