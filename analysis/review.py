@@ -2,8 +2,9 @@
 
 ``review_pack(graph, incident_id=...)`` asks the analysis layer every question a
 review meeting asks (root cause versus symptoms, five whys, timeline, blast
-radius, conflicts, open questions) and runs the model's fix scenarios to tie
-candidate action items to their effect. Every table is a pandas DataFrame
+radius, conflicts, open questions), removes each cause from the graph to see what it
+averts, and, where the model applies, runs its fix scenarios to tie candidate action
+items to their effect. Every table is a pandas DataFrame
 (built in :mod:`analysis.review_tables` and :mod:`analysis.review_actions`);
 the renderers only format them, escaping every text taken from an article.
 
@@ -28,6 +29,7 @@ import pandas as pd
 
 from analysis.causal import blast_radius, root_causes
 from analysis.conflicts import conflicts
+from analysis.model.scope import graph_scope
 from analysis.review_actions import action_items_table
 from analysis.review_tables import (
     blast_table,
@@ -202,10 +204,13 @@ def review_pack(graph: nx.MultiDiGraph, *, incident_id: str, title: str | None =
 
 def _actions_section(graph: nx.MultiDiGraph) -> Section:
     table = action_items_table(graph)
-    intro = ("Each change tied to the model run that shows what it would have done to the outage."
-             if not table.empty else
-             "The executable model does not describe this incident (too few of its elements match the graph), "
-             "so no change can be tied to a model run.")
+    intro = ("Each cause removed from the graph, ranked by the customer-facing impacts it averts weighted by "
+             "confidence")
+    if (table["Basis"] == "model scenario").any():
+        intro += "; then each model scenario, tied to the run that shows what it would have done to the outage."
+    else:
+        reason = graph_scope(graph).reason()
+        intro += f". {reason[:1].upper()}{reason[1:]}, so no change is tied to a model run."
     return Section("action_items", "Candidate action items", intro, table)
 
 

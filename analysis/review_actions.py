@@ -1,6 +1,7 @@
-"""Candidate action items of a review, each tied to the model run that shows its effect on the outage.
+"""Candidate action items of a review: causes removed from the graph, and model runs where the model applies.
 
-Every fix scenario the model offers is run against the incident graph with
+Every incident gets the items of :mod:`analysis.review_interventions` (what removing each cause
+averts in its graph). Where the model describes the incident, every fix scenario the model offers is run against the incident graph with
 :func:`analysis.counterfactual.run_scenario`; its outcome is compared with the
 baseline field by field (times earlier or later, minutes more or fewer, flags
 switched) and by its service impact windows: a run with none left *prevents*
@@ -20,12 +21,14 @@ import networkx as nx
 import pandas as pd
 
 from analysis.counterfactual import run_scenario
-from analysis.model.links import incident_of, link_elements
 from analysis.model.scenarios import Scenario, scenario, scenario_names
+from analysis.model.scope import graph_scope
+from analysis.review_interventions import intervention_items
 from analysis.review_tables import parse_utc, span_text
 
 Answer = dict[str, Any]
-COLUMNS = ["Action item", "Scenario", "Change", "Verdict", "Effect", "Averted events"]
+COLUMNS = ["Action item", "Basis", "Scenario", "Change", "Verdict", "Effect", "Averted events", "Averted components",
+           "Customer impacts averted", "Confidence", "Score"]
 VERDICT_ORDER = {"prevents the outage": 0, "shortens the outage": 1, "no effect in the model": 2}
 
 
@@ -114,28 +117,30 @@ def change_text(item: Scenario) -> str:
     return "; ".join(parts) or "no change"
 
 
-def model_describes(graph: nx.MultiDiGraph, *, min_share: float = 0.5) -> bool:
-    """Whether the executable model is about this incident: at least ``min_share`` of its elements link to nodes."""
-    report = link_elements(graph, incident_of(graph))
-    total = len(report.links) + len(report.unlinked)
-    return bool(total) and len(report.links) / total >= min_share
+def model_describes(graph: nx.MultiDiGraph) -> bool:
+    """Whether the executable model is about this incident: all its core elements link (analysis.model.scope)."""
+    return graph_scope(graph).applies
 
 
 def action_items_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
-    """One row per model scenario: the action, what the model run shows it changes, and the verdict.
+    """Candidate action items: first one per cause removed from the graph (analysis.review_interventions), ranked
+    by customer-facing impacts averted weighted by confidence; then, where the model describes the incident
+    (:func:`model_describes`), one per model scenario with the verdict of its run."""
+    rows = [item.row() for item in intervention_items(graph)]
+    if model_describes(graph):
+        rows += scenario_rows(graph)
+    return pd.DataFrame(rows, columns=COLUMNS)
 
-    Empty when the model does not describe this incident (see :func:`model_describes`): its scenarios
-    would say nothing about it.
-    """
+
+def scenario_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """One row per model scenario: the action, what the model run shows it changes, and the verdict, best first."""
     rows = []
-    if not model_describes(graph):
-        return pd.DataFrame(rows, columns=COLUMNS)
     for item in candidate_scenarios():
         result = _plain(run_scenario(item.name, graph=graph))
         changes = outcome_changes(result.get("baseline") or {}, result.get("counterfactual") or {})
-        rows.append({"Action item": item.description, "Scenario": item.name, "Change": change_text(item),
-                     "Verdict": verdict(result),
+        rows.append({"Action item": item.description, "Basis": "model scenario", "Scenario": item.name,
+                     "Change": change_text(item), "Verdict": verdict(result),
                      "Effect": "; ".join(changes) or "no outcome changes",
                      "Averted events": len(result.get("averted") or [])})
     rows.sort(key=lambda row: (VERDICT_ORDER[row["Verdict"]], row["Scenario"]))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return rows

@@ -127,10 +127,14 @@ def test_json_is_strict_json(pack) -> None:
                                                      "open_questions", "action_items", "sources"]
 
 
-def test_action_items_are_left_out_when_the_model_is_about_another_incident(pack) -> None:
+def test_action_items_of_an_incident_the_model_does_not_describe_come_from_graph_interventions(pack) -> None:
     actions = next(s for s in pack.sections if s.key == "action_items")
-    assert actions.table.empty
-    assert "does not describe" in actions.intro
+    rows = actions.table.astype(object).where(actions.table.notna(), None).to_dict(orient="records")
+    assert rows == [{"Action item": "Prevent the root cause \u201cfaulty config push\u201d", "Basis": "graph intervention",
+                     "Scenario": None, "Change": "remove tiny:e:push", "Verdict": "averts 2 customer-facing impacts",
+                     "Effect": "averts health checks fail, checkout errors", "Averted events": 2,
+                     "Averted components": 0, "Customer impacts averted": 2, "Confidence": 0.65, "Score": 1.3}]
+    assert "does not describe incident tiny: 0 of 4 core elements link" in actions.intro
 
 
 def test_review_of_a_graph_without_events_is_refused() -> None:
