@@ -56,7 +56,8 @@ def model_check(body: CheckIn) -> Any:
     """Explore every interleaving of the DNS race within the bounds: does the record ever go empty?
 
     Each step of the shortest counterexample names the model element it exercises and, for ``incident``
-    (default: the incident with the most sources), the graph node that element links to.
+    (default: the in-scope incident with the most sources), the graph node that element links to; for an
+    incident the model does not describe, the steps carry no node and ``model`` says why.
     """
     limits().check_model_bounds(enactors=body.enactors, plans=body.plans, endpoints=body.endpoints)
     key = (body.enactors, body.plans, body.endpoints, tuple(sorted(set(body.fixes))), limits().model_max_states)
@@ -71,7 +72,10 @@ def model_check(body: CheckIn) -> Any:
 
     def on_graph() -> dict[str, Any]:
         data = json.loads(verdict)
-        if data["counterexample"]:
+        scope = answers().model_scope(iid)
+        if not scope.applies:  # no node of this incident stands for the steps: say why instead
+            data["model"] = scope.to_dict()
+        elif data["counterexample"]:
             data["counterexample"] = steps_on_graph(data["counterexample"], answers().graph(iid), iid)
         return data
     # Each step names the graph node its element links to: once per question and incident version.

@@ -65,3 +65,10 @@ def test_the_model_overview_defaults_to_the_in_scope_incident_not_the_one_with_m
     assert any(link["node_id"] for link in default["links"])
     contoso = client.get("/api/model?incident=contoso").get_json()
     assert contoso["scope"]["applies"] is False and all(link["node_id"] is None for link in contoso["links"])
+
+
+def test_the_check_on_an_incident_out_of_scope_links_no_step_and_says_why(client):
+    add(client, "contoso", DNS_ELSEWHERE)
+    body = client.post("/api/model/check", json={"enactors": 2, "plans": 3, "incident": "contoso"}).get_json()
+    assert body["holds"] is False and not any("node_id" in step for step in body["counterexample"])
+    assert body["model"]["applies"] is False and body["model"]["reason"].endswith(f"({MISSING})")
