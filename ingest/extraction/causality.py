@@ -150,6 +150,15 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     return _side(_subtree(subj), subj, events, opener), effect
 
 
+def is_intention(doc: Doc, char: int) -> bool:
+    """True if the sentence at ``char`` tells a plan or a policy (a "will"/"shall" modal governs it)."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    markers = load_cues()["intention_markers"]
+    return any(t.tag_ == "MD" and t.lower_ in markers for t in span[0].sent)
+
+
 def _is_clause_modifier(tok: Token) -> bool:
     """True if ``tok`` heads a relative or participle clause, whose cause is the clause it hangs on."""
     node = tok
@@ -342,7 +351,10 @@ def _range_root(doc: Doc, start: int, end: int) -> Token | None:
 def _joins_clauses(tok: Token) -> bool:
     """True if connective ``tok`` stands between two clauses: after a comma, semicolon or "and", before a verb."""
     prev = tok.doc[tok.i - 1]
-    return prev.text in (",", ";", "and", "—", "-", "–") and tok.head.pos_ in ("VERB", "AUX") and tok.head.i > tok.i
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    purpose = nxt is not None and nxt.lower_ == "that"  # "so that": what should happen, not what did
+    return prev.text in (",", ";", "and", "—", "-", "–") and tok.head.pos_ in ("VERB", "AUX") and tok.head.i > tok.i \
+        and not purpose
 
 
 def _clause_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None) -> list[CausalLink]:
@@ -539,6 +551,8 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
     found += _list_links(doc, events, opener)
     found += _participle_links(doc, events, found)
     for link in found + _sentence_links(doc, events, found, opener):
+        if is_intention(doc, link.start_char):
+            continue  # "we will add throttling so that a flood cannot take the fleet down": a plan
         pair = (link.cause, link.effect)
         if pair not in best or link.confidence > best[pair].confidence:
             best[pair] = link

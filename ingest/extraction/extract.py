@@ -29,6 +29,7 @@ from graph.schema import (
     node_id,
 )
 from ingest.claims.assertions import ClaimRecord, extract_claims, iso_utc
+from ingest.extraction.causality import is_intention
 from ingest.extraction.entities import ComponentRef
 from ingest.extraction.events import EventRef
 from ingest.lexicon import load_cues
@@ -156,7 +157,7 @@ def _time_points(b: _Builder, times: Iterable[TimeExpression], refs: list[EventR
     ids: dict[str, str] = {}
     timed: dict[str, str] = {}  # event key -> the UTC time it is AT in this article
     usable = [e for e in times if e.utc is not None and e.pair_of is None and is_time_point(e)
-              and not _is_intention(b, e.start) and not _dates_a_clock(b.text, e, times)
+              and not is_intention(b.doc, e.start) and not _dates_a_clock(b.text, e, times)
               and not _is_publication_date(b.text, e)]
     spans = [(e.start, e.end) for e in times]
     for expr in sorted(usable, key=lambda e: (e.precision not in ("minute", "hour"), e.start)):
@@ -204,15 +205,6 @@ def _is_publication_date(text: str, expr: TimeExpression) -> bool:
     before = text[line_start:expr.start]
     markers = load_cues()["publication_markers"]
     return DATELINE.match(before) is not None or any(before.strip().lower().startswith(m) for m in markers)
-
-
-def _is_intention(b: _Builder, char: int) -> bool:
-    """True if the sentence at ``char`` tells a plan or a policy ("we will renew keys two weeks before they
-    expire"), so its times are not times of the incident."""
-    start, end = b.sentence_of(char)
-    markers = load_cues()["intention_markers"]
-    return any(t.lower_ in markers and t.tag_ == "MD" for t in b.doc.char_span(start, end, alignment_mode="expand")
-               or ())
 
 
 def _timed_event(b: _Builder, refs: list[EventRef], expr: TimeExpression, spans: list[tuple[int, int]],
