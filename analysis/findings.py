@@ -277,10 +277,13 @@ class TimelineEvent:
     role: str | None = None
     sources: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    band: tuple[str, str] | None = None  # (from, to) in UTC when told only to the day or month: not a moment
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "label": self.label, "at": self.at, "precision": self.precision,
                                "kind": self.kind}
+        if self.band is not None:
+            out["band"] = {"from": self.band[0], "to": self.band[1]}
         if self.role is not None:
             out["role"] = self.role
         out["sources"] = list(self.sources)
@@ -311,13 +314,43 @@ class Duration:
 
 
 @dataclass
+class TimeBound:
+    """The outage's start or end: a UTC time and the events (or claims, time points) it comes from."""
+
+    at: str
+    ids: list[NodeId] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at": self.at, "ids": list(self.ids)}
+
+
+@dataclass
+class OutageSpan:
+    """When the outage started and ended (None where no time is told to the minute) and its length in minutes."""
+
+    start: TimeBound | None = None
+    end: TimeBound | None = None
+    minutes: int | None = None
+
+    @property
+    def text(self) -> str | None:
+        """The length as "14 h 2 min", or None when either end is unknown."""
+        return None if self.minutes is None else Duration("", "", "", "", self.minutes).text
+
+
+@dataclass
 class Timeline:
-    """Timed events in order, durations between milestones, and clock times that disagree."""
+    """Timed events in order, when the outage started and ended, durations between milestones, and clock times
+    that disagree."""
 
     events: list[TimelineEvent] = field(default_factory=list)
     durations: list[Duration] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    span: OutageSpan = field(default_factory=OutageSpan)
 
     def to_dict(self) -> dict[str, Any]:
         return {"events": _dicts(self.events), "durations": _dicts(self.durations),
-                "conflicts": _dicts(self.conflicts)}
+                "conflicts": _dicts(self.conflicts),
+                "start": self.span.start.to_dict() if self.span.start else None,
+                "end": self.span.end.to_dict() if self.span.end else None,
+                "duration_minutes": self.span.minutes, "duration_text": self.span.text}

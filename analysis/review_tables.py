@@ -6,7 +6,8 @@ and returns a DataFrame with fixed, human-readable columns, so every renderer
 local zone the articles wrote their times in, from the graph's TimePoints.
 
 >>> timeline_table({"events": [{"id": "e1", "label": "DNS fails", "at": "2025-10-20T06:48:00Z", "kind": "symptom"},
-...                            {"id": "e2", "label": "recovered", "at": "2025-10-20T09:25:00Z", "kind": "recovery"}]},
+...                            {"id": "e2", "label": "recovered", "at": "2025-10-20T09:25:00Z", "kind": "recovery"}],
+...                 "start": {"at": "2025-10-20T06:48:00Z", "ids": ["e1"]}},
 ...                LocalClock("PDT", -420)).to_dict("records")[1]
 {'UTC': '2025-10-20 09:25', 'Local': '2025-10-20 02:25 PDT', 'Milestone': 'recovered', 'Role': 'recovery', 'Since start': '2 h 37 min', 'Sources': ''}
 """
@@ -140,16 +141,21 @@ def roles_table(report: Answer) -> pd.DataFrame:
 
 
 def timeline_table(answer: Answer, clock: LocalClock) -> pd.DataFrame:
-    """Timed events in order: UTC, local time, milestone, role and time since the first one."""
-    rows, start = [], None
+    """Timed events in order: UTC, local time, milestone, role and time since the outage's start.
+
+    A time told only to the day is shown as that day, with no clock time and no time since the start.
+    """
+    rows = []
+    start = parse_utc(str((answer.get("start") or {}).get("at", "")))
     for event in answer.get("events") or []:
         at = parse_utc(str(event.get("at", "")))
         if at is None:
             continue
-        start = start or at
-        rows.append({"UTC": f"{at:%Y-%m-%d %H:%M}", "Local": clock.local(at), "Milestone": event["label"],
+        day = bool(event.get("band"))
+        rows.append({"UTC": f"{at:%Y-%m-%d} (day)" if day else f"{at:%Y-%m-%d %H:%M}",
+                     "Local": "" if day else clock.local(at), "Milestone": event["label"],
                      "Role": str(event.get("role") or event.get("kind") or "").replace("_", " "),
-                     "Since start": span_text((at - start).total_seconds() / 60),
+                     "Since start": "" if day or start is None else span_text((at - start).total_seconds() / 60),
                      "Sources": "; ".join(event.get("sources") or [])})
     return pd.DataFrame(rows, columns=["UTC", "Local", "Milestone", "Role", "Since start", "Sources"])
 
@@ -226,10 +232,10 @@ def summary_lines(graph: nx.MultiDiGraph, report: Answer, times: Answer, blast: 
             sources = len({e.get("source") for e in item.get("evidence") or []})
             lines.append(f"{title}: {item['label']} (confidence {item.get('confidence')}, "
                          f"{sources} source{'' if sources == 1 else 's'}).")
-    stamps = [t for t in (parse_utc(str(e.get("at", ""))) for e in times.get("events") or []) if t]
-    if stamps:
-        lines.append(f"From {min(stamps):%Y-%m-%d %H:%M} UTC to {max(stamps):%Y-%m-%d %H:%M} UTC "
-                     f"({span_text((max(stamps) - min(stamps)).total_seconds() / 60)}).")
+    start, end = (parse_utc(str((times.get(key) or {}).get("at", ""))) for key in ("start", "end"))
+    if start and end:  # the timeline's own span: a date told without a time is never its start
+        lines.append(f"From {start:%Y-%m-%d %H:%M} UTC to {end:%Y-%m-%d %H:%M} UTC "
+                     f"({span_text((end - start).total_seconds() / 60)}).")
     names = [c["label"] for c in blast.get("components") or []]
     if names:
         lines.append(f"{len(names)} components affected: {', '.join(names[:10])}{', ...' if len(names) > 10 else ''}.")

@@ -3,9 +3,10 @@
 An event's time is its own ``at`` when set, else the time of the TimePoint it is
 AT that the most sources support (ties: the earliest). TimePoints no event is AT
 appear as milestones of kind ``time``, labelled by what their sentence says (see
-``milestone_label``) and keeping the time as written in ``raw``. Durations run from the first time told to the
-minute to each timed recovery and to the last time told, and from an event's
-``at`` to its ``until``. Two times for
+``milestone_label``) and keeping the time as written in ``raw``. A time told only
+to the day (or month) carries a ``band`` over that day: it is not a moment at 00:00.
+The outage's start and end come from ``outage_span``; durations run from that start
+to each timed recovery and to the end, and from an event's ``at`` to its ``until``. Two times for
 the same event (its ``at``, its TimePoints, ``time``/``started_at`` claims about
 it) that differ at the coarser of their precisions are a conflict.
 
@@ -15,15 +16,16 @@ it) that differ at the coarser of their precisions are a conflict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import networkx as nx
 
 from analysis.evidence import node_evidence
-from analysis.findings import ClaimView, Conflict, Duration, Timeline, TimelineEvent
+from analysis.findings import ClaimView, Conflict, Duration, TimeBound, Timeline, TimelineEvent
 from analysis.graph_payload import node_label
+from analysis.outage_span import outage_span
 from analysis.roles import assign_roles
 from graph.schema import NodeId
 
@@ -119,14 +121,36 @@ def timeline(graph: nx.MultiDiGraph) -> Timeline:
         attrs = graph.nodes[node]
         out.events.append(TimelineEvent(node, node_label(graph, node), chosen.at, chosen.precision,
                                         str(attrs.get("kind", "")), roles[node].role,
-                                        _titles(graph, attrs.get("sources") or []), node_evidence(graph, node)))
+                                        _titles(graph, attrs.get("sources") or []), node_evidence(graph, node),
+                                        band(chosen.at, chosen.precision)))
         conflict = _clock_conflict(graph, node, told, chosen)
         if conflict:
             out.conflicts.append(conflict)
     out.events += _bare_points(graph, at_linked)
     out.events.sort(key=lambda e: (e.at, e.kind == "time", e.id))
-    out.durations = durations(graph, out.events)
+    out.span = outage_span(graph, out.events)
+    out.durations = durations(graph, out.events, out.span.start)
     return out
+
+
+def band(at: str, precision: str) -> tuple[str, str] | None:
+    """The UTC interval a time told only to the day or month covers, or None for a time told to the hour or finer.
+
+    >>> band("2025-10-20T00:00:00Z", "day")
+    ('2025-10-20T00:00:00Z', '2025-10-21T00:00:00Z')
+    >>> band("2025-12-01T00:00:00Z", "month")
+    ('2025-12-01T00:00:00Z', '2026-01-01T00:00:00Z')
+    >>> band("2025-10-20T06:48:00Z", "minute") is None
+    True
+    """
+    start = datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ")
+    if precision == "day":
+        end = start + timedelta(days=1)
+    elif precision == "month":
+        end = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    else:
+        return None
+    return at, end.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _titles(graph: nx.MultiDiGraph, sources: list[str]) -> list[str]:
@@ -135,12 +159,15 @@ def _titles(graph: nx.MultiDiGraph, sources: list[str]) -> list[str]:
 
 @dataclass
 class TimeMilestone(TimelineEvent):
-    """A TimePoint no event is AT, on the timeline: ``label`` says what happened, ``raw`` the time as written."""
+    """A TimePoint no event is AT, on the timeline: ``label`` says what happened, ``raw`` the time as written,
+    ``told`` the events its sentence tells (most upstream first) and ``also`` the labels after the first."""
 
     raw: str = ""
+    told: list[NodeId] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "raw": self.raw}
+        return {**super().to_dict(), "raw": self.raw, "told": list(self.told), "also": list(self.also)}
 
 
 def _bare_points(graph: nx.MultiDiGraph, linked: set[NodeId]) -> list[TimelineEvent]:
@@ -150,10 +177,14 @@ def _bare_points(graph: nx.MultiDiGraph, linked: set[NodeId]) -> list[TimelineEv
     for node, attrs in graph.nodes(data=True):
         if attrs.get("label") != "TimePoint" or node in linked or not utc(attrs.get("utc") or ""):
             continue
-        raw = str(attrs.get("raw") or attrs["utc"])
-        bare.append(TimeMilestone(node, milestone_label(graph, node, told) or raw, utc(attrs["utc"]),
-                                  str(attrs.get("precision") or "minute"), "time", None,
-                                  _titles(graph, attrs.get("sources") or []), node_evidence(graph, node), raw))
+        raw, at = str(attrs.get("raw") or attrs["utc"]), utc(attrs["utc"])
+        precision = str(attrs.get("precision") or "minute")
+        events = milestone_events(graph, node, told)
+        labels = list(dict.fromkeys(node_label(graph, e) for e in events))
+        label = labels[0] if labels else _cut(_first_sentence(graph, node)) or raw
+        bare.append(TimeMilestone(node, label, at, precision, "time", None,
+                                  _titles(graph, attrs.get("sources") or []), node_evidence(graph, node),
+                                  band(at, precision), raw, events, labels[1:]))
     return bare
 
 
@@ -172,29 +203,38 @@ def _events_by_sentence(graph: nx.MultiDiGraph) -> SentenceEvents:
 
 
 def milestone_label(graph: nx.MultiDiGraph, point: NodeId, told: SentenceEvents) -> str | None:
-    """What the sentence telling TimePoint ``point`` says happened then, or None if no Mention tells it.
+    """What happened at TimePoint ``point``: the most upstream event its sentence tells, else that sentence cut to
+    about LABEL_CHARS, or None if no Mention tells it. ``told`` is ``_events_by_sentence(graph)``."""
+    events = milestone_events(graph, point, told)
+    if events:
+        return node_label(graph, events[0])
+    sentence = _first_sentence(graph, point)
+    return _cut(sentence) if sentence else None
 
-    The events mentioned in the first of its evidence sentences that mentions any (in text
-    order, as many as fit in about LABEL_CHARS), else that sentence cut to about LABEL_CHARS.
-    ``told`` is ``_events_by_sentence(graph)``.
+
+def milestone_events(graph: nx.MultiDiGraph, point: NodeId, told: SentenceEvents) -> list[NodeId]:
+    """The events mentioned in the first evidence sentence of ``point`` that mentions any, most upstream first.
+
+    An event is more upstream the fewer of the others it has among its causes (``CAUSES`` ancestors); ties keep
+    text order.
     """
-    sentences = [graph.nodes[m] for m in graph.nodes[point].get("evidence") or []
-                 if m in graph and graph.nodes[m].get("sentence")]
-    for said in sentences:
+    for mention in graph.nodes[point].get("evidence") or []:
+        said = graph.nodes[mention] if mention in graph else {}
+        if not said.get("sentence"):
+            continue
         events = list(dict.fromkeys(e for _, e in told.get((str(said.get("source")), said["sentence"]), [])))
         if events:
-            return _joined(list(dict.fromkeys(node_label(graph, e) for e in events)))
-    return _cut(sentences[0]["sentence"]) if sentences else None
+            causes = nx.subgraph_view(graph, filter_edge=lambda u, v, k: k == "CAUSES")
+            upstream = {e: len(nx.ancestors(causes, e) & set(events)) for e in events}
+            return sorted(events, key=lambda e: upstream[e])  # stable: text order among equals
+    return []
 
 
-def _joined(labels: list[str]) -> str:
-    """The first label, then as many of the next as keep the whole within LABEL_CHARS."""
-    text = labels[0]
-    for label in labels[1:]:
-        if len(text) + 2 + len(label) > LABEL_CHARS:
-            break
-        text += ", " + label
-    return text
+def _first_sentence(graph: nx.MultiDiGraph, point: NodeId) -> str:
+    for mention in graph.nodes[point].get("evidence") or []:
+        if mention in graph and graph.nodes[mention].get("sentence"):
+            return str(graph.nodes[mention]["sentence"])
+    return ""
 
 
 def _cut(text: str) -> str:
@@ -210,19 +250,22 @@ def _minutes(start: str, end: str) -> int:
     return round((datetime.strptime(end, fmt) - datetime.strptime(start, fmt)).total_seconds() / 60)
 
 
-def durations(graph: nx.MultiDiGraph, events: list[TimelineEvent]) -> list[Duration]:
-    """From the start to each later recovery and to the last time told; and each event's ``at`` → ``until``.
+def durations(graph: nx.MultiDiGraph, events: list[TimelineEvent], start: TimeBound | None) -> list[Duration]:
+    """From the outage's ``start`` to each later recovery and to the last time told; and each ``at`` → ``until``.
 
-    The start is the earliest time told to the minute (a day-precision date would put it at midnight).
+    Only times told to the minute count: a day-precision date would put a milestone at midnight.
     """
     exact = [e for e in events if e.precision in ("minute", "second")]
     out = []
-    if exact:
-        first = exact[0]
-        ends = [e for e in exact[1:] if e.kind == "recovery" and e.at > first.at]
-        if exact[-1].at > first.at and all(e.at < exact[-1].at for e in ends):
+    if exact and start:
+        first = next((e for e in exact if e.at == start.at and e.id in start.ids), None) \
+            or next((e for e in exact if e.at == start.at), None)
+        label = first.label if first else "start"
+        origin = first.id if first else start.ids[0]
+        ends = [e for e in exact if e.kind == "recovery" and e.at > start.at]
+        if exact[-1].at > start.at and all(e.at < exact[-1].at for e in ends):
             ends.append(exact[-1])
-        out += [Duration(first.id, e.id, first.label, e.label, _minutes(first.at, e.at)) for e in ends]
+        out += [Duration(origin, e.id, label, e.label, _minutes(start.at, e.at)) for e in ends]
     for event in events:
         until = utc(graph.nodes[event.id].get("until") or "") if event.kind != "time" else None
         if until and until > event.at:

@@ -405,15 +405,34 @@ class WhyOut(Output):
     chains: list[Any]
 
 
+class TimeBandOut(Output):
+    """The UTC interval a time told only to the day covers: not a moment at 00:00."""
+
+    from_: str = Field(alias="from")
+    to: str
+
+
 class TimelineEventOut(Output):
     id: str
     label: str
     at: str | None = None
     precision: str | None = None
+    band: TimeBandOut | None = None
+
+
+class TimeBoundOut(Output):
+    """The outage's start or end in UTC, with the ids of the events (or claims, time points) it comes from."""
+
+    at: str
+    ids: list[str]
 
 
 class TimelineOut(Output):
     events: list[TimelineEventOut]
+    start: TimeBoundOut | None = None
+    end: TimeBoundOut | None = None
+    duration_minutes: int | None = None
+    duration_text: str | None = None
 
 
 class ClaimOut(Output):

@@ -73,7 +73,9 @@ def test_timeline_takes_the_time_point_most_sources_give():
 
 
 def test_timeline_of_empty_incident_is_empty():
-    assert timeline(IncidentBuilder("none").build()).to_dict() == {"events": [], "durations": [], "conflicts": []}
+    assert timeline(IncidentBuilder("none").build()).to_dict() == {
+        "events": [], "durations": [], "conflicts": [], "start": None, "end": None, "duration_minutes": None,
+        "duration_text": None}
 
 
 def test_conflicts_list_both_sides_and_the_likely_one(graph):
@@ -144,7 +146,7 @@ def test_a_time_no_event_claims_is_labelled_by_the_events_its_sentence_mentions(
         "request throttles relaxed", "11:23 AM PDT", "2025-10-20T18:23:00Z", "time")
 
 
-def test_a_time_whose_sentence_names_several_events_lists_them_in_text_order():
+def test_a_time_whose_sentence_names_several_unlinked_events_takes_the_first_in_text_order():
     b = IncidentBuilder("ms2")
     b.source("a", "A")
     sentence = "At 1:50 PM the API errors stopped and instance launches were operating normally."
@@ -152,7 +154,7 @@ def test_a_time_whose_sentence_names_several_events_lists_them_in_text_order():
     b.event("b-api", "API errors stopped", "recovery", says=[("a", sentence, "the API errors stopped")])
     b.timepoint("t", "2025-10-20T20:50:00Z", "1:50 PM", says=[("a", sentence, "1:50 PM")])
     [point] = timeline(b.build()).to_dict()["events"]
-    assert point["label"] == "API errors stopped, instance launches normal"
+    assert (point["label"], point["also"]) == ("API errors stopped", ["instance launches normal"])
 
 
 def test_a_time_whose_sentence_names_no_event_is_labelled_by_the_sentence_cut_short():
@@ -166,7 +168,7 @@ def test_a_time_whose_sentence_names_no_event_is_labelled_by_the_sentence_cut_sh
         "At 11:23 AM PDT our engineers began relaxing request…", "11:23 AM PDT")
 
 
-def test_a_milestone_label_lists_only_the_events_that_fit_in_sixty_characters():
+def test_a_milestone_label_is_one_event_and_the_others_are_listed_beside_it():
     b = IncidentBuilder("ms4")
     b.source("a", "A")
     sentence = "By noon DNS resolution recovered, queues drained and the backlog of instance launches cleared."
@@ -175,4 +177,52 @@ def test_a_milestone_label_lists_only_the_events_that_fit_in_sixty_characters():
     b.event("b", "queues drained", "recovery", says=[("a", sentence, "queues drained")])
     b.timepoint("t", "2025-10-20T12:00:00Z", "noon", says=[("a", sentence, "noon")])
     [point] = timeline(b.build()).to_dict()["events"]
-    assert point["label"] == "DNS resolution for the regional endpoint recovered"
+    assert (point["label"], point["also"]) == ("DNS resolution for the regional endpoint recovered", ["queues drained"])
+
+
+def _day_and_minutes() -> IncidentBuilder:
+    """An outage told 'on 1 May' (a bare date) and then to the minute: failure 08:05, recovery 09:30."""
+    b = IncidentBuilder("band")
+    b.event("day", "outage on 1 May", "failure", at="2024-05-01T00:00:00Z", precision="day")
+    b.event("fail", "database unreachable", "failure", at="2024-05-01T08:05:00Z")
+    b.event("fixed", "database restored", "recovery", at="2024-05-01T09:30:00Z")
+    return b
+
+
+def test_a_bare_date_is_a_band_over_its_day_and_never_the_start():
+    data = timeline(_day_and_minutes().build()).to_dict()
+    day = next(e for e in data["events"] if e["id"] == "band:e:day")
+    assert day["band"] == {"from": "2024-05-01T00:00:00Z", "to": "2024-05-02T00:00:00Z"}
+    assert all("band" not in e for e in data["events"] if e["id"] != "band:e:day")
+    assert (data["start"], data["end"], data["duration_minutes"], data["duration_text"]) == (
+        {"at": "2024-05-01T08:05:00Z", "ids": ["band:e:fail"]}, {"at": "2024-05-01T09:30:00Z", "ids": ["band:e:fixed"]},
+        85, "1 h 25 min")
+    assert [(d["from"], d["to"], d["minutes"]) for d in data["durations"]] == [("band:e:fail", "band:e:fixed", 85)]
+
+
+def test_the_start_a_source_claims_comes_before_the_first_failure_told():
+    b = _day_and_minutes()
+    b.source("a", "A")
+    b.claim("began", "started_at", "The outage began at 7:40 AM UTC.", "band", "a", "2024-05-01T07:40:00Z")
+    data = timeline(b.build()).to_dict()
+    assert (data["start"], data["duration_minutes"]) == ({"at": "2024-05-01T07:40:00Z", "ids": ["band:cl:began"]}, 110)
+
+
+def test_a_start_claimed_only_to_the_day_is_not_the_start():
+    b = _day_and_minutes()
+    b.source("a", "A")
+    b.claim("began", "started_at", "The outage began on 1 May.", "band", "a", "2024-05-01")
+    assert timeline(b.build()).to_dict()["start"]["at"] == "2024-05-01T08:05:00Z"
+
+
+def test_a_time_whose_sentence_names_a_cause_and_its_effect_is_labelled_by_the_cause():
+    b = IncidentBuilder("up")
+    b.source("a", "A")
+    sentence = "At 12:28 PM the lease timeouts ended after a congestive collapse."
+    b.event("timeouts", "lease timeouts", "symptom", says=[("a", sentence, "lease timeouts")])
+    b.event("collapse", "congestive collapse", "failure", says=[("a", sentence, "congestive collapse")])
+    b.causes("collapse", "timeouts")
+    b.timepoint("t", "2025-10-20T12:28:00Z", "12:28 PM", says=[("a", sentence, "12:28 PM")])
+    [point] = timeline(b.build()).to_dict()["events"]
+    assert (point["label"], point["also"], point["told"]) == (
+        "congestive collapse", ["lease timeouts"], ["up:e:collapse", "up:e:timeouts"])

@@ -145,7 +145,8 @@ def test_review_of_a_graph_without_events_is_refused() -> None:
 
 
 def test_timeline_table_without_a_local_zone_leaves_local_empty() -> None:
-    table = timeline_table({"events": [{"id": "e", "label": "x", "at": "2024-01-01T00:00:00Z"}]}, LocalClock(None, None))
+    table = timeline_table({"events": [{"id": "e", "label": "x", "at": "2024-01-01T00:00:00Z"}],
+                            "start": {"at": "2024-01-01T00:00:00Z", "ids": ["e"]}}, LocalClock(None, None))
     assert table.to_dict("records") == [{"UTC": "2024-01-01 00:00", "Local": "", "Milestone": "x", "Role": "",
                                         "Since start": "0 min", "Sources": ""}]
 

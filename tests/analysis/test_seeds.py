@@ -9,6 +9,7 @@ import pytest
 
 from analysis.causal import blast_radius, classify, root_causes
 from analysis.conflicts import conflicts
+from analysis.review import review_pack
 from analysis.timeline import timeline
 from graph.memory_store import MemoryStore
 from tests.conftest import SEEDS
@@ -58,3 +59,21 @@ def test_seed_timeline_conflicts_and_blast_radius(seed_graph):
     assert "2023" in blob and "7:48" in blob
     hit = {c.label.lower() for c in blast_radius(seed_graph).components}
     assert {"ec2", "lambda"} <= hit
+
+
+def test_seed_outage_runs_from_0648_to_2050_utc_not_from_midnight(seed_graph):
+    data = timeline(seed_graph).to_dict()
+    assert (data["start"]["at"], data["end"]["at"], data["duration_minutes"]) == (
+        "2025-10-20T06:48:00Z", "2025-10-20T20:50:00Z", 842)
+    assert f"{IID}:e:website-disruption" in data["start"]["ids"]
+    midnight = [e for e in data["events"] if e["at"] == "2025-10-20T00:00:00Z"]
+    assert midnight and all(e["band"] == {"from": "2025-10-20T00:00:00Z", "to": "2025-10-21T00:00:00Z"}
+                            for e in midnight)
+
+
+def test_seed_review_pack_says_the_outage_ran_about_14_hours_from_0648(seed_graph):
+    pack = review_pack(seed_graph, incident_id=IID)
+    assert "From 2025-10-20 06:48 UTC to 2025-10-20 20:50 UTC (14 h 2 min)." in pack.summary
+    rows = next(s.table for s in pack.sections if s.key == "timeline").to_dict("records")
+    assert not any(r["UTC"].endswith("00:00") for r in rows)
+    assert next(r for r in rows if r["UTC"] == "2025-10-20 20:50")["Since start"] == "14 h 2 min"

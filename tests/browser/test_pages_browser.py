@@ -70,6 +70,18 @@ def test_timeline_shows_the_start_in_utc_and_local_time(tab: Tab, seed_id: str) 
     assert tab.foreign_requests() == [] and tab.errors == []
 
 
+def test_timeline_starts_at_0648_and_draws_the_bare_date_as_a_band(tab: Tab, seed_id: str) -> None:
+    tab.goto(f"/incidents/{seed_id}/timeline")
+    span = tab.page.locator("#outage-span").inner_text()
+    assert span == "The outage ran from 2025-10-20 06:48 UTC to 2025-10-20 20:50 UTC (14 h 2 min)."
+    table = tab.page.locator("#timeline-table").inner_text()
+    assert "00:00 UTC" not in table and "2025-10-20 (day)" in table
+    assert tab.page.locator("#timeline-axis svg rect.band").count() == 1
+    last = tab.page.locator("#timeline-table tbody tr").filter(has_text="20:50 UTC").first.inner_text()
+    assert "14 h 2 min" in last  # since the start at 06:48, not since midnight
+    assert tab.errors == []
+
+
 def test_counterfactual_no_enactor_delay_greys_out_averted_nodes(tab: Tab, seed_id: str) -> None:
     tab.goto(f"/incidents/{seed_id}/counterfactuals")
     tab.page.wait_for_function("() => document.body.dataset.modelReady === '1'", timeout=30_000)

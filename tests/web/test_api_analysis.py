@@ -123,6 +123,20 @@ def test_timeline_is_in_utc_order_from_0648(seeded, seed_id):
     assert any(t.startswith("2025-10-20T06:48") for t in times)
 
 
+def test_timeline_starts_at_0648_and_ends_at_2050_with_the_events_behind_them(seeded, seed_id):
+    timeline = TimelineOut.model_validate(seeded.get(_url(seed_id, "/timeline")).get_json())
+    assert (timeline.start.at, timeline.end.at, timeline.duration_minutes) == (
+        "2025-10-20T06:48:00Z", "2025-10-20T20:50:00Z", 842)
+    assert f"{seed_id}:e:website-disruption" in timeline.start.ids and timeline.end.ids
+    assert all(e.band and e.band.from_ == "2025-10-20T00:00:00Z" for e in timeline.events if e.precision == "day")
+
+
+def test_review_summary_gives_the_timelines_start_and_end(seeded, seed_id):
+    text = seeded.get(_url(seed_id, "/review?format=md")).get_data(as_text=True)
+    assert "From 2025-10-20 06:48 UTC to 2025-10-20 20:50 UTC (14 h 2 min)." in text
+    assert "00:00 UTC" not in text
+
+
 def test_conflicts_report_the_wrong_year(seeded, seed_id):
     report = ConflictsOut.model_validate(seeded.get(_url(seed_id, "/conflicts")).get_json())
     assert any("2023" in claim.text for c in report.conflicts for claim in c.claims)

@@ -89,6 +89,16 @@ def test_timeline_page_embeds_the_local_zone(seeded, seed_id: str) -> None:
     assert any(e["at"].startswith("2025-10-20T06:48") for e in data["timeline"]["events"])
 
 
+def test_timeline_and_review_pages_say_the_outage_ran_from_0648_to_2050(seeded, seed_id: str) -> None:
+    html = seeded.get(f"/incidents/{seed_id}/timeline").get_data(as_text=True)
+    data = json.loads(re.search(r'id="timeline-data">(.*?)</script>', html, re.DOTALL).group(1))["timeline"]
+    assert (data["start"]["at"], data["end"]["at"], data["duration_text"]) == (
+        "2025-10-20T06:48:00Z", "2025-10-20T20:50:00Z", "14 h 2 min")
+    assert 'id="outage-span"' in html
+    review = seeded.get(f"/incidents/{seed_id}/review").get_data(as_text=True)
+    assert "From 2025-10-20 06:48 UTC to 2025-10-20 20:50 UTC (14 h 2 min)." in review
+
+
 def test_review_page_names_the_race_as_root_cause(seeded, seed_id: str) -> None:
     html = seeded.get(f"/incidents/{seed_id}/review").get_data(as_text=True)
     assert "<h2>Root cause versus symptoms</h2>" in html

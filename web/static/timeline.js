@@ -3,7 +3,12 @@
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("timeline-data").textContent);
-  const events = (data.timeline.events || []).filter(function (e) { return !isNaN(Date.parse(e.at)); });
+  const all = (data.timeline.events || []).filter(function (e) { return !isNaN(Date.parse(e.at)); });
+  /* A time told only to the day is a band over that day, never a milestone at 00:00. */
+  const events = all.filter(function (e) { return !e.band; });
+  const bands = all.filter(function (e) { return e.band; });
+  const start = data.timeline.start ? Date.parse(data.timeline.start.at) : null;
+  const end = data.timeline.end ? Date.parse(data.timeline.end.at) : null;
   const local = data.local || {};
   const S = window.Svg;
 
@@ -45,7 +50,8 @@
     uniqueConflicts.forEach(function (c) {
       c.claims.forEach(function (claim) { const t = claimTime(claim); if (t !== null) marks.push({ t: t, claim: claim, c: c }); });
     });
-    const times = events.map(function (e) { return Date.parse(e.at); });
+    let times = events.map(function (e) { return Date.parse(e.at); });
+    if (!times.length) times = bands.map(function (e) { return Date.parse(e.band.from); });
     if (!times.length) { box.replaceChildren(text("p", "No timed events.", "hint")); return; }
     const W = 900, H = 230, L = 20, R = 20, axisY = 150;
     // The axis spans the milestones; a disputed time far outside them (a wrong year) is listed below, not drawn.
@@ -76,11 +82,18 @@
         (multiDay ? d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) + " " : "") +
         (stepH < 24 ? pad(d.getUTCHours()) + ":00" : "")));
     }
+    bands.forEach(function (e) {
+      const x0 = Math.max(sx(Date.parse(e.band.from)), L), x1 = Math.min(sx(Date.parse(e.band.to)), W - R);
+      const rect = S.el("rect", { x: x0, y: axisY - 10, width: Math.max(x1 - x0, 2), height: 20, class: "band" });
+      rect.appendChild(S.el("title", {}, e.band.from.slice(0, 10) + " (the whole day; no time told) " + e.label));
+      chart.appendChild(rect);
+    });
     events.forEach(function (e, i) {
       const x = sx(Date.parse(e.at)), row = i % 5, y = 16 + row * 24;
       chart.appendChild(S.el("line", { x1: x, x2: x, y1: y + 4, y2: axisY, class: "grid" }));
       const dot = S.el("circle", { cx: x, cy: axisY, r: 5, class: "milestone" });
-      dot.appendChild(S.el("title", {}, clock(Date.parse(e.at), 0, "UTC") + " " + e.label));
+      dot.appendChild(S.el("title", {}, clock(Date.parse(e.at), 0, "UTC") + " " + e.label +
+                                        ((e.also || []).length ? " (also: " + e.also.join(", ") + ")" : "")));
       chart.appendChild(dot);
       const anchor = x > W * 0.7 ? "end" : "start";
       chart.appendChild(S.el("text", { x: x, y: y, "text-anchor": anchor }, e.label.length > 40 ? e.label.slice(0, 39) + "…" : e.label));
@@ -103,17 +116,24 @@
       ? "The articles give times in " + local.zone + " (UTC" + (local.offset_minutes < 0 ? "−" : "+") +
         span(Math.abs(local.offset_minutes)).replace(" min", "").replace(" h 0", " h") + "); both are shown."
       : "The articles give no local time zone; times are UTC.";
-    const start = events.length ? Date.parse(events[0].at) : 0;
     let previous = null;
-    events.forEach(function (e) {
+    all.forEach(function (e) {
       const t = Date.parse(e.at), row = document.createElement("tr");
       row.dataset.id = e.id;
-      [clock(t, 0, "UTC"), hasLocal ? clock(t, local.offset_minutes, local.zone) : "", e.label,
-       e.role ? e.role.replace(/_/g, " ") : "", previous === null ? "" : span((t - previous) / 60000),
-       span((t - start) / 60000), (e.sources || []).join("; ")].forEach(function (v) { row.appendChild(text("td", v)); });
+      const cells = e.band
+        ? [e.band.from.slice(0, 10) + " (day)", "", e.label, e.role ? e.role.replace(/_/g, " ") : "", "", "",
+           (e.sources || []).join("; ")]
+        : [clock(t, 0, "UTC"), hasLocal ? clock(t, local.offset_minutes, local.zone) : "", e.label,
+           e.role ? e.role.replace(/_/g, " ") : "", previous === null ? "" : span((t - previous) / 60000),
+           start === null ? "" : span((t - start) / 60000), (e.sources || []).join("; ")];
+      cells.forEach(function (v) { row.appendChild(text("td", v)); });
       body.appendChild(row);
-      previous = t;
+      if (!e.band) previous = t;
     });
+    document.getElementById("outage-span").textContent = start !== null && end !== null
+      ? "The outage ran from " + clock(start, 0, "UTC") + " to " + clock(end, 0, "UTC") + " (" +
+        data.timeline.duration_text + ")."
+      : "The sources give no start and end to the minute.";
   }
 
   function fillLists() {
