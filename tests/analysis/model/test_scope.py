@@ -34,17 +34,20 @@ def model_nodes(store: MemoryStore, iid: str) -> int:
     return store.counts(iid).get("ModelElement", 0)
 
 
+def add_dynamodb_only(store, iid: str = IID):
+    """An incident about a DynamoDB table's DNS name and a database: one of the four core elements links."""
+    dns, db, down = (node_id(iid, "Event", "DNS misconfiguration"), node_id(iid, "Component", "DynamoDB"),
+                     node_id(iid, "Event", "shop errors"))
+    store.upsert([IncidentNode(iid, iid, "Contoso outage").to_node(),
+                  ComponentNode(db, iid, "dynamodb", "DynamoDB").to_node(),
+                  EventNode(dns, iid, "DNS misconfiguration").to_node(), EventNode(down, iid, "shop errors").to_node()],
+                 [edge("CAUSES", dns, down, iid), edge("AFFECTS", down, db, iid)])
+    return store
+
+
 @pytest.fixture
 def dynamodb_only() -> MemoryStore:
-    """An incident about a DynamoDB table's DNS name and a database: one of the four core elements links."""
-    store = MemoryStore(None)
-    dns, db, down = (node_id(IID, "Event", "DNS misconfiguration"), node_id(IID, "Component", "DynamoDB"),
-                     node_id(IID, "Event", "shop errors"))
-    store.upsert([IncidentNode(IID, IID, "Contoso outage").to_node(),
-                  ComponentNode(db, IID, "dynamodb", "DynamoDB").to_node(),
-                  EventNode(dns, IID, "DNS misconfiguration").to_node(), EventNode(down, IID, "shop errors").to_node()],
-                 [edge("CAUSES", dns, down, IID), edge("AFFECTS", down, db, IID)])
-    return store
+    return add_dynamodb_only(MemoryStore(None))
 
 
 def test_relink_of_an_incident_out_of_scope_stores_no_model_node(dynamodb_only: MemoryStore) -> None:
@@ -53,13 +56,15 @@ def test_relink_of_an_incident_out_of_scope_stores_no_model_node(dynamodb_only: 
     assert model_nodes(dynamodb_only, IID) == 0
 
 
-def test_relink_removes_the_model_nodes_an_out_of_scope_incident_had(dynamodb_only: MemoryStore) -> None:
-    report = link_elements(dynamodb_only.incident_graph(IID), IID)
-    dynamodb_only.upsert(report.nodes, report.edges)  # as stored before the model had a scope
-    assert model_nodes(dynamodb_only, IID) == 34
-    relink(dynamodb_only, IID)
-    graph = dynamodb_only.incident_graph(IID)
-    assert model_nodes(dynamodb_only, IID) == 0
+def test_relink_removes_the_model_nodes_an_out_of_scope_incident_had(store, new_incident) -> None:
+    iid = new_incident("scope")
+    add_dynamodb_only(store, iid)
+    report = link_elements(store.incident_graph(iid), iid)
+    store.upsert(report.nodes, report.edges)  # as stored before the model had a scope
+    assert model_nodes(store, iid) == 34
+    relink(store, iid)
+    graph = store.incident_graph(iid)
+    assert model_nodes(store, iid) == 0
     assert not any(key == "MODELS" for _, _, key in graph.edges(keys=True))
     assert graph.number_of_nodes() == 4 and graph.number_of_edges() == 2  # the incident's own graph is kept
 
