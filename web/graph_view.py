@@ -186,3 +186,77 @@ def vis_asset(name: str) -> tuple[bytes, str]:
     mime = VIS_FILES[name]
     root: Path = Path(str(resources.files("pyvis"))) / "lib" / VIS_DIR
     return (root / name).read_bytes(), mime
+
+
+# The causal view: events in server-computed layers, left to right, without physics.
+CAUSAL_FONT_PX = 16  # node label size in canvas units; the page keeps font x scale >= 12 px on screen
+OPTIONAL_KINDS = ("Component", "TimePoint")  # drawn only when the reader switches them on
+CYCLE_COLOR = "#d62728"  # edges inside a cycle are dashed in this colour
+
+
+def _causal_options() -> dict[str, Any]:
+    return {
+        "autoResize": True,
+        "layout": {"hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed",
+                                    "levelSeparation": 240, "nodeSpacing": 70, "treeSpacing": 40,
+                                    "blockShifting": True, "edgeMinimization": True, "parentCentralization": True}},
+        "physics": {"enabled": False},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.7}}, "smooth": False,
+                  "font": {"size": 14, "align": "top", "background": "#ffffff"},
+                  "color": {"inherit": False, "color": "#8a8f98"}, "width": 1.5},
+        "nodes": {"font": {"size": CAUSAL_FONT_PX}, "size": 16, "widthConstraint": {"maximum": 170}},
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "multiselect": False},
+    }
+
+
+def _optional_levels(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
+                     layers: Mapping[str, int]) -> dict[str, int]:
+    """A level for each component and time point: the lowest layer of the events linked to it, else 0."""
+    level: dict[str, int] = {}
+    for edge in edges:
+        for here, there in ((edge["from"], edge["to"]), (edge["to"], edge["from"])):
+            if there in layers and here not in layers:
+                level[here] = min(level.get(here, layers[there]), layers[there])
+    return {n["id"]: level.get(n["id"], 0) for n in nodes if n.get("kind") in OPTIONAL_KINDS}
+
+
+def causal_view(data: Mapping[str, Any], layers: Mapping[str, int], cycles: Iterable[Iterable[str]]) -> dict[str, Any]:
+    """vis data for the causal view: ``network_data`` output cut to the layered events (plus components and time
+    points, hidden until the reader shows them), each node at its ``level``, edge labels left for hover.
+
+    Events not in ``layers`` are left out (the page lists them); edges inside a cycle carry ``cycle: true``.
+
+    >>> full = network_data({"nodes": [{"id": "a", "kind": "Event", "label": "race", "role": "root_cause"},
+    ...                                {"id": "b", "kind": "Event", "label": "DNS fails"},
+    ...                                {"id": "z", "kind": "Event", "label": "Slack slow"},
+    ...                                {"id": "c", "kind": "Component", "label": "DNS"}],
+    ...                      "edges": [{"source": "a", "target": "b", "type": "CAUSES"},
+    ...                                {"source": "b", "target": "c", "type": "AFFECTS"}]})
+    >>> view = causal_view(full, {"a": 0, "b": 1}, [])
+    >>> [(n["id"], n["level"], n["hidden"]) for n in view["nodes"]]
+    [('a', 0, False), ('b', 1, False), ('c', 1, True)]
+    >>> view["edges"][0]["type"], view["edges"][0]["label"], view["hidden_kinds"]
+    ('CAUSES', '', ['Component', 'TimePoint'])
+    """
+    in_cycle = {node: index for index, members in enumerate(cycles) for node in members}
+    optional = _optional_levels(list(data["nodes"]), list(data["edges"]), layers)
+    nodes = []
+    for node in data["nodes"]:
+        if node["id"] in layers:
+            node = {**node, "level": layers[node["id"]], "hidden": False}
+            if node["id"] in in_cycle:
+                # A dashed border marks it; the fill keeps the role colour.
+                node.update(cycle=True, borderWidth=3, shapeProperties={"borderDashes": [5, 3]})
+            nodes.append(node)
+        elif node["id"] in optional:
+            nodes.append({**node, "level": optional[node["id"]], "hidden": True})
+    kept = {node["id"] for node in nodes}
+    edges = []
+    for edge in data["edges"]:
+        if edge["from"] in kept and edge["to"] in kept:
+            cycle = in_cycle.get(edge["from"], -1) == in_cycle.get(edge["to"], -2)
+            edge = {**edge, "type": edge.get("type") or edge["label"], "label": "", "cycle": cycle}
+            if cycle:
+                edge.update(dashes=True, color={"color": CYCLE_COLOR})
+            edges.append(edge)
+    return {"nodes": nodes, "edges": edges, "options": _causal_options(), "hidden_kinds": list(OPTIONAL_KINDS)}

@@ -16,9 +16,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 
 from analysis.causal import assign_roles
+from analysis.causal_layers import causal_layers
 from analysis.conflicts import conflicts
 from analysis.evidence import evidence_for
-from analysis.graph_payload import graph_payload
+from analysis.graph_payload import graph_payload, node_label
 from analysis.incidents import incident_page
 from analysis.review import review_pack
 from analysis.review_tables import local_clock, sources_table
@@ -82,10 +83,27 @@ def _first_sources(iid: str) -> list[dict[str, Any]]:
     return rows[:INDEX_SOURCES]
 
 
+def _causal_network(graph: Any) -> dict[str, Any]:
+    """The causal view's vis data, with the events it leaves out and its root-cause-to-impact chains as labels."""
+    roles = assign_roles(graph)
+    found = causal_layers(graph, roles={node: found.role for node, found in roles.items()})
+    label = {node: node_label(graph, node) for node in graph.nodes}
+    return {"network": graph_view.causal_view(_network(graph), found.layers, found.cycles),
+            "unlinked": [{"id": n, "label": label[n], "role": roles[n].role.replace("_", " ") if n in roles else ""}
+                         for n in found.unlinked],
+            "chains": [[label[n] for n in chain] for chain in found.chains],
+            "cycles": [[label[n] for n in cycle] for cycle in found.cycles]}
+
+
 @bp.get("/incidents/<iid>")
 def incident_graph(iid: str) -> str:
-    data = _cached(iid, "network", _network)
-    return render_template("pages/graph.html", iid=iid, data=data, legend=graph_view.legend())
+    """The causal view by default (chains left to right); ``?view=all`` draws every component, event and time point."""
+    if request.args.get("view") == "all":
+        data = _cached(iid, "network", _network)
+        return render_template("pages/graph.html", iid=iid, data=data, legend=graph_view.legend(), view="all")
+    causal = _cached(iid, "causal", _causal_network)
+    return render_template("pages/graph.html", iid=iid, data=causal["network"], legend=graph_view.legend(),
+                           view="causal", causal=causal)
 
 
 @bp.get("/incidents/<iid>/timeline")

@@ -20,8 +20,8 @@ NODE_POINT = """(id) => {
 }"""
 
 
-def test_graph_page_draws_its_nodes(tab: Tab, seed_id: str) -> None:
-    tab.goto(f"/incidents/{seed_id}")
+def test_whole_graph_view_draws_every_node(tab: Tab, seed_id: str) -> None:
+    tab.goto(f"/incidents/{seed_id}?view=all")
     tab.page.wait_for_function(READY, timeout=30_000)
     total = tab.page.evaluate("window.incidentGraph.data.nodes.length")
     drawn = tab.page.evaluate("window.incidentGraph.network.body.nodeIndices.length")
@@ -178,9 +178,12 @@ def test_hostile_article_renders_as_text_and_runs_nothing(tab: Tab) -> None:
     tab.page.fill("#article-text", HOSTILE_TEXT)
     tab.page.click("#article-form button[type=submit]")
     tab.page.wait_for_selector("#upload-result a", timeout=60_000)
-    for path in ("/", "/incidents/hostile-demo", "/incidents/hostile-demo/timeline", "/incidents/hostile-demo/review"):
+    for path in ("/", "/incidents/hostile-demo", "/incidents/hostile-demo?view=all", "/incidents/hostile-demo/timeline",
+                 "/incidents/hostile-demo/review"):
         tab.goto(path)
         if path == "/incidents/hostile-demo":
+            tab.page.wait_for_function(READY, timeout=30_000)
+        if path == "/incidents/hostile-demo?view=all":  # the carrier may be a component, off in the causal view
             tab.page.wait_for_function(READY, timeout=30_000)
             carrier = tab.page.evaluate(
                 "window.incidentGraph.data.nodes.find(n => (n.evidence || []).some(e => (e.sentence || '').includes('<script>')))")

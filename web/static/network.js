@@ -106,13 +106,16 @@ window.IncidentGraph = (function () {
   }
 
   function create(container, data, panel) {
-    const nodes = new vis.DataSet(data.nodes);
+    // The causal view leaves the kinds it hides out of the layout until the reader shows them (installFilters).
+    const off = new Set(data.hidden_kinds || []);
+    const nodes = new vis.DataSet(data.nodes.filter(function (n) { return !off.has(String(n.kind)); }));
     const edges = new vis.DataSet(data.edges);
     const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
     const status = document.getElementById("graph-status");
     function ready() {
       // Freeze the layout once it has settled, so clicks and highlights do not move the nodes.
       network.setOptions({ physics: false });
+      if (data.hidden_kinds) readableZoom(network, data.options);
       if (status) status.textContent = nodes.length + " nodes, " + edges.length + " edges.";
       network.once("afterDrawing", function () { document.body.dataset.graphReady = "1"; });
       network.redraw();
@@ -125,16 +128,46 @@ window.IncidentGraph = (function () {
       else if (params.edges && params.edges.length) showEdge(panel, edges.get(params.edges[0]), nodes);
     }
     network.on("click", show);
+    if (data.hidden_kinds) hoverLabels(network, edges);
     network.on("hoverNode", function (p) { showNode(panel, nodes.get(p.node)); });
     network.on("hoverEdge", function (p) { showEdge(panel, edges.get(p.edge), nodes); });
     return { network: network, nodes: nodes, edges: edges, data: data };
   }
 
+  /* Fit the drawing, then zoom in until labels are at least MIN_LABEL_PX on screen, showing the leftmost
+     (root cause) layers first; the reader pans right along the chains. */
+  const MIN_LABEL_PX = 12;
+  function readableZoom(network, options) {
+    network.fit({ animation: false });
+    const font = ((options.nodes || {}).font || {}).size || 14;
+    const scale = MIN_LABEL_PX / font;
+    if (network.getScale() >= scale) return;
+    const positions = network.getPositions();
+    const xs = Object.values(positions).map(function (p) { return p.x; });
+    // Start beside the most connected root cause: the chains a reader follows begin there.
+    let start = null, best = -1;
+    Object.keys(positions).forEach(function (id) {
+      const node = network.body.data.nodes.get(id), links = network.getConnectedEdges(id).length;
+      if (node && node.role === "root_cause" && links > best) { best = links; start = id; }
+    });
+    const box = network.canvas.frame.canvas.getBoundingClientRect();
+    const x = Math.min.apply(null, xs) - 60 + box.width / 2 / scale;
+    const y = start ? positions[start].y : 0;
+    network.moveTo({ position: { x: x, y: y }, scale: scale, animation: false });
+  }
+
+  /* Edge labels appear while the pointer is on the edge, so the chains are not buried under their text. */
+  function hoverLabels(network, edges) {
+    network.on("hoverEdge", function (p) { edges.update({ id: p.edge, label: edges.get(p.edge).type }); });
+    network.on("blurEdge", function (p) { edges.update({ id: p.edge, label: "" }); });
+  }
+
   /* Colour every node and edge from its data, dimming those not in keep (when keep is given). */
   function highlight(graph, keepNodes, keepEdges) {
-    graph.nodes.update(graph.data.nodes.map(function (n) {
+    const drawn = graph.data.nodes.filter(function (n) { return graph.nodes.get(n.id); });  // update must not add
+    graph.nodes.update(drawn.map(function (n) {
       const on = !keepNodes || keepNodes.has(n.id);
-      return { id: n.id, color: on ? n.color : DIM, borderWidth: keepNodes && on ? 3 : 1 };
+      return { id: n.id, color: on ? n.color : DIM, borderWidth: keepNodes && on ? 3 : (n.borderWidth || 1) };
     }));
     graph.edges.update(graph.data.edges.map(function (e) {
       const on = !keepEdges || keepEdges.has(e.id);
@@ -143,11 +176,11 @@ window.IncidentGraph = (function () {
     }));
   }
 
-  function checkbox(fieldset, value, title, onChange) {
+  function checkbox(fieldset, value, title, onChange, checked) {
     const label = el("label");
     const box = el("input");
     box.type = "checkbox";
-    box.checked = true;
+    box.checked = checked !== false;
     box.value = value;
     box.addEventListener("change", onChange);
     label.appendChild(box);
@@ -161,15 +194,21 @@ window.IncidentGraph = (function () {
 
   /* Checkboxes for every node kind and role present in the data; unchecking hides those nodes. */
   function installFilters(graph, kindSet, roleSet) {
+    const off = new Set(graph.data.hidden_kinds || []);  // the causal view starts with events only
     function apply() {
       const kinds = checkedValues(kindSet), roles = checkedValues(roleSet);
-      graph.nodes.update(graph.data.nodes.map(function (n) {
+      // Kinds left out of the causal layout join it (and leave it) as the reader ticks them.
+      const optional = graph.data.nodes.filter(function (n) { return off.has(String(n.kind)); });
+      graph.nodes.remove(optional.filter(function (n) { return !kinds.has(String(n.kind)); }).map(function (n) { return n.id; }));
+      graph.nodes.update(optional.filter(function (n) { return kinds.has(String(n.kind)); }));
+      graph.nodes.update(graph.data.nodes.filter(function (n) { return graph.nodes.get(n.id); }).map(function (n) {
         return { id: n.id, hidden: !(kinds.has(String(n.kind)) && roles.has(n.role || "none")) };
       }));
     }
     const kinds = [...new Set(graph.data.nodes.map(function (n) { return String(n.kind); }))].sort();
     const roles = [...new Set(graph.data.nodes.map(function (n) { return n.role || "none"; }))].sort();
-    kinds.forEach(function (k) { checkbox(kindSet, k, k, apply); });
+    const names = { TimePoint: "Time points", Component: "Components", Event: "Events" };
+    kinds.forEach(function (k) { checkbox(kindSet, k, off.size ? (names[k] || k) : k, apply, !off.has(k)); });
     roles.forEach(function (r) { checkbox(roleSet, r, r === "none" ? "no role" : r.replace(/_/g, " "), apply); });
   }
 
