@@ -204,7 +204,7 @@ def _causal_options() -> dict[str, Any]:
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.7}}, "smooth": False,
                   "font": {"size": 14, "align": "top", "background": "#ffffff"},
                   "color": {"inherit": False, "color": "#8a8f98"}, "width": 1.5},
-        "nodes": {"font": {"size": CAUSAL_FONT_PX}, "size": 16, "widthConstraint": {"maximum": 170}},
+        "nodes": {"font": {"size": CAUSAL_FONT_PX}, "size": 16, "widthConstraint": {"maximum": 200}},
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "multiselect": False},
     }
 

@@ -80,3 +80,28 @@ def test_components_are_one_click_away_and_so_is_the_whole_graph(tab: Tab, seed_
     total = tab.page.evaluate("window.incidentGraph.data.nodes.length")
     assert tab.page.evaluate("window.incidentGraph.network.body.nodeIndices.length") == total > 100
     assert tab.errors == []
+
+
+# Screen point halfway along the longest CAUSES edge outside a cycle (long, so no node sits on its middle),
+# after centring the view there.
+EDGE_MIDDLE = """() => {
+  const g = window.incidentGraph, n = g.network, pos = n.getPositions();
+  const len = e => Math.hypot(pos[e.to].x - pos[e.from].x, pos[e.to].y - pos[e.from].y);
+  const e = g.edges.get().filter(e => e.type === 'CAUSES' && !e.cycle).sort((a, b) => len(b) - len(a))[0];
+  n.moveTo({position: {x: (pos[e.from].x + pos[e.to].x) / 2, y: (pos[e.from].y + pos[e.to].y) / 2}, animation: false});
+  const p = n.canvasToDOM({x: (pos[e.from].x + pos[e.to].x) / 2, y: (pos[e.from].y + pos[e.to].y) / 2});
+  const box = document.getElementById('network').getBoundingClientRect();
+  return {id: e.id, x: box.left + p.x, y: box.top + p.y};
+}"""
+
+
+def test_edge_labels_show_on_hover_only(tab: Tab, seed_id: str) -> None:
+    _open(tab, seed_id)
+    labelled = "window.incidentGraph.edges.get().filter(e => e.label).map(e => e.id)"
+    assert tab.page.evaluate(labelled) == []
+    edge = tab.page.evaluate(EDGE_MIDDLE)
+    tab.page.mouse.move(edge["x"], edge["y"])
+    tab.page.wait_for_function(f"() => {labelled}.length === 1", timeout=5_000)
+    # The edge under the pointer (edges may cross there) shows its type, in the picture and in the details.
+    shown = tab.page.evaluate("window.incidentGraph.edges.get().find(e => e.label)")
+    assert shown["label"] == shown["type"] == tab.page.locator("#details h2").inner_text()

@@ -116,7 +116,7 @@ window.IncidentGraph = (function () {
       // Freeze the layout once it has settled, so clicks and highlights do not move the nodes.
       network.setOptions({ physics: false });
       if (data.hidden_kinds) readableZoom(network, data.options);
-      if (status) status.textContent = nodes.length + " nodes, " + edges.length + " edges.";
+      if (status) status.textContent = nodes.length + " nodes, " + drawnEdges(network) + " edges drawn.";
       network.once("afterDrawing", function () { document.body.dataset.graphReady = "1"; });
       network.redraw();
     }
@@ -154,6 +154,11 @@ window.IncidentGraph = (function () {
     const x = Math.min.apply(null, xs) - 60 + box.width / 2 / scale;
     const y = start ? positions[start].y : 0;
     network.moveTo({ position: { x: x, y: y }, scale: scale, animation: false });
+  }
+
+  /* Edges whose two ends are in the picture (an edge to a kind the reader has not switched on is not drawn). */
+  function drawnEdges(network) {
+    return network.body.edgeIndices.filter(function (id) { return network.body.edges[id].connected; }).length;
   }
 
   /* Edge labels appear while the pointer is on the edge, so the chains are not buried under their text. */
