@@ -198,7 +198,7 @@ def _causal_options() -> dict[str, Any]:
     return {
         "autoResize": True,
         "layout": {"hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed",
-                                    "levelSeparation": 240, "nodeSpacing": 70, "treeSpacing": 40,
+                                    "levelSeparation": 240, "nodeSpacing": 100, "treeSpacing": 40,
                                     "blockShifting": True, "edgeMinimization": True, "parentCentralization": True}},
         "physics": {"enabled": False},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.7}}, "smooth": False,

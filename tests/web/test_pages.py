@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PAGES = ("/", "/incidents/{iid}", "/incidents/{iid}/timeline", "/incidents/{iid}/counterfactuals",
+PAGES = ("/", "/incidents/{iid}", "/incidents/{iid}?view=all", "/incidents/{iid}/timeline", "/incidents/{iid}/counterfactuals",
          "/incidents/{iid}/review")
 
 
@@ -47,6 +47,27 @@ def test_graph_page_carries_components_events_and_time_points_with_roles(seeded,
     assert first["quote"] and first["source"] and not first["source"].startswith(f"{seed_id}:src:")
     ids = {node["id"] for node in data["nodes"]}
     assert all(edge["from"] in ids and edge["to"] in ids and edge["arrows"] == "to" for edge in data["edges"])
+
+
+def test_graph_page_draws_linked_events_in_layers_and_lists_the_rest(seeded, seed_id: str) -> None:
+    html = seeded.get(f"/incidents/{seed_id}").get_data(as_text=True)
+    data = graph_data(html)
+    assert data["options"]["layout"]["hierarchical"]["direction"] == "LR"
+    assert data["options"]["physics"]["enabled"] is False
+    events = [node for node in data["nodes"] if node["kind"] == "Event"]
+    assert events and all(isinstance(node["level"], int) for node in data["nodes"])
+    unlinked = re.findall(r'<li data-node="([^"]+)">', html)
+    assert unlinked and not {node["id"] for node in events} & set(unlinked)
+    assert re.search(r"race condition <span[^>]*>→</span> DNS failure", html)  # the chains as text, below
+    assert f'href="/incidents/{seed_id}?view=all"' in html
+
+
+def test_whole_graph_view_keeps_every_event(seeded, seed_id: str) -> None:
+    full = graph_data(seeded.get(f"/incidents/{seed_id}?view=all").get_data(as_text=True))
+    causal = graph_data(seeded.get(f"/incidents/{seed_id}").get_data(as_text=True))
+    kinds = ("Event",)
+    assert len([n for n in full["nodes"] if n["kind"] in kinds]) > len([n for n in causal["nodes"] if n["kind"] in kinds])
+    assert "hierarchical" not in full["options"]["layout"]
 
 
 def test_vis_network_is_served_from_the_installed_pyvis(seeded) -> None:

@@ -91,3 +91,34 @@ def test_vis_asset_reads_the_file_pyvis_ships() -> None:
 def test_vis_asset_refuses_other_names() -> None:
     with pytest.raises(KeyError):
         graph_view.vis_asset("../network.py")
+
+
+CAUSAL = {
+    "nodes": [{"id": "a", "kind": "Event", "label": "race", "role": "root_cause"},
+              {"id": "b", "kind": "Event", "label": "DNS fails"},
+              {"id": "c", "kind": "Event", "label": "DynamoDB down", "role": "impact"},
+              {"id": "lone", "kind": "Event", "label": "Slack slow"},
+              {"id": "ddb", "kind": "Component", "label": "DynamoDB"}],
+    "edges": [{"source": "a", "target": "b", "type": "CAUSES"}, {"source": "b", "target": "a", "type": "CAUSES"},
+              {"source": "b", "target": "c", "type": "CAUSES"}, {"source": "c", "target": "ddb", "type": "AFFECTS"}],
+}
+
+
+def test_causal_view_leaves_out_unlayered_events_and_hides_components() -> None:
+    view = graph_view.causal_view(graph_view.network_data(CAUSAL), {"a": 0, "b": 0, "c": 1}, [["a", "b"]])
+    assert [(n["id"], n["level"], n["hidden"]) for n in view["nodes"]] == [
+        ("a", 0, False), ("b", 0, False), ("c", 1, False), ("ddb", 1, True)]
+    assert view["options"]["layout"]["hierarchical"]["direction"] == "LR"
+
+
+def test_causal_view_marks_a_cycle_and_keeps_role_colours() -> None:
+    view = graph_view.causal_view(graph_view.network_data(CAUSAL), {"a": 0, "b": 0, "c": 1}, [["a", "b"]])
+    assert [(e["from"], e["to"], e["cycle"]) for e in view["edges"] if e["type"] == "CAUSES"] == [
+        ("a", "b", True), ("b", "a", True), ("b", "c", False)]
+    race = view["nodes"][0]
+    assert (race["color"], race["shape"], race["cycle"]) == ("#d62728", "star", True)
+
+
+def test_causal_view_edge_labels_wait_for_hover() -> None:
+    view = graph_view.causal_view(graph_view.network_data(CAUSAL), {"a": 0, "b": 1, "c": 2}, [])
+    assert {e["label"] for e in view["edges"]} == {""} and {e["type"] for e in view["edges"]} == {"CAUSES", "AFFECTS"}
