@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,17 @@ def test_edge_labels_show_on_hover_only(tab: Tab, seed_id: str) -> None:
     # The edge under the pointer (edges may cross there) shows its type, in the picture and in the details.
     shown = tab.page.evaluate("window.incidentGraph.edges.get().find(e => e.label)")
     assert shown["label"] == shown["type"] == tab.page.locator("#details h2").inner_text()
+
+
+def test_save_button_downloads_the_view_as_png(browser: Any, base_url: str, seed_id: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{base_url}/incidents/{seed_id}", wait_until="load")
+    page.wait_for_function(READY, timeout=30_000)
+    with page.expect_download() as download:
+        page.click("#save-png")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    data = saved.read_bytes()
+    assert saved.name == "causal-view.png" and foreground_pixels(data) > 5_000
+    context.close()

@@ -241,12 +241,34 @@ window.IncidentGraph = (function () {
     clear.addEventListener("click", function () { select.value = ""; select.dispatchEvent(new Event("change")); });
   }
 
+  /* Save what the canvas shows now (zoom, pan and filters included) as a PNG on a white background. */
+  function installPngButton(graph, button, name) {
+    if (!button) return;
+    button.addEventListener("click", function () {
+      const canvas = graph.network.canvas.frame.canvas;
+      const copy = document.createElement("canvas");
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext("2d");
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, copy.width, copy.height);
+      ctx.drawImage(canvas, 0, 0);
+      const link = el("a");
+      link.href = copy.toDataURL("image/png");
+      link.download = name + ".png";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    });
+  }
+
   function mount(dataId) {
     paintSwatches(document);
     const graph = create(document.getElementById("network"), readData(dataId), document.getElementById("details"));
     installFilters(graph, document.getElementById("kind-filter"), document.getElementById("role-filter"));
     installWhy(graph, document.getElementById("why-target"), document.getElementById("why-clear"),
                document.getElementById("why-status"));
+    installPngButton(graph, document.getElementById("save-png"), "causal-view");
     return graph;
   }
 
