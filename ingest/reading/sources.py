@@ -356,6 +356,10 @@ def article_from_text(
     if not isinstance(text, str):
         raise ArticleRejected("empty", f"expected the article as text, got {type(text).__name__}: send the text")
     text = text.removeprefix("\ufeff")
+    for field_name, value in (("title", title), ("source", source), ("published", published), ("url", url)):
+        if isinstance(value, str) and "\x00" in value:  # a store may cut a string at a NUL (FalkorDB does)
+            raise ArticleRejected("binary", f"the article's {field_name} contains a NUL character: send it as "
+                                            "plain text", offset=value.index("\x00"))
     validate_text(text, max_chars=max_chars)
     cleaned, removed = strip_boilerplate(text)
     validate_text(cleaned, max_chars=max_chars)

@@ -177,3 +177,9 @@ def test_a_nul_character_anywhere_in_the_text_is_rejected_as_binary_with_its_off
         validate_text(text)
     assert caught.value.reason == "binary"
     assert caught.value.offset == text.index("\x00")
+
+
+def test_nul_in_a_title_or_source_is_refused_before_anything_is_stored():
+    with pytest.raises(ArticleRejected) as err:
+        article_from_text("DynamoDB failed in us-east-1 and EC2 launches failed.", title="Outage\x00report")
+    assert err.value.reason == "binary" and "title" in str(err.value)
