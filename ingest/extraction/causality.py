@@ -247,12 +247,14 @@ TROUBLE_KINDS = ("failure", "symptom", "condition", "impact")
 
 
 def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:
-    """"X did not scale, and the result was packet loss", "The consequence: Y": what a causal noun ("result",
-    "consequence", "effect") is said to be was caused by the clause before it, else by the previous sentence."""
+    """"X did not scale, and the result was packet loss": what a result noun ("result", "consequence") is said
+    to be was caused by the clause before it, else by the previous sentence; what a reason noun ("cause",
+    "reason") is said to be caused it ("Logins failed. The cause was an expired key.")."""
     cues = load_cues()
     links = []
     for noun in doc:
-        if noun.lemma_.lower() not in cues["causal_nouns"] or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
+        lemma = noun.lemma_.lower()
+        if lemma not in cues["result_nouns"] + cues["reason_nouns"] or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
             continue
         verb = noun.head
         told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
@@ -264,7 +266,9 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
             sent = noun.sent
             prev = doc[sent.start - 1].sent if sent.start > 0 else None
             cause = (_sentence_main(prev, events) or (opener.at(prev.root) if opener else None)) if prev else None
-        link = _link(cause, effect, noun.lemma_.lower(), cues["sentence_connectives"]["as a result"], noun, doc)
+        if lemma in cues["reason_nouns"]:  # "X failed. The cause was Y": Y caused what was told before
+            cause, effect = effect, cause
+        link = _link(cause, effect, lemma, cues["sentence_connectives"]["as a result"], noun, doc)
         if link is not None:
             links.append(link)
     return links
@@ -335,6 +339,8 @@ def _sentence_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink],
         if previous is None and opener is not None:
             previous = opener.at(prev.root)
         cue_tok = next(t for t in sent if not (t.is_punct or t.is_space))
+        if _states_its_cause(sent.root):
+            continue  # "In turn, the delay caused ...": the sentence names its own cause
         effect = _sentence_main(sent, events) or (opener.at(sent.root) if opener is not None else None)
         link = _link(previous, effect, found[0], found[1], cue_tok, doc)
         if link is not None:
@@ -346,6 +352,13 @@ def _range_root(doc: Doc, start: int, end: int) -> Token | None:
     """The token of doc[start:end] nearest its sentence's root (the clause's own head)."""
     inside = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
     return min(inside, key=lambda t: (_depth(t, t.sent.root), t.i)) if inside else None
+
+
+def _states_its_cause(verb: Token) -> bool:
+    """True if ``verb`` is a causal verb with a subject: its clause tells its own cause and effect."""
+    cues = load_cues()
+    return verb.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "csubj") for c in verb.children) and bool(
+        _cue_phrase(verb, cues["causal_verbs"]) or _cue_phrase(verb, cues["reverse_verbs"]))
 
 
 def _joins_clauses(tok: Token) -> bool:
@@ -369,8 +382,11 @@ def _clause_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = 
         sent = tok.sent
         if all(t.is_punct or t.is_space for t in doc[sent.start:tok.i]):
             continue  # sentence-initial: _sentence_links links it to the previous sentence
+        after = _range_root(doc, tok.i + 1, sent.end)
+        if after is not None and _states_its_cause(after):
+            continue  # "X is stored in D, so the D outage caused problems": the clause says what caused what
         cause = _side(set(range(sent.start, tok.i)), _range_root(doc, sent.start, tok.i), events, opener)
-        effect = _side(set(range(tok.i + 1, sent.end)), _range_root(doc, tok.i + 1, sent.end), events, opener)
+        effect = _side(set(range(tok.i + 1, sent.end)), after, events, opener)
         link = _link(cause, effect, tok.lower_, cues[tok.lower_], tok, doc)
         if link is not None:
             links.append(link)
@@ -556,6 +572,11 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
         pair = (link.cause, link.effect)
         if pair not in best or link.confidence > best[pair].confidence:
             best[pair] = link
+    for cause, effect in list(best):  # one article telling A->B and B->A: keep the more confident reading
+        back = best.get((effect, cause))
+        if back is not None and (cause, effect) in best and back.confidence >= best[(cause, effect)].confidence \
+                and back is not best[(cause, effect)]:
+            del best[(cause, effect)]
     if opener is not None:
         told = {e.key for e in opener.narrate()}
         for link in _chain_links(doc, events):

@@ -91,3 +91,21 @@ def test_what_the_result_was_is_caused_by_the_clause_or_sentence_before(nlp):
 def test_plans_and_purposes_are_no_causal_statements(nlp):
     assert told(nlp, "We will add throttling, because a retry storm could overload the cache again.")[1] == []
     assert told(nlp, "We are speeding up status reporting, so that a lost site does not take the product down.")[1] == []
+
+
+def test_what_the_cause_was_caused_what_was_told_before(nlp):
+    _, links = told(nlp, "Logins failed for an hour. The cause was an expired signing key.")
+    assert links == [("expired signing key", "login failed", "cause")]
+
+
+def test_a_so_clause_that_names_its_own_cause_is_not_an_effect_of_the_clause_before(nlp):
+    _, links = told(nlp, "Session data is kept in the cache cluster, so the cache outage caused login failures.")
+    assert all(cause != "session datum kept" for cause, _, _ in links)
+    assert ("cache outage", "login failure", "cause") in links
+
+
+def test_one_article_never_tells_a_two_way_link(nlp):
+    _, links = told(nlp, "Users could not connect due to the delays in state propagation. In turn, the delay in "
+                         "state propagation caused connection failures.")
+    pairs = {(c, e) for c, e, _ in links}
+    assert not any((e, c) in pairs for c, e in pairs)
