@@ -92,14 +92,26 @@ def reingest_command(incident_id: str | None, every: bool, workers: int | None) 
 
 
 @click.command("check-links")
-@click.option("--incident", "incident_id", required=True, help="Incident id whose graph the model links to.")
+@click.option("--incident", "incident_id", help="Incident id whose graph the model links to.")
+@click.option("--all", "every", is_flag=True, help="Relink every incident of the store: model nodes are written "
+                                                   "where the model applies and removed where it does not.")
 @with_appcontext
-def check_links_command(incident_id: str) -> None:
-    """Re-link every model element to the incident's graph nodes and report elements left without a node."""
-    try:
-        links = relink(graph_store(), incident_id)
-    except GraphError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(link_summary(links))
-    if links.unlinked:
-        raise click.ClickException(f"{len(links.unlinked)} model elements have no graph node")
+def check_links_command(incident_id: str | None, every: bool) -> None:
+    """Re-link every model element to an incident's graph nodes (or every incident's) and report elements left
+    without a node; fails if an incident the model applies to has such elements."""
+    if bool(incident_id) == every:
+        raise click.UsageError("give --incident ID or --all")
+    store = graph_store()
+    short = []
+    for iid in store.incident_ids() if every else [incident_id]:
+        try:
+            links = relink(store, iid)
+        except GraphError as err:
+            raise click.ClickException(str(err)) from err
+        if every:
+            click.echo(f"{iid}:")
+        click.echo(link_summary(links))
+        if links.applies and links.unlinked:
+            short.append(f"{iid}: {len(links.unlinked)} model elements have no graph node")
+    if short:
+        raise click.ClickException("; ".join(short))
