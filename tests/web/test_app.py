@@ -109,10 +109,10 @@ def test_check_links_for_unknown_incident_fails(app):
 
 def test_check_links_all_relinks_every_incident_and_reports_each(app):
     client = app.test_client()
-    for iid, text in (("one-dns", "A bad DNS change at Contoso made its customer database unreachable on 3 March "
-                                  "2026, so checkout failed."),
-                      ("two-cert", "The signing certificate of Fabrikam's login gateway expired on 4 March 2026, "
-                                   "so every login failed for two hours.")):
+    for iid, text in (("one-dns", ("A bad DNS change at Contoso made its customer database unreachable on 3 March "
+                                  "2026, so checkout failed.")),
+                      ("two-cert", ("The signing certificate of Fabrikam's login gateway expired on 4 March 2026, "
+                                   "so every login failed for two hours."))):
         client.post("/api/incidents", json={"id": iid, "title": iid})
         assert client.post(f"/api/incidents/{iid}/articles", json={"text": text}).status_code == 201
     result = app.test_cli_runner().invoke(args=["check-links", "--all"])
