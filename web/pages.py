@@ -117,7 +117,9 @@ def incident_timeline(iid: str) -> str:
 @bp.get("/incidents/<iid>/counterfactuals")
 def incident_counterfactuals(iid: str) -> str:
     data = _cached(iid, "network", _network)
-    return render_template("pages/counterfactuals.html", iid=iid, data=data, legend=graph_view.legend())
+    scope = current_app.extensions["answers"].model_scope(iid)
+    return render_template("pages/counterfactuals.html", iid=iid, data=data, legend=graph_view.legend(),
+                           scope=scope)
 
 
 @bp.get("/incidents/<iid>/review")

@@ -148,3 +148,18 @@ def test_article_text_in_the_graph_data_cannot_close_the_script_block(make_app) 
     data = graph_data(html)
     quotes = [e["sentence"] for n in data["nodes"] for e in n.get("evidence") or []]
     assert any("</script><script>window.pwned=1</script>" in q for q in quotes)
+
+
+def test_counterfactuals_page_says_why_the_model_is_absent_for_another_outage(app):
+    client = app.test_client()
+    client.post("/api/incidents", json={"id": "contoso-dns", "title": "Contoso DNS"})
+    client.post("/api/incidents/contoso-dns/articles", json={
+        "text": "A bad DNS change at Contoso made its customer database unreachable on 3 March 2026, so checkout failed."})
+    html = client.get("/incidents/contoso-dns/counterfactuals").get_data(as_text=True)
+    assert 'id="model-absent"' in html and "does not describe incident contoso-dns" in html
+    assert '<form id="scenario-form" hidden>' in html and '<form id="remove-form">' in html
+
+
+def test_counterfactuals_page_offers_the_model_where_it_applies(seeded, seed_id):
+    html = seeded.get(f"/incidents/{seed_id}/counterfactuals").get_data(as_text=True)
+    assert 'id="model-absent"' not in html and '<form id="scenario-form">' in html
