@@ -370,8 +370,10 @@ def _joins_clauses(tok: Token) -> bool:
         and not purpose
 
 
-def _clause_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None) -> list[CausalLink]:
-    """"X failed, so Y stopped" / "..., and consequently Y": what precedes the connective causes what follows."""
+def _clause_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None,
+                  earlier: list[CausalLink] = ()) -> list[CausalLink]:
+    """"X failed, so Y stopped" / "..., and consequently Y": what precedes the connective causes what follows;
+    when that part states a cause and an effect itself ("X made Y unreachable, so Z"), its effect does."""
     cues = {p: c for p, c in load_cues()["sentence_connectives"].items() if " " not in p}
     links = []
     for tok in doc:
@@ -385,7 +387,10 @@ def _clause_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = 
         after = _range_root(doc, tok.i + 1, sent.end)
         if after is not None and _states_its_cause(after):
             continue  # "X is stored in D, so the D outage caused problems": the clause says what caused what
-        cause = _side(set(range(sent.start, tok.i)), _range_root(doc, sent.start, tok.i), events, opener)
+        told = [lk for lk in earlier if sent.start_char <= lk.start_char and lk.end_char <= tok.idx]
+        by_key = {e.key: e for e in events}
+        cause = by_key.get(told[-1].effect) if told else None
+        cause = cause or _side(set(range(sent.start, tok.i)), _range_root(doc, sent.start, tok.i), events, opener)
         effect = _side(set(range(tok.i + 1, sent.end)), after, events, opener)
         link = _link(cause, effect, tok.lower_, cues[tok.lower_], tok, doc)
         if link is not None:
@@ -556,7 +561,7 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
     """
     best: dict[tuple[str, str], CausalLink] = {}
     found = _verb_links(doc, events, opener) + _connective_links(doc, events, opener)
-    found += _clause_links(doc, events, opener) + _narrative_links(doc, events, opener)
+    found += _clause_links(doc, events, opener, found) + _narrative_links(doc, events, opener)
     found += _result_links(doc, events, opener)
     found += _agent_links(doc, events)
     claimed: set[str] = set()

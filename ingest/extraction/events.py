@@ -125,7 +125,9 @@ def is_negated(tok: Token) -> bool:
         head = node.head
         if head is node:
             return False
-        if head.lemma_.lower() in negators and node.dep_ in ("pcomp", "xcomp", "prep", "pobj", "ccomp", "advcl"):
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
+        if head.lemma_.lower() in negators and node.dep_ in ("pcomp", "xcomp", "prep", "pobj", "ccomp", "advcl") \
+                and not own_subject:  # "X made Y unreachable, so checkout failed": a clause of its own
             return True
         if node.dep_ not in ("pcomp", "pobj", "prep", "xcomp"):
             return False

@@ -109,3 +109,9 @@ def test_one_article_never_tells_a_two_way_link(nlp):
                          "state propagation caused connection failures.")
     pairs = {(c, e) for c, e, _ in links}
     assert not any((e, c) in pairs for c, e in pairs)
+
+
+def test_a_clause_that_states_cause_and_effect_passes_its_effect_to_so(nlp):
+    _, links = told(nlp, "A bad DNS change made the customer database unreachable, so checkout failed for an hour.")
+    assert links == [("dns change", "customer database unreachable", "make"),
+                     ("customer database unreachable", "checkout failed", "so")]
