@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ingest.claims.assertions import phrase_heads
 from ingest.extraction.events import EventRef, is_negated
-from ingest.extraction.open_events import OpenEvents, is_happening
+from ingest.extraction.open_events import OpenEvents, in_question, is_happening
 from ingest.lexicon import load_claim_phrases, load_cues
 
 
@@ -402,23 +402,79 @@ MAX_LIST_ITEMS = 8
 _ITEM_MARK = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+")
 
 
-CHAIN_KINDS = ("failure", "symptom", "condition", "impact")
+CONTRAST = ("but", "or", "yet", "nor", "although", "though", "whereas")
+PARALLEL = ("also", "too", "likewise", "similarly")
 
 
 def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
-    """"Proxy processes starved, requests could not reach the origin, and visitors got 502s": clauses of
-    trouble joined in one sentence tell a chain, each one leading to the next (at ``clause_chain``)."""
+    """"Proxy processes starved, requests could not reach the origin, and visitors got 502s": the clauses of
+    one sentence joined by commas or "and" tell a chain, each one leading to the next (at ``clause_chain``).
+
+    Not across "but"/"or" (a contrast or an alternative), not to a clause that says it happened "also" or
+    "too" (a parallel effect), and never from a recovery or mitigation to trouble.
+    """
     at = {e.anchor: e for e in events if not e.anaphor}
     links = []
-    for verb in doc:
-        if verb.dep_ != "conj" or verb.pos_ not in ("VERB", "AUX") or verb.head.i not in at or verb.i not in at:
+    for head in doc:
+        if _continues(head) or in_question(head):
             continue
-        first, then = at[verb.head.i], at[verb.i]
-        if first.kind in CHAIN_KINDS and then.kind in CHAIN_KINDS and not is_negated(verb.head):
-            link = _link(first, then, "and", load_cues()["clause_chain"], verb, doc)
+        clauses = _clause_sequence(head)
+        told = [(v, e) for v in clauses if (e := _clause_at(v, at)) is not None]
+        for (v1, first), (v2, then) in zip(told, told[1:]):
+            if first.key == then.key or _joined_by(v2, CONTRAST) or any(
+                    c.lower_ in PARALLEL for c in v2.children if c.dep_ == "advmod") or is_negated(v1) \
+                    or first.kind in ("recovery", "mitigation") and then.kind not in ("recovery", "mitigation"):
+                continue
+            link = _link(first, then, "and", load_cues()["clause_chain"], v2, doc)
             if link is not None:
                 links.append(link)
     return links
+
+
+def _continues(verb: Token) -> bool:
+    """True if clause ``verb`` goes on from the one before it: a conjunct, or a clause joined by a bare comma
+    ("Servers were waiting, their threads filled up"); a marked clause ("when X", "because X") is not."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.head is verb:
+        return False
+    if verb.dep_ == "conj":
+        return verb.head.pos_ in ("VERB", "AUX")
+    return verb.dep_ in ("advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX") \
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) \
+        and not any(c.dep_ in ("mark", "advmod") and c.i < verb.i and c.tag_ in ("IN", "WRB") for c in verb.children) \
+        and (_after_comma(verb) if verb.i > verb.head.i else _before_comma(verb))
+
+
+def _clause_sequence(head: Token) -> list[Token]:
+    """``head`` and the clauses that go on from it, in text order."""
+    found, todo = [], [head]
+    while todo and len(found) < 12:
+        verb = todo.pop()
+        found.append(verb)
+        todo += [c for c in verb.children if _continues(c)]
+    return sorted(found, key=lambda t: t.i)
+
+
+def _clause_at(verb: Token, at: dict[int, EventRef]) -> EventRef | None:
+    """The event a clause tells: at its verb, or at the verb an aspectual verb introduces ("began firing")."""
+    if verb.i in at:
+        return at[verb.i]
+    return next((at[c.i] for c in verb.children if c.dep_ in ("xcomp", "acomp", "attr", "dobj") and c.i in at), None)
+
+
+def _before_comma(verb: Token) -> bool:
+    last = max(t.i for t in verb.subtree if not t.is_punct)
+    return last + 1 < len(verb.doc) and verb.doc[last + 1].text in (",", ";") and verb.head.i > last
+
+
+def _after_comma(verb: Token) -> bool:
+    first = next(t for t in verb.subtree if not t.is_punct)
+    return first.i > 0 and verb.doc[first.i - 1].text in (",", ";")
+
+
+def _joined_by(verb: Token, words: tuple[str, ...]) -> bool:
+    """True if a coordinating word of ``words`` stands just before the clause of ``verb``."""
+    return any(c.dep_ in ("cc", "preconj") and c.lower_ in words for c in verb.children) or any(
+        t.lower_ in words and t.dep_ == "cc" for t in verb.doc[max(verb.left_edge.i - 2, 0):verb.left_edge.i])
 
 
 def _list_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:

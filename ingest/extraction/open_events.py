@@ -76,9 +76,9 @@ class OpenEvents:
             p.split()[0] for p in list(cues["causal_verbs"]) + list(cues["reverse_verbs"])}
         made = []
         for verb in self.doc:
-            if verb.pos_ != "VERB" or verb.tag_ not in ("VBD", "VBN") or verb.i in self.made \
+            if verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
                     or verb.lemma_.lower() in skip or verb.dep_ in ("amod", "compound") \
-                    or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or _in_question(verb) \
+                    or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or in_question(verb) \
                     or verb.i in self.by_anchor or self._tells_its_subject(verb):
                 continue
             known = len(self.events)
@@ -92,7 +92,8 @@ class OpenEvents:
     def _tells_its_subject(self, verb: Token) -> bool:
         """"The backlog grew", "the outage began": an intransitive verb of an event says that it happened."""
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        return subj is not None and not any(c.dep_ == "dobj" for c in verb.children) and (
+        negated = any(c.dep_ == "neg" for c in verb.children)  # "the exception could not be handled"
+        return subj is not None and not negated and not any(c.dep_ == "dobj" for c in verb.children) and (
             subj.i in self.by_anchor or _is_concept_noun(subj.lemma_.lower()))
 
     def keep_only(self, keys: set[str]) -> None:
@@ -251,7 +252,20 @@ def _complement_words(verb: Token) -> list[str]:
     return words[:2]
 
 
-def _in_question(tok: Token) -> bool:
+def _tells_past(verb: Token) -> bool:
+    """A verb that tells something that happened: past tense, a participle, a past progressive ("were
+    waiting"), or a past inability ("could not be handled", "could no longer pass")."""
+    if verb.tag_ in ("VBD", "VBN"):
+        return True
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if verb.tag_ == "VBG" and any(a.tag_ == "VBD" for a in auxes):
+        return True
+    return verb.tag_ == "VB" and any(a.lower_ == "could" for a in auxes) and (
+        any(c.dep_ == "neg" for c in verb.children)
+        or any(c.lower_ == "longer" and c.dep_ == "advmod" for c in verb.children))
+
+
+def in_question(tok: Token) -> bool:
     sent = tok.sent
     return sent.text.rstrip().rstrip("\"”’'").endswith("?")
 

@@ -115,3 +115,20 @@ def test_a_clause_that_states_cause_and_effect_passes_its_effect_to_so(nlp):
     _, links = told(nlp, "A bad DNS change made the customer database unreachable, so checkout failed for an hour.")
     assert links == [("dns change", "customer database unreachable", "make"),
                      ("customer database unreachable", "checkout failed", "so")]
+
+
+def test_clauses_joined_by_commas_and_and_tell_a_chain(nlp):
+    _, links = told(nlp, "Web servers were waiting on their backend calls, their worker threads filled up, "
+                         "and Slack became unavailable.")
+    assert [(c, e) for c, e, _ in links] == [("web server wait", "worker thread filled up"),
+                                            ("worker thread filled up", "slack unavailable")]
+
+
+def test_a_contrast_or_a_recovery_breaks_the_chain(nlp):
+    assert told(nlp, "The primary database failed, but the replicas kept serving reads.")[1] == []
+    assert told(nlp, "The service recovered at noon, and the queue backed up again in the evening.")[1] == []
+
+
+def test_a_past_inability_and_a_past_progressive_are_events(nlp):
+    events, _ = told(nlp, "The resulting exception could not be handled. The web servers were waiting on calls.")
+    assert [s for s, _ in events] == ["resulting exception handled failure", "web server wait"]
