@@ -36,7 +36,7 @@ from typing import Any
 import networkx as nx
 
 from analysis.model import scenarios as model
-from analysis.model.links import LinkReport, elements, incident_of, link_elements, timepoints_at
+from analysis.model.links import LinkReport, elements, incident_of, stored_links, timepoints_at
 from analysis.model.scenarios import UnknownScenario  # noqa: F401  (re-exported: callers catch it from here)
 from analysis.model.scope import require_scope
 from graph.errors import NodeNotFound
@@ -170,9 +170,10 @@ def run_scenario(name: str | None, params: Mapping[str, Any] | None = None, *,
     """
     name = name or "baseline"
     model.scenario(name)  # validate before running anything
-    report = link_elements(graph, incident_of(graph)) if graph is not None else None
-    if report is not None:
-        require_scope(report, incident_of(graph))
+    report = None
+    if graph is not None:
+        require_scope(graph)
+        report = stored_links(graph, incident_of(graph))
     base = model_run("baseline")
     other = model_run(name, params)
     reached_base, reached_other = _reached(base, report), _reached(other, report)
@@ -257,9 +258,10 @@ def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline"
     ModelOutOfScope when ``graph`` is an incident the model does not describe (before any run).
     """
     model.scenario(scenario)
-    report = link_elements(graph, incident_of(graph)) if graph is not None else None
-    if report is not None:
-        require_scope(report, incident_of(graph))
+    report = None
+    if graph is not None:
+        require_scope(graph)
+        report = stored_links(graph, incident_of(graph))
     fixed = model.validated_overrides(params or {})
     axes = [(parameter, list(values))] + ([(against[0], list(against[1]))] if against else [])
     names = [name for name, _ in axes]

@@ -48,6 +48,7 @@ from typing import Any
 
 from graph.batch import ReplacePair
 from graph.errors import IncidentNotFound
+from graph.pending import PendingWrite
 from graph.schema import Edge, Extraction, IncidentNode, Node, NodeId, check_incident_id, edge, merge_props
 from graph.store import GraphStore
 
@@ -228,6 +229,25 @@ class IncidentIndex:
         if self.version is not None:
             self.version += 1  # one batch: every store moves the incident's version on by one
         return derived
+
+    @contextmanager
+    def one_write(self, store: GraphStore) -> Iterator[PendingWrite]:
+        """A PendingWrite for the block's upserts (pass it where a step takes the store, and upsert through this
+        index with it), committed to ``store`` as one batch when the block ends; if the block or the commit
+        raises, nothing is stored and this index no longer matches the store (``version`` None)."""
+        version = self.version
+        pending = PendingWrite(store)
+        try:
+            yield pending
+            whole = bool(pending.nodes or pending.edges)  # a batch with nodes or edges is one write on every store
+            wrote = pending.commit()
+        except BaseException:
+            self.version = None
+            raise
+        if wrote:
+            self.version = version + 1 if version is not None and whole else None
+        else:
+            self.version = version
 
     def _add_keys(self, keys: Iterable[tuple[str, NodeId, NodeId]]) -> None:
         for key in keys:

@@ -9,11 +9,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from analysis.model.links import LinkReport, relink
-from graph.build import ensure_incident
 from graph.errors import GraphError
-from ingest.writing.corpus import ingest_paths
+from ingest.writing.corpus import CorpusReport, read_paths
 from ingest.writing.reextract import IncidentChanged, reingest_incident
 from web.resources import graph_store
+from workflows.articles import add_articles
 
 
 def link_summary(report: LinkReport) -> str:
@@ -43,21 +43,22 @@ def link_summary(report: LinkReport) -> str:
 @with_appcontext
 def ingest_command(paths: tuple[Path, ...], incident_id: str, title: str | None, region: str | None,
                    workers: int | None) -> None:
-    """Ingest article files (or folders of them) into one incident, then link the model to its nodes."""
+    """Ingest article files (or folders of them) into one incident, title it and link the model to its nodes:
+    one write (``workflows.articles.add_articles``), so a failure stores none of it."""
     store = graph_store()
     nlp = current_app.extensions["nlp"].get()
+    report = CorpusReport(incident_id)
     try:
-        report = ingest_paths(store, nlp, [str(p) for p in paths], incident_id, progress=True,
-                              workers=workers or current_app.config.get("INGEST_WORKERS"))
+        articles, manifest = read_paths([str(p) for p in paths], report)
+        added = add_articles(store, nlp, incident_id, articles, progress=True,
+                             title=title or manifest.get("title"), region=region or manifest.get("region"),
+                             workers=workers or current_app.config.get("INGEST_WORKERS"))
     except (GraphError, ValueError) as err:
         raise click.ClickException(str(err)) from err
-    if title or region:
-        # ingest_paths titled the incident from the folder's incident.json; the options win over it.
-        existing = store.get_node(incident_id)
-        ensure_incident(store, incident_id, title=title or (existing.props["title"] if existing else incident_id),
-                        region=region)
+    report.articles, report.totals = added.report.articles, added.report.totals
+    report.errors += added.report.errors
     click.echo(report.table())
-    click.echo(link_summary(relink(store, incident_id)))
+    click.echo(link_summary(added.links))
     if report.errors and not report.articles:
         raise click.ClickException(f"every file failed ({len(report.errors)}); nothing was ingested")
 

@@ -1,16 +1,15 @@
-"""Adding one article through the API: limits first, then a turn to read it, the read within its budget, the links.
+"""Adding one article through the API: limits first, then a turn to read it, then the one write.
 
 The steps, cheapest refusal first: the article's size (ARTICLE_MAX_CHARS), the same text
 already stored (200, nothing read), the incident's article count (checked again by the
 store under its write lock), a turn among this process's readers (INGEST_CONCURRENCY,
-INGEST_QUEUE), then ``ingest.writing.corpus.ingest_text`` with the cost budget (INGEST_MAX_SECONDS,
-INGEST_MAX_MB: parse and extraction in a child process that is ended at the budget, nothing
-stored), and finally the model's links, updated from what the article wrote
-(``analysis.model.link_updates``), so no step exports the incident.
+INGEST_QUEUE), then ``workflows.articles.add_articles`` with the cost budget (INGEST_MAX_SECONDS,
+INGEST_MAX_MB: parse and extraction in a child process that is ended at the budget): the
+article, its conflicts and the model's links are stored in one write, or nothing is.
 
-If the store fails after the article itself was stored (a follow-up write: conflicts, links),
-the answer says the article was stored, with a warning; if the article was not stored, the
-503 says so. Re-sending is always safe: the same text is never stored twice.
+If the store reports a failure yet holds the article (a journal append it could not cut back
+may have landed whole), the answer says the article was stored, with a warning; otherwise the
+503 says nothing was stored. Re-sending is always safe: the same text is never stored twice.
 """
 
 from __future__ import annotations
@@ -19,18 +18,17 @@ from typing import Any
 
 from flask import current_app
 
-from analysis.model.link_updates import update_links
 from graph.errors import StoreUnavailable
 from graph.schema import node_id
 from ingest.reading.sources import ArticleRejected, article_from_text
-from ingest.writing.corpus import INDEXES, ingest_text
 from web.ingest_gate import IngestGate
 from web.limits import limits
 from web.resources import graph_store, known_articles, nlp
 from web.schemas import ArticleIn
+from workflows.articles import add_articles
 
-FOLLOW_UP_FAILED = ("the article was stored, but the store refused a follow-up write ({reason}); the incident's "
-                    "conflicts and model links are brought up to date with its next article")
+STORED_DESPITE_FAILURE = ("the store reported a failure ({reason}), but it holds the article: its one write, "
+                          "with the conflicts and model links it brought, landed whole")
 
 
 def ingest_gate() -> IngestGate:
@@ -55,24 +53,19 @@ def add_article_text(iid: str, article: ArticleIn, *, sources: int) -> dict[str,
     pipeline = nlp()  # built before the read forks, so the child shares it
     with ingest_gate().admit():
         try:
-            result = ingest_text(store, pipeline, iid, article.text, title=article.title, source=article.source,
-                                 published=article.published, budget=limits().budget)
+            cleaned = article_from_text(article.text, title=article.title, source=article.source,
+                                        published=article.published)
+            added = add_articles(store, pipeline, iid, [cleaned], budget=limits().budget, keep_empty=False,
+                                 strict=True)
         except StoreUnavailable as err:
             stored = _stored_id(iid, article)
             if stored is None:
                 raise
             return _stored_anyway(stored, err)
+    result = added.report.articles[0]
     known_articles().remember(iid, article.text, result.article_id)
-    body = {"article_id": result.article_id, "created": result.created, "added": dict(result.added),
+    return {"article_id": result.article_id, "created": result.created, "added": dict(result.added),
             "warnings": list(result.warnings)}
-    if result.created:
-        try:
-            with INDEXES.hold(store, iid) as index:  # a new article can name nodes the model was missing
-                update_links(store, index)
-        except StoreUnavailable as err:
-            current_app.logger.warning("model links of %s not updated: %s", iid, err)
-            body["warnings"].append(FOLLOW_UP_FAILED.format(reason=err.public))
-    return body
 
 
 def _stored_id(iid: str, article: ArticleIn) -> str | None:
@@ -87,6 +80,6 @@ def _stored_id(iid: str, article: ArticleIn) -> str | None:
 
 
 def _stored_anyway(article_id: str, err: StoreUnavailable) -> dict[str, Any]:
-    current_app.logger.warning("article %s stored, a follow-up write failed: %s", article_id, err)
+    current_app.logger.warning("article %s stored, though the store reported a failure: %s", article_id, err)
     return {"article_id": article_id, "created": True, "added": {},
-            "warnings": [FOLLOW_UP_FAILED.format(reason=err.public)]}
+            "warnings": [STORED_DESPITE_FAILURE.format(reason=err.public)]}

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.model.links import Element, elements, node_texts, words
+from analysis.model.links import Element, LinkReport, elements, node_texts, words
 from graph.build import IncidentIndex
 from graph.errors import IncidentNotFound
 from graph.schema import Edge, ModelElementNode, NodeId, edge, node_id
@@ -71,10 +71,20 @@ def update_links(store: GraphStore, index: IncidentIndex) -> int:
     if state is None:
         state = index.derived[STATE_KEY] = LinkState()
         _score(state, _all_nodes(store, index.incident_id))
+        # What was written through the index since it was built may not be in the store yet (IncidentIndex.one_write).
+        _score(state, _written_nodes(store, index, 0))
     else:
         _score(state, _written_nodes(store, index, state.seen))
     state.seen = len(index.written)
     return _write_changes(store, index, state)
+
+
+def link_report(index: IncidentIndex) -> LinkReport:
+    """The links ``update_links`` last kept for the incident of ``index`` (each element's best node), as a report;
+    ``applies`` says whether they were written (every core element has a node)."""
+    state = index.derived.get(STATE_KEY) or LinkState()
+    links = [(e.element, state.best[e.element][1]) for e in elements() if e.element in state.best]
+    return LinkReport(links, [e.element for e in elements() if e.element not in state.best])
 
 
 def _all_nodes(store: GraphStore, incident_id: str) -> list[tuple[NodeId, dict[str, Any]]]:

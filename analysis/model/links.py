@@ -169,6 +169,27 @@ def link_elements(graph: nx.MultiDiGraph, incident_id: str) -> LinkReport:
     return LinkReport(links, unlinked, nodes, edges)
 
 
+def stored_links(graph: nx.MultiDiGraph, incident_id: str) -> LinkReport:
+    """The links stored in ``graph`` (one incident's export): each ModelElement node's MODELS edge, in the order of
+    params/elements.json. Relinking writes them (``relink``, ``link_updates.update_links``); every reader of links
+    reads them here, so an answer never links what the store does not hold."""
+    model_nodes = {attrs.get("element"): nid for nid, attrs in graph.nodes(data=True)
+                   if attrs.get("label") == "ModelElement" and attrs.get("incident", incident_id) == incident_id}
+    targets: dict[NodeId, NodeId] = {}
+    for source, target, key in sorted(graph.edges(keys=True)):
+        if key == "MODELS":
+            targets.setdefault(source, target)
+    links = [(e.element, targets[model_nodes[e.element]]) for e in elements()
+             if model_nodes.get(e.element) in targets]
+    linked = {element for element, _ in links}
+    return LinkReport(links, [e.element for e in elements() if e.element not in linked])
+
+
+def has_model_nodes(graph: nx.MultiDiGraph) -> bool:
+    """Whether ``graph`` holds any ModelElement node (a relink found the model in scope and stored its links)."""
+    return any(attrs.get("label") == "ModelElement" for _, attrs in graph.nodes(data=True))
+
+
 def relink(store: GraphStore, incident_id: str) -> LinkReport:
     """Link the model to one incident's graph and store the ModelElement nodes and MODELS edges (idempotent).
 
@@ -201,9 +222,9 @@ def _drop_model_nodes(store: GraphStore, graph: nx.MultiDiGraph, incident_id: st
 
 def steps_on_graph(steps: list[dict[str, Any]], graph: nx.MultiDiGraph, incident_id: str) -> list[dict[str, Any]]:
     """``steps`` (a model trace, each naming its ``element``) with the ``node_id`` and ``node`` (name or
-    summary) of the graph node that element links to, for the steps whose element has one; unchanged
-    when the model does not apply to the incident (its links would point at unrelated nodes)."""
-    report = link_elements(graph, incident_id)
+    summary) of the graph node that element links to (its stored MODELS edge), for the steps whose element has
+    one; unchanged when the model does not apply to the incident (nothing is stored for it)."""
+    report = stored_links(graph, incident_id)
     if not report.applies:
         return list(steps)
     out = []

@@ -13,9 +13,9 @@ from typing import Any
 import networkx as nx
 
 from analysis.model.dns_race import FIXES
-from analysis.model.links import Element, elements, incident_of, link_elements
+from analysis.model.links import Element, elements, incident_of, stored_links
 from analysis.model.scenarios import parameters, scenario_names
-from analysis.model.scope import ModelScope, model_scope
+from analysis.model.scope import ModelScope, graph_scope
 
 
 @dataclass
@@ -39,14 +39,13 @@ class ModelOverview:
 
 
 def model_overview(graph: nx.MultiDiGraph | None = None) -> ModelOverview:
-    """Describe the model; with an incident's exported graph, link each element to its node if the model
-    describes the incident (``scope`` says whether and why)."""
+    """Describe the model; with an incident's exported graph, each element's stored link (its MODELS edge) if the
+    model describes the incident (``scope`` says whether and why)."""
     linked: dict[str, str] = {}
     scope = None
     if graph is not None:
-        report = link_elements(graph, incident_of(graph))
-        scope = model_scope(report, incident_of(graph))
-        linked = dict(report.links) if scope.applies else {}
+        scope = graph_scope(graph)
+        linked = dict(stored_links(graph, incident_of(graph)).links) if scope.applies else {}
     all_elements = list(elements())
     links = [{"element": e.element, "node_id": linked.get(e.element)} for e in all_elements]
     unlinked = [e.element for e in all_elements if e.element not in linked] if graph is not None else []

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.model.links import LinkReport, elements, incident_of, link_elements
+from analysis.model.links import LinkReport, elements, has_model_nodes, incident_of, link_elements, stored_links
 from graph.errors import GraphError
 
 MODEL_NAME = "the executable model of the DynamoDB DNS race and EC2 cascade"
@@ -67,14 +67,22 @@ def model_scope(report: LinkReport, incident_id: str) -> ModelScope:
 
 
 def graph_scope(graph: nx.MultiDiGraph) -> ModelScope:
-    """The scope of the model for one incident's exported graph."""
+    """The scope of the model for one incident's exported graph, from its stored links (``links.stored_links``).
+
+    An incident with no model node stored is out of scope; which core elements its text lacks is then found
+    by matching (the reason names them), but only to explain: nothing links that the store does not hold.
+    """
     iid = incident_of(graph)
-    return model_scope(link_elements(graph, iid), iid)
+    stored = stored_links(graph, iid)
+    if stored.applies or has_model_nodes(graph):
+        return model_scope(stored, iid)
+    matched = link_elements(graph, iid)
+    return model_scope(stored if matched.applies else matched, iid)
 
 
-def require_scope(report: LinkReport, incident_id: str) -> None:
-    """Raise ModelOutOfScope unless the model applies to the incident whose links are ``report``."""
-    scope = model_scope(report, incident_id)
+def require_scope(graph: nx.MultiDiGraph) -> None:
+    """Raise ModelOutOfScope unless the model applies to the incident of ``graph`` (its stored links)."""
+    scope = graph_scope(graph)
     if not scope.applies:
         raise ModelOutOfScope(scope)
 

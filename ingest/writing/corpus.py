@@ -19,7 +19,7 @@ from __future__ import annotations
 import glob
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -183,6 +183,7 @@ def ingest_text(store: GraphStore, nlp: Language, incident_id: str, text: str | 
     "no_incident_content") for a text with no incident content unless ``keep_empty``. With a
     ``budget`` (the API's), the parse and extraction run in a child process ended at the budget
     (``ingest.writing.budget``): BudgetExceeded, and nothing stored, if it is spent.
+    The model is not linked here: ``workflows.articles.add_articles`` does both in one write.
     """
     article = article_from_text(text, title=title, source=source, published=published)
     if store.get_node(incident_id) is None:
@@ -190,16 +191,49 @@ def ingest_text(store: GraphStore, nlp: Language, incident_id: str, text: str | 
     source_id = node_id(incident_id, "Source", article.content_hash[:16])
     if _is_stored(store, source_id, article):  # the same text again: nothing to parse or read
         return ArticleResult(source_id, False, title=article.title, path=article.name)
-    doc = None if budget else nlp(article.text)  # parse before taking the incident's lock: others parse meanwhile
     with INDEXES.hold(store, incident_id) as index:
-        ctx = TimeContext(published=article.published, incident_year=incident_year(index, [article]))
-        extraction = extract_within(budget, nlp, article, incident_id, doc=doc, ctx=ctx)
-        result = _apply(store, index, article, extraction, keep_empty=keep_empty)
-        if result.created:
-            conflicts = refresh_contradictions(store, incident_id, index=index)
-            if conflicts:
-                result.added["CONTRADICTS"] = conflicts
-    return result
+        report = CorpusReport(incident_id)
+        write_articles(store, index, nlp, [article], report, keep_empty=keep_empty, budget=budget, strict=True)
+    return report.articles[0]
+
+
+def write_articles(store: GraphStore, index: IncidentIndex, nlp: Language, articles: Sequence[Article],
+                   report: CorpusReport, *, keep_empty: bool = True, budget: Budget | None = None,
+                   workers: int | None = None, progress: bool = False, strict: bool = False) -> None:
+    """Read ``articles`` and write each one's extraction through ``index`` to ``store`` (a GraphStore, or the
+    PendingWrite of ``IncidentIndex.one_write``), in order, then the incident's new CONTRADICTS edges.
+
+    Articles already stored (same cleaned text, or twice in the batch) are reported as not created and not
+    read. The year of dateless dates is decided once for the batch (``incident_year``). With a ``budget``
+    each article is read in a child process held to it; else from ``ingest.writing.workers.MIN_PARALLEL``
+    new articles on, ``workers`` processes read them. A rejected article is added to ``report.errors``, or
+    raised with ``strict``. ``report.totals`` are the incident's counts afterwards.
+    """
+    todo = _new_articles(store, index.incident_id, list(articles), report)
+    year = incident_year(index, articles)
+    if budget is not None:
+        ctx = [TimeContext(published=a.published, incident_year=year) for a in todo]
+        stream: Iterator[Extraction] = (extract_within(budget, nlp, a, index.incident_id, ctx=c)
+                                        for a, c in zip(todo, ctx))
+    else:
+        stream = extractions(nlp, todo, index.incident_id, year=year, workers=worker_count(workers))
+    with closing(stream) as extracted:
+        pairs: Iterable[tuple[Article, Extraction]] = zip(todo, extracted)
+        if progress:
+            from tqdm import tqdm
+
+            pairs = tqdm(pairs, total=len(todo), desc="ingest", unit="article")
+        for article, extraction in pairs:
+            try:
+                report.articles.append(_apply(store, index, article, extraction, keep_empty=keep_empty))
+            except ArticleRejected as err:
+                if strict:
+                    raise
+                report.errors.append((article.name or article.title, str(err)))
+    conflicts = refresh_contradictions(store, index.incident_id, index=index)
+    if conflicts and len(report.articles) == 1 and report.articles[0].created:
+        report.articles[0].added["CONTRADICTS"] = conflicts
+    report.totals = incident_totals(index)
 
 
 def _manifest(folder: Path) -> dict:
@@ -239,38 +273,31 @@ def _read_all(files: list[Path], report: CorpusReport) -> list[Article]:
     return articles
 
 
+def read_paths(paths: list[str], report: CorpusReport) -> tuple[list[Article], dict]:
+    """The articles of the files named by ``paths`` (files, folders, globs) and the first folder's
+    incident.json; files that cannot be read go to ``report.errors``."""
+    if not isinstance(paths, (list, tuple)) or not paths:
+        raise ValueError("give at least one file, folder or glob to ingest")
+    files, manifest = expand_paths(paths)
+    return _read_all(files, report), manifest
+
+
 def ingest_paths(store: GraphStore, nlp: Language, paths: list[str], incident_id: str, *, progress: bool = False,
                  keep_empty: bool = True, workers: int | None = None) -> CorpusReport:
     """Ingest every article under ``paths`` into one incident; bad files are reported in ``.errors``, not raised.
 
     A folder's incident.json supplies the incident's title and region (and which files are articles).
     From ``ingest.writing.workers.MIN_PARALLEL`` new articles on, ``workers`` processes read them (default: one
-    per core; 1 reads in this process); the graph is the same whatever their number.
+    per core; 1 reads in this process); the graph is the same whatever their number. The model is not
+    linked here: ``workflows.articles.add_articles`` does both in one write.
     """
-    if not isinstance(paths, (list, tuple)) or not paths:
-        raise ValueError("give at least one file, folder or glob to ingest")
-    files, manifest = expand_paths(paths)
+    report = CorpusReport(incident_id)
+    articles, manifest = read_paths(paths, report)
     existing = store.get_node(incident_id)
     title = manifest.get("title") or (existing.props.get("title") if existing else None) or incident_id
     ensure_incident(store, incident_id, title=title, region=manifest.get("region"))
-    report = CorpusReport(incident_id)
-    articles = _read_all(files, report)
-    todo = _new_articles(store, incident_id, articles, report)
     with INDEXES.hold(store, incident_id) as index:
-        year = incident_year(index, articles)
-        with closing(extractions(nlp, todo, incident_id, year=year, workers=worker_count(workers))) as stream:
-            pairs: Iterable[tuple[Article, Extraction]] = zip(todo, stream)
-            if progress:
-                from tqdm import tqdm
-
-                pairs = tqdm(pairs, total=len(todo), desc="ingest", unit="article")
-            for article, extraction in pairs:
-                try:
-                    report.articles.append(_apply(store, index, article, extraction, keep_empty=keep_empty))
-                except ArticleRejected as err:
-                    report.errors.append((article.name or article.title, str(err)))
-        refresh_contradictions(store, incident_id, index=index)
-        report.totals = incident_totals(index)
+        write_articles(store, index, nlp, articles, report, keep_empty=keep_empty, workers=workers, progress=progress)
     return report
 
 

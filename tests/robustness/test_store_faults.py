@@ -107,17 +107,17 @@ def test_an_append_that_cannot_be_cut_back_says_it_may_have_been_stored(tmp_path
     assert caught.value.cut_back is False
 
 
-def test_a_follow_up_write_failing_after_the_article_is_stored_is_reported_as_stored(client, incident, monkeypatch):
-    import web.ingestion
+def test_a_failure_while_linking_the_model_stores_nothing_of_the_article(client, incident, monkeypatch):
+    import workflows.articles
 
     def links_fail(store, index):
         raise StoreUnavailable("disk gone", public="the data folder cannot be written (Input/output error)")
 
-    monkeypatch.setattr(web.ingestion, "update_links", links_fail)
-    resp = client.post("/api/incidents/rb/articles", json={"text": SECOND})
-    assert resp.status_code == 201
-    assert "the article was stored" in resp.get_json()["warnings"][-1]
-    assert client.get("/api/incidents/rb").get_json()["sources"] == 2
+    monkeypatch.setattr(workflows.articles, "update_links", links_fail)
+    assert_problem(client.post("/api/incidents/rb/articles", json={"text": SECOND}), 503)
+    assert client.get("/api/incidents/rb").get_json()["sources"] == 1
+    monkeypatch.undo()
+    assert client.post("/api/incidents/rb/articles", json={"text": SECOND}).status_code == 201
 
 
 def test_healthz_shows_no_server_path_even_when_reads_need_the_token(make_app, data_dir):

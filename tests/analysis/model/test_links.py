@@ -93,8 +93,15 @@ def test_timepoints_at_finds_the_minute(store: MemoryStore) -> None:
     assert timepoints_at(store.incident_graph(IID), "2025-10-20T09:26") == []
 
 
-def test_overview_lists_parts_and_links(store: MemoryStore) -> None:
-    data = model_overview(store.incident_graph(IID)).to_dict()
+@pytest.fixture
+def linked(store: MemoryStore) -> MemoryStore:
+    """The store with the model's links stored (what every reader of links reads)."""
+    relink(store, IID)
+    return store
+
+
+def test_overview_lists_parts_and_links(linked: MemoryStore) -> None:
+    data = model_overview(linked.incident_graph(IID)).to_dict()
     assert {"name": "lease_timeout_min", "unit": "min", "default": 20, "min": 1, "max": 240}.items() <= \
         next(p for p in data["parameters"] if p["name"] == "lease_timeout_min").items()
     assert {"element": "dwfm", "node_id": cid("DropletWorkflow Manager")} in data["links"]
@@ -106,10 +113,19 @@ def test_overview_without_graph_has_no_links() -> None:
     assert all(link["node_id"] is None for link in data["links"])
 
 
-def test_scenario_reports_averted_graph_nodes_and_calibration_timepoints(store: MemoryStore) -> None:
+def test_readers_follow_the_stored_links_until_a_relink_rewrites_them(linked: MemoryStore) -> None:
+    linked.upsert([EventNode(eid("leases time out"), IID, "leases time out").to_node()])  # a better match, not linked
+    before = {link["element"]: link["node_id"] for link in model_overview(linked.incident_graph(IID)).links}
+    assert before["dwfm_leases_lost"] == eid("lease expiry")
+    relink(linked, IID)
+    after = {link["element"]: link["node_id"] for link in model_overview(linked.incident_graph(IID)).links}
+    assert after["dwfm_leases_lost"] == eid("leases time out")
+
+
+def test_scenario_reports_averted_graph_nodes_and_calibration_timepoints(linked: MemoryStore) -> None:
     from analysis.counterfactual import run_scenario
 
-    data = run_scenario("fixed_cleanup", graph=store.incident_graph(IID)).to_dict()
+    data = run_scenario("fixed_cleanup", graph=linked.incident_graph(IID)).to_dict()
     assert {eid("empty DNS record"), eid("DynamoDB outage"), eid("DWFM congestive collapse"), cid("Lambda"),
             cid("EC2")} <= set(data["averted"])
     assert data["remaining"] == [cid("DNS Enactor"), eid("DNS Enactor delay")]  # the stale write still happens
