@@ -1,7 +1,8 @@
 """Analysis answers cached per incident, dropped as soon as the incident's data changes.
 
 Each incident has one entry: the store's ``version(iid)`` when it was filled,
-the exported graph, and the answers computed from it (keyed by question and
+the exported graph with its reviewers' corrections applied (``analysis.corrected_view``),
+and the answers computed from it (keyed by question and
 arguments). Every call asks the store for the current version first, so an
 ingest invalidates the entry before anyone can read a stale answer. Entries are
 kept in least-recently-used order and at most ``max_incidents`` are kept.
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from analysis import causal, conflicts, graph_payload, incidents, timeline
+from analysis.corrected_view import CorrectionReport, corrected_graph, correction_report
 from analysis.findings import RoleAssignment
 from analysis.model.scope import ModelScope, graph_scope
 from graph.schema import NodeId
@@ -59,7 +61,7 @@ class AnswerCache:
             if entry is not None and entry.version == version:
                 self._entries.move_to_end(iid)
                 return entry
-        graph = self.store.incident_graph(iid)  # raises IncidentNotFound
+        graph = corrected_graph(self.store.incident_graph(iid))  # raises IncidentNotFound; reviewers' view
         fresh = _Entry(version, graph)
         with self._lock:
             current = self._entries.get(iid)
@@ -119,6 +121,10 @@ class AnswerCache:
 
     def conflicts(self, iid: str) -> Any:
         return self.answer(iid, "conflicts", conflicts.conflicts)
+
+    def corrections(self, iid: str) -> CorrectionReport:
+        """The incident's corrections with their status (active, withdrawn, orphaned); analysis.corrected_view."""
+        return self.answer(iid, "corrections", lambda g: correction_report(g, iid))
 
     def model_scope(self, iid: str) -> ModelScope:
         """Whether the executable model describes the incident, and why (analysis.model.scope)."""

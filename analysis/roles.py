@@ -32,6 +32,8 @@ cause. Rules, in order:
    or ``observable``) that some root reaches without passing through another one;
    among them the earliest by time if all are timed, else the causally nearest.
    A ``first_symptom`` claim overrides this.
+6. **Reviewers** stand above all of it: an event a reviewer set a role for
+   (``analysis.corrected_view``) takes that role, and its notes say who set it.
 
 Confidence follows :func:`analysis.evidence.confidence`.
 
@@ -53,6 +55,7 @@ from typing import Any
 import networkx as nx
 
 from analysis.chains import CausalGraph, breadth_first, causal_graph
+from analysis.corrected_view import reviewed_roles
 from analysis.evidence import confidence, support_counts
 from analysis.findings import RoleAssignment
 from analysis.graph_payload import node_label
@@ -200,6 +203,7 @@ class _Decision:
         distance = breadth_first(self.cg, [*self.roots, *self.triggers])
         roles = {n: self._role(n, distance) for n in self.cg.dag}
         self._first_symptoms(roles, distance)
+        roles = reviewed_roles(self.cg.graph, roles)  # a reviewer's role stands above the rules
         return Assignment(self.cg, roles, self.roots, self.triggers, self.disagreements, self.votes, distance)
 
     def _add_root(self, node: NodeId, reason: str) -> None:

@@ -29,7 +29,7 @@ NodeId = str
 Props = dict[str, Any]
 
 NODE_LABELS: tuple[str, ...] = (
-    "Incident", "Source", "Component", "Event", "TimePoint", "Mention", "Claim", "ModelElement",
+    "Incident", "Source", "Component", "Event", "TimePoint", "Mention", "Claim", "ModelElement", "Correction",
 )
 EDGE_TYPES: tuple[str, ...] = (
     "CAUSES", "AFFECTS", "DEPENDS_ON", "PART_OF", "MENTIONS", "AT", "BEFORE", "ABOUT", "CONTRADICTS", "MODELS",
@@ -49,7 +49,7 @@ EDGE_ENDPOINTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 ID_PREFIX: dict[str, str] = {
     "Incident": "i", "Source": "src", "Component": "c", "Event": "e", "TimePoint": "t",
-    "Mention": "m", "Claim": "cl", "ModelElement": "me",
+    "Mention": "m", "Claim": "cl", "ModelElement": "me", "Correction": "rc",
 }
 EVENT_KINDS: tuple[str, ...] = ("condition", "action", "failure", "symptom", "impact", "recovery", "mitigation")
 COMPONENT_KINDS: tuple[str, ...] = ("service", "subsystem", "infrastructure", "customer")
@@ -60,6 +60,12 @@ CLAIM_KINDS: tuple[str, ...] = (
 ROLES: tuple[str, ...] = (
     "root_cause", "trigger", "contributing_factor", "first_symptom", "symptom", "impact", "recovery", "mitigation",
 )
+# A reviewer's correction (a Correction node, graph.corrections; analysis.corrected_view applies it above the articles).
+CORRECTION_ACTIONS: tuple[str, ...] = (
+    "accept_link", "reject_link", "add_link", "set_role", "add_event", "set_time", "merge_events", "rename_event",
+)
+CORRECTION_ROLES: tuple[str, ...] = (*ROLES, "not_root_cause")
+CORRECTION_LINK_TYPES: tuple[str, ...] = ("CAUSES", "AFFECTS", "DEPENDS_ON")
 # List properties that accumulate on upsert instead of being overwritten: the
 # same event told by a second sentence keeps the first sentence's evidence.
 MERGED_LIST_PROPS: frozenset[str] = frozenset({"evidence", "aliases", "sources", "components", "cues"})

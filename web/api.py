@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web import api_analysis, api_incidents, api_model
+from web import api_analysis, api_corrections, api_incidents, api_model
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_blueprint(api_incidents.bp)
 bp.register_blueprint(api_analysis.bp)
 bp.register_blueprint(api_model.bp)
+bp.register_blueprint(api_corrections.bp)

@@ -4,7 +4,8 @@
   ``Authorization: Bearer <API_TOKEN>``; reads stay open unless ``API_TOKEN_READS=1``,
   which closes every read too except the probes ``/healthz`` and ``/readyz``.
   A missing or wrong token is a 401 problem+json with ``WWW-Authenticate``; the
-  comparison takes the same time whatever the token given.
+  comparison takes the same time whatever the token given. With ``API_TOKENS_FILE``
+  a reviewer's own token from that file opens writes too (web.reviewers).
 * Every response carries ``X-Content-Type-Options: nosniff``, a ``Referrer-Policy``
   and a Content-Security-Policy: HTML may load only this origin's assets and may
   not be framed; anything else may load nothing. A header a blueprint already set wins.
@@ -25,6 +26,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 
 from web.errors import ApiProblem, Problem
+from web.reviewers import request_reviewer, token_file
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
@@ -82,12 +84,15 @@ def is_authorised(given: str | None, token: str) -> bool:
 
 def _require_token() -> None:
     token = current_app.config.get("API_TOKEN")
-    if not token or request.path in OPEN_PATHS or request.method == "OPTIONS":
+    reviewers = token_file()  # API_TOKENS_FILE: each reviewer's own token also opens writes (web.reviewers)
+    if not (token or reviewers) or request.path in OPEN_PATHS or request.method == "OPTIONS":
         return
     is_write = request.method in WRITE_METHODS
     if not is_write and not is_truthy(current_app.config.get("API_TOKEN_READS")):
         return
-    if is_authorised(request.headers.get("Authorization"), str(token)):
+    if token and is_authorised(request.headers.get("Authorization"), str(token)):
+        return
+    if reviewers is not None and request_reviewer() is not None:
         return
     what = "writes" if is_write else "every request"
     detail = ("a wrong token" if "Authorization" in request.headers else "no Authorization header")

@@ -1,0 +1,173 @@
+"""API views for reviewers' corrections of an incident graph, and the ETag every incident answer carries.
+
+``POST /api/incidents/{iid}/corrections`` stores one correction or a list (all or nothing),
+``GET`` lists them with their status in the form ``POST`` accepts back, ``DELETE .../{cid}``
+withdraws one (it stays in the history). Who may write: web.reviewers. Each answer about an
+incident carries ``ETag: "<version>"``; a write with ``If-Match`` on another version is 412 (with
+the current one), and under API_TOKENS_FILE a write without ``If-Match`` is 428.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pydantic
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from analysis.corrected_view import apply_correction, working_copy
+from analysis.corrections import NOTE_MAX_CHARS, CorrectionRejected, new_correction, now_utc
+from graph.corrections import ID_FIELDS, Correction
+from graph.errors import NodeNotFound
+from graph.schema import Node
+from web.correction_schemas import MAX_BATCH, CorrectionIn, CorrectionsCreatedOut, CorrectionsOut, WithdrawQuery
+from web.errors import ApiProblem, Problem, invalid_fields
+from web.openapi import endpoint
+from web.parsing import JSON_TYPES, media_type, read_body, strict_json
+from web.resources import answers, graph_store, incident_id
+from web.reviewers import correction_author, setting, token_file
+
+bp = Blueprint("corrections", __name__)
+TAGS = ("corrections",)
+WRITE_ERRORS = (401, 403, 404, 409, 412, 413, 415, 422, 428, 503)
+
+
+@bp.get("/incidents/<iid>/corrections")
+@endpoint(ok={200: CorrectionsOut}, tags=TAGS, errors=(404, 503))
+def list_corrections(iid: str) -> Any:
+    """Every correction of the incident, oldest first, each with its status (active, withdrawn, orphaned and why)."""
+    iid = incident_id(iid)
+    version = graph_store().version(iid)
+    return {**answers().corrections(iid).to_dict(), "version": version}
+
+
+@bp.post("/incidents/<iid>/corrections")
+@endpoint(body=CorrectionIn, parse_body=False, ok={201: CorrectionsCreatedOut}, tags=TAGS, errors=WRITE_ERRORS)
+def add_corrections(iid: str) -> Any:
+    """Store one correction, or a list of them as GET gives them (all or nothing); 201 with what was stored."""
+    iid = incident_id(iid)
+    answers().graph(iid)  # 404 for an unknown incident, before anything else is said about the request
+    items = _parse_items()
+    authors = [correction_author(item.author) for item in items]
+    with _write_lock():
+        _check_precondition(iid)
+        view = working_copy(answers().graph(iid))
+        seq = 1 + max((a.correction.seq for a in view.graph["corrections"]), default=0)
+        stored: list[Correction] = []
+        applied = []
+        for i, (item, author) in enumerate(zip(items, authors, strict=True)):
+            correction = _correction(view, iid, item, author, seq + i, where=f"body.{i}." if len(items) > 1 else "body.")
+            stored.append(correction)
+            applied.append(apply_correction(view, correction))
+        graph_store().upsert([c.to_node() for c in stored])
+    version = graph_store().version(iid)
+    response = jsonify({"version": version, "corrections": [a.to_dict() for a in applied]})
+    response.status_code = 201
+    response.set_etag(str(version))
+    return response
+
+
+@bp.delete("/incidents/<iid>/corrections/<cid>")
+@endpoint(query=WithdrawQuery, ok={200: CorrectionsCreatedOut}, tags=TAGS, errors=WRITE_ERRORS)
+def withdraw_correction(iid: str, cid: str, query: WithdrawQuery) -> Any:
+    """Withdraw one correction: it applies no more and stays in the history as withdrawn, by whom and when."""
+    iid = incident_id(iid)
+    author = correction_author(query.author)
+    with _write_lock():
+        _check_precondition(iid)
+        found = next((a for a in answers().corrections(iid).corrections if a.correction.id == cid), None)
+        if found is None:
+            raise NodeNotFound(cid)
+        if found.status == "withdrawn":
+            raise ApiProblem(Problem(409, f"correction {cid!r} was withdrawn by {found.correction.withdrawn_by} on "
+                                          f"{found.correction.withdrawn_at}", title="Already withdrawn"))
+        when = now_utc()
+        graph_store().upsert([Node("Correction", cid, {"incident": iid, "withdrawn": True, "withdrawn_by": author,
+                                                       "withdrawn_at": when})])
+    version = graph_store().version(iid)
+    withdrawn = next(a for a in answers().corrections(iid).corrections if a.correction.id == cid)
+    response = jsonify({"version": version, "corrections": [withdrawn.to_dict()]})
+    response.set_etag(str(version))
+    return response
+
+
+@bp.after_app_request
+def _incident_etag(response: Response) -> Response:
+    """``ETag: "<incident version>"`` on every successful read of one incident under /api/incidents/{iid}."""
+    iid = (request.view_args or {}).get("iid")
+    if (iid and request.method in ("GET", "HEAD") and request.path.startswith("/api/incidents/")
+            and 200 <= response.status_code < 300 and "ETag" not in response.headers):
+        try:
+            response.set_etag(str(graph_store().version(iid)))
+        except Exception:  # noqa: BLE001 - the answer stands without its ETag when the store cannot say
+            current_app.logger.warning("no ETag for incident %r: the store did not give its version", iid)
+    return response
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _write_lock() -> threading.Lock:
+    """One lock per app: a correction's version check and its write happen together in this process."""
+    return current_app.extensions.setdefault("corrections_lock", threading.Lock())
+
+
+def _parse_items() -> list[CorrectionIn]:
+    media_type(request, JSON_TYPES)
+    raw = read_body(request)
+    if not raw.strip():
+        raise ApiProblem(Problem(422, "the body is empty: send a correction object or a list of them",
+                                 type="urn:problem:invalid-request", title="Invalid request"))
+    data = strict_json(raw)
+    try:
+        if isinstance(data, list):
+            if not data or len(data) > MAX_BATCH:
+                raise ApiProblem(Problem(422, f"send 1 to {MAX_BATCH} corrections in one list, not {len(data)}",
+                                         type="urn:problem:invalid-request", title="Invalid request",
+                                         extras={"limit": MAX_BATCH}))
+            return pydantic.TypeAdapter(list[CorrectionIn]).validate_python(data)
+        return [CorrectionIn.model_validate(data)]
+    except pydantic.ValidationError as err:
+        raise ApiProblem(invalid_fields(err, "body", "the correction is not valid")) from None
+
+
+def _check_precondition(iid: str) -> None:
+    """412 if If-Match names another version of the incident; 428 without If-Match under API_TOKENS_FILE."""
+    current = str(graph_store().version(iid))
+    if request.if_match:
+        if request.if_match.star_tag or request.if_match.contains_raw(f'"{current}"') \
+                or request.if_match.contains(current):
+            return
+        raise ApiProblem(Problem(412, f"the incident changed: it is at version {current}, not the one If-Match names; "
+                                      "read it again and resend", title="Precondition Failed",
+                                 type="urn:problem:stale-version", extras={"version": int(current)},
+                                 headers={"ETag": f'"{current}"'}))
+    if token_file() is not None:
+        raise ApiProblem(Problem(428, "send If-Match with the incident's ETag, so two reviewers cannot overwrite each "
+                                      f"other unknowingly (the incident is at version {current})",
+                                 title="Precondition Required", type="urn:problem:if-match-required",
+                                 extras={"version": int(current)}, headers={"ETag": f'"{current}"'}))
+
+
+def _correction(view: Any, iid: str, item: CorrectionIn, author: str, seq: int, *, where: str) -> Correction:
+    """The checked correction ``item`` asks for; 422 naming the field (``where`` + field) when it cannot apply."""
+    fields = item.fields()
+    if item.incident and item.incident != iid:  # a list from another incident: its ids move to this one
+        fields = {k: (f"{iid}:{v[len(item.incident) + 1:]}" if k in ID_FIELDS and v.startswith(f"{item.incident}:")
+                      else v) for k, v in fields.items()}
+    if item.action == "add_event":
+        fields.pop("node", None)  # the new event's id comes from its label
+    history = item.status in ("withdrawn", "orphaned")
+    try:
+        correction = new_correction(view, iid, item.action, fields, author=author, note=item.note or "", seq=seq,
+                                    note_max=int(setting("CORRECTION_NOTE_MAX_CHARS") or NOTE_MAX_CHARS),
+                                    history=history)
+    except CorrectionRejected as err:
+        loc = f"{where}{err.field}"
+        raise ApiProblem(Problem(422, f"{loc}: {err.message}", type="urn:problem:invalid-correction",
+                                 title="Invalid correction",
+                                 extras={"errors": [{"loc": loc, "msg": err.message, "type": "invalid_correction"}],
+                                         "error_count": 1})) from None
+    if item.status == "withdrawn":
+        correction.withdrawn, correction.withdrawn_by, correction.withdrawn_at = True, author, correction.at
+    return correction
