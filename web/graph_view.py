@@ -27,6 +27,8 @@ from typing import Any
 
 from pyvis.network import Network
 
+from web.causal_layout import causal_positions
+
 Payload = Mapping[str, Any]
 # Turns a list of Mention ids into evidence dicts ({"source", "quote", ...}) for the side panel.
 EvidenceResolver = Callable[[list[str]], list[dict[str, Any]]]
@@ -192,20 +194,21 @@ def vis_asset(name: str) -> tuple[bytes, str]:
 CAUSAL_FONT_PX = 16  # node label size in canvas units; the page keeps font x scale >= 12 px on screen
 OPTIONAL_KINDS = ("Component", "TimePoint")  # drawn only when the reader switches them on
 CYCLE_COLOR = "#d62728"  # edges inside a cycle are dashed in this colour
+LABEL_WRAP = 180  # canvas units: a label wraps here, inside causal_layout's sub-column width
 
 
 def _causal_options() -> dict[str, Any]:
     return {
         "autoResize": True,
-        "layout": {"hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed",
-                                    "levelSeparation": 240, "nodeSpacing": 100, "treeSpacing": 40,
-                                    "blockShifting": True, "edgeMinimization": True, "parentCentralization": True}},
+        # Positions come from the server (web.causal_layout); vis draws them as they are.
+        "layout": {"hierarchical": {"enabled": False}, "improvedLayout": False},
         "physics": {"enabled": False},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.7}}, "smooth": False,
                   "font": {"size": 14, "align": "top", "background": "#ffffff"},
                   "color": {"inherit": False, "color": "#8a8f98"}, "width": 1.5},
-        "nodes": {"font": {"size": CAUSAL_FONT_PX}, "size": 16, "widthConstraint": {"maximum": 200}},
-        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "multiselect": False},
+        "nodes": {"font": {"size": CAUSAL_FONT_PX}, "size": 16, "widthConstraint": {"maximum": LABEL_WRAP}},
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "multiselect": False,
+                        "hideEdgesOnDrag": False},
     }
 
 
@@ -222,9 +225,11 @@ def _optional_levels(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
 
 def causal_view(data: Mapping[str, Any], layers: Mapping[str, int], cycles: Iterable[Iterable[str]]) -> dict[str, Any]:
     """vis data for the causal view: ``network_data`` output cut to the layered events (plus components and time
-    points, hidden until the reader shows them), each node at its ``level``, edge labels left for hover.
+    points, hidden until the reader shows them), each node at its ``level`` and at fixed ``x``/``y`` from
+    ``web.causal_layout`` (layers left to right), edge labels left for hover.
 
-    Events not in ``layers`` are left out (the page lists them); edges inside a cycle carry ``cycle: true``.
+    Events not in ``layers`` are left out (the page lists them); edges inside a cycle carry ``cycle: true`` and
+    curve, so both directions of a two-event cycle show.
 
     >>> full = network_data({"nodes": [{"id": "a", "kind": "Event", "label": "race", "role": "root_cause"},
     ...                                {"id": "b", "kind": "Event", "label": "DNS fails"},
@@ -235,9 +240,12 @@ def causal_view(data: Mapping[str, Any], layers: Mapping[str, int], cycles: Iter
     >>> view = causal_view(full, {"a": 0, "b": 1}, [])
     >>> [(n["id"], n["level"], n["hidden"]) for n in view["nodes"]]
     [('a', 0, False), ('b', 1, False), ('c', 1, True)]
+    >>> [n["x"] for n in view["nodes"]]
+    [0.0, 250.0, 250.0]
     >>> view["edges"][0]["type"], view["edges"][0]["label"], view["hidden_kinds"]
     ('CAUSES', '', ['Component', 'TimePoint'])
     """
+    cycles = [list(members) for members in cycles]
     in_cycle = {node: index for index, members in enumerate(cycles) for node in members}
     optional = _optional_levels(list(data["nodes"]), list(data["edges"]), layers)
     nodes = []
@@ -257,6 +265,10 @@ def causal_view(data: Mapping[str, Any], layers: Mapping[str, int], cycles: Iter
             cycle = in_cycle.get(edge["from"], -1) == in_cycle.get(edge["to"], -2)
             edge = {**edge, "type": edge.get("type") or edge["label"], "label": "", "cycle": cycle}
             if cycle:
-                edge.update(dashes=True, color={"color": CYCLE_COLOR})
+                edge.update(dashes=True, color={"color": CYCLE_COLOR},
+                            smooth={"enabled": True, "type": "curvedCW", "roundness": 0.25})
             edges.append(edge)
+    positions = causal_positions(layers, [(e["from"], e["to"]) for e in edges], cycles, optional)
+    for node in nodes:
+        node["x"], node["y"] = positions[node["id"]]
     return {"nodes": nodes, "edges": edges, "options": _causal_options(), "hidden_kinds": list(OPTIONAL_KINDS)}

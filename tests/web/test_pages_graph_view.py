@@ -108,7 +108,9 @@ def test_causal_view_leaves_out_unlayered_events_and_hides_components() -> None:
     view = graph_view.causal_view(graph_view.network_data(CAUSAL), {"a": 0, "b": 0, "c": 1}, [["a", "b"]])
     assert [(n["id"], n["level"], n["hidden"]) for n in view["nodes"]] == [
         ("a", 0, False), ("b", 0, False), ("c", 1, False), ("ddb", 1, True)]
-    assert view["options"]["layout"]["hierarchical"]["direction"] == "LR"
+    x = {n["id"]: n["x"] for n in view["nodes"]}
+    assert x["a"] == x["b"] < x["c"]  # fixed positions, left to right by layer; physics off draws them as they are
+    assert view["options"]["physics"]["enabled"] is False and not view["options"]["layout"]["hierarchical"]["enabled"]
 
 
 def test_causal_view_marks_a_cycle_and_keeps_role_colours() -> None:

@@ -129,14 +129,16 @@ window.IncidentGraph = (function () {
     }
     network.on("click", show);
     if (data.hidden_kinds) hoverLabels(network, edges);
+    if (data.hidden_kinds) layerBands(network, data.nodes);
     network.on("hoverNode", function (p) { showNode(panel, nodes.get(p.node)); });
     network.on("hoverEdge", function (p) { showEdge(panel, edges.get(p.edge), nodes); });
     return { network: network, nodes: nodes, edges: edges, data: data };
   }
 
   /* Fit the drawing, then zoom in until labels are at least MIN_LABEL_PX on screen, showing the leftmost
-     (root cause) layers first; the reader pans right along the chains. */
-  const MIN_LABEL_PX = 12;
+     (root cause) layers first, at the height of the most connected root cause but never past the drawing's
+     top or bottom; the reader pans right along the chains. */
+  const MIN_LABEL_PX = 12, LABEL_HALF_WIDTH = 100;
   function readableZoom(network, options) {
     network.fit({ animation: false });
     const font = ((options.nodes || {}).font || {}).size || 14;
@@ -144,16 +146,38 @@ window.IncidentGraph = (function () {
     if (network.getScale() >= scale) return;
     const positions = network.getPositions();
     const xs = Object.values(positions).map(function (p) { return p.x; });
-    // Start beside the most connected root cause: the chains a reader follows begin there.
+    const ys = Object.values(positions).map(function (p) { return p.y; });
     let start = null, best = -1;
     Object.keys(positions).forEach(function (id) {
       const node = network.body.data.nodes.get(id), links = network.getConnectedEdges(id).length;
       if (node && node.role === "root_cause" && links > best) { best = links; start = id; }
     });
     const box = network.canvas.frame.canvas.getBoundingClientRect();
-    const x = Math.min.apply(null, xs) - 60 + box.width / 2 / scale;
-    const y = start ? positions[start].y : 0;
+    const half = box.height / 2 / scale, top = Math.min.apply(null, ys) - 20, bottom = Math.max.apply(null, ys) + 60;
+    const wanted = start ? positions[start].y : (top + bottom) / 2;
+    const y = bottom - top <= 2 * half ? (top + bottom) / 2 : Math.min(Math.max(wanted, top + half), bottom - half);
+    const x = Math.min.apply(null, xs) - LABEL_HALF_WIDTH + box.width / 2 / scale;
     network.moveTo({ position: { x: x, y: y }, scale: scale, animation: false });
+  }
+
+  /* A light band behind each layer of the causal view (a layer may be folded into several sub-columns), so the
+     reader sees the steps from root cause to impact. Drawn from the server's positions, under the nodes. */
+  function layerBands(network, all) {
+    const bands = new Map();
+    let top = Infinity, bottom = -Infinity;
+    all.forEach(function (n) {
+      if (n.hidden || typeof n.x !== "number") return;
+      const band = bands.get(n.level) || { x0: n.x, x1: n.x };
+      band.x0 = Math.min(band.x0, n.x);
+      band.x1 = Math.max(band.x1, n.x);
+      bands.set(n.level, band);
+      top = Math.min(top, n.y);
+      bottom = Math.max(bottom, n.y);
+    });
+    network.on("beforeDrawing", function (ctx) {
+      ctx.fillStyle = "#f1f4f8";
+      bands.forEach(function (b) { ctx.fillRect(b.x0 - 100, top - 45, b.x1 - b.x0 + 200, bottom - top + 110); });
+    });
   }
 
   /* Edges whose two ends are in the picture (an edge to a kind the reader has not switched on is not drawn). */
