@@ -31,6 +31,7 @@ from analysis.causal import blast_radius, root_causes
 from analysis.conflicts import conflicts
 from analysis.model.scope import graph_scope
 from analysis.review_actions import action_items_table
+from analysis.review_corrections import reviewer_changes_table
 from analysis.review_tables import (
     blast_table,
     conflicts_table,
@@ -197,6 +198,9 @@ def review_pack(graph: nx.MultiDiGraph, *, incident_id: str, title: str | None =
                 conflicts_table(disputes)),
         Section("open_questions", "Open questions", "What the sources leave unexplained.", questions_table(report)),
         _actions_section(graph),
+        Section("reviewer_changes", "Reviewer changes", "Corrections reviewers made, applied above what the "
+                "articles say; withdrawn ones stay listed, and orphaned ones say what they name that is gone.",
+                reviewer_changes_table(graph)),
         Section("sources", "Sources", "The articles this review is built from.", sources_table(graph)),
     ]
     return ReviewPack(incident_id, title, summary_lines(graph, report, times, blast, disputes), sections)
