@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -132,6 +133,8 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     effect = own or _main_event(set().union(*(_subtree(c) for c in targets)) if targets else set(), tok, events)
     if effect is None and targets and opener is not None:
         effect = opener.at(_pobj(targets[0]))
+        if effect is None and any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in targets):
+            effect = opener.at(tok)  # "the retries overwhelmed the database": what happened to the database
     node = tok
     while node.dep_ in ("xcomp", "conj") and not any(c.dep_ in ("nsubj", "csubj") for c in node.children):
         node = node.head
@@ -147,7 +150,16 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
             cause = opener.at(head)
         return cause, effect
     subj = next((c for c in node.children if c.dep_ in ("nsubj", "csubj")), None)
-    return _side(_subtree(subj), subj, events, opener), effect
+    cause = _side(_subtree(subj), subj, events, opener)
+    if cause is None and opener is not None and subj is not None and _names_a_cause(subj):
+        cause = opener.at(subj, named=True)  # "a rule drove CPU usage to 100%": the text makes the rule a cause
+    return cause, effect
+
+
+def _names_a_cause(noun: Token) -> bool:
+    """A thing the text makes the subject of a causal verb, not a person or group who acted."""
+    return noun.pos_ == "NOUN" and noun.ent_type_ not in ("PERSON", "NORP", "ORG") \
+        and noun.lemma_.lower() not in load_cues()["non_event_nouns"]
 
 
 def is_intention(doc: Doc, char: int) -> bool:
@@ -182,6 +194,72 @@ def _which_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[C
         cause = _side(_subtree(main, exclude=verb), main, events, opener)
         effect = _side(_subtree(verb), verb, events, opener)
         link = _link(cause, effect, "which", load_cues()["which_clause"], verb, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _means_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[CausalLink]:
+    """"Engineers restored service by turning off the rules and rolling back the change": what was done by
+    each gerund of a ``by`` phrase brought about the verb the phrase hangs on."""
+    links = []
+    for by in doc:
+        verb = by.head
+        if by.lower_ != "by" or by.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX") or is_negated(verb):
+            continue
+        gerunds = [g for g in by.children if g.dep_ == "pcomp" and g.tag_ == "VBG"]
+        gerunds += [c for g in gerunds for c in g.children if c.dep_ == "conj" and c.tag_ == "VBG"]
+        effect = _side(_subtree(verb, exclude=by), verb, events, opener) if gerunds else None
+        for gerund in gerunds:
+            own = _subtree(gerund).difference(*(_subtree(c) for c in gerund.children if c.dep_ == "conj"))
+            cause = _side(own, gerund, events, opener)
+            link = _link(cause, effect, "by", load_cues()["means_clause"], by, doc)
+            if link is not None:
+                links.append(link)
+    return links
+
+
+def _attribution_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[CausalLink]:
+    """"We traced the errors to a stale cache", "The outage was blamed on a bad push": the object (the
+    subject, in the passive) is an effect of what the preposition names."""
+    verbs = load_cues()["attribution_verbs"]
+    links = []
+    for verb in doc:
+        preps = verbs.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
+        prep = next((c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ in preps), None) \
+            if preps else None
+        told = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if prep is None or told is None or is_negated(verb):
+            continue
+        cause_head = _pobj(prep)
+        cause = _side(_subtree(cause_head), cause_head, events, opener)
+        if cause is None and any(c.dep_ in ("amod", "compound") for c in cause_head.children):
+            cause = opener.at(cause_head, named=True)  # "a stale cache", not "a file"
+        effect = _side(_subtree(told), told, events, opener)
+        link = _link(cause, effect, verb.lemma_.lower(), load_cues()["attribution"], verb, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _reason_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[CausalLink]:
+    """"X, which is why Y" / "That is why Y": the clause before (for "which") or the previous sentence (for
+    "this"/"that") caused Y."""
+    links = []
+    for why in doc:
+        told = why.head
+        be = told.head
+        if why.lower_ != "why" or why.dep_ != "advmod" or told.dep_ not in ("ccomp", "advcl") or be.lemma_ != "be":
+            continue
+        subj = next((c for c in be.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.lower_ not in ("which", "this", "that"):
+            continue
+        if subj.lower_ == "which" and be.head is not be and be.head.pos_ in ("VERB", "AUX"):
+            cause = _side(_subtree(be.head, exclude=be), be.head, events, opener)
+        else:
+            cause = opener.at(subj)  # "That is why ...": what the previous sentence told
+        effect = _side(_subtree(told), told, events, opener)
+        link = _link(cause, effect, "why", load_cues()["reason_clause"], why, doc)
         if link is not None:
             links.append(link)
     return links
@@ -418,9 +496,9 @@ def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
     for head in doc:
         if _continues(head) or in_question(head):
             continue
-        clauses = _clause_sequence(head)
+        clauses = [v for v in _clause_sequence(head) if _finite(v)]
         told = [(v, e) for v in clauses if (e := _clause_at(v, at)) is not None]
-        for (v1, first), (v2, then) in zip(told, told[1:]):
+        for (v1, first), (v2, then) in pairwise(told):
             if first.key == then.key or _joined_by(v2, CONTRAST) or any(
                     c.lower_ in PARALLEL for c in v2.children if c.dep_ == "advmod") or is_negated(v1) \
                     or first.kind in ("recovery", "mitigation") and then.kind not in ("recovery", "mitigation"):
@@ -452,6 +530,14 @@ def _clause_sequence(head: Token) -> list[Token]:
         found.append(verb)
         todo += [c for c in verb.children if _continues(c)]
     return sorted(found, key=lambda t: t.i)
+
+
+def _finite(verb: Token) -> bool:
+    """A clause that tells something by itself, not a gerund or infinitive ("by turning off X and rolling back Y")."""
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ == "to" for a in auxes):
+        return False
+    return verb.tag_ != "VBG" or bool(auxes)
 
 
 def _clause_at(verb: Token, at: dict[int, EventRef]) -> EventRef | None:
@@ -623,6 +709,8 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
     claimed: set[str] = set()
     if opener is not None:
         found += _open_agent_links(doc, events, opener) + _which_links(doc, events, opener)
+        found += _means_links(doc, events, opener) + _reason_links(doc, events, opener)
+        found += _attribution_links(doc, events, opener)
         rooted, claimed = _root_cause_links(doc, events, opener)
         found += rooted
     found += _list_links(doc, events, opener)

@@ -73,7 +73,7 @@ class OpenEvents:
         fell behind") as an event, unless an event already stands on its verb. Returns the new events."""
         cues = load_cues()
         skip = set(cues["non_event_verbs"]) | set(cues["light_verbs"]) | {
-            p.split()[0] for p in list(cues["causal_verbs"]) + list(cues["reverse_verbs"])}
+            p.split()[0] for p in list(cues["causal_verbs"]) + list(cues["reverse_verbs"]) + list(cues["attribution_verbs"])}
         made = []
         for verb in self.doc:
             if verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
@@ -169,7 +169,7 @@ class OpenEvents:
         if lemma == "be" and acomp is not None:
             words = [acomp.lower_] + scope_words
         else:
-            negated = any(c.dep_ == "neg" for c in verb.children) or _blocked_by(verb) or (
+            negated = any(c.dep_ == "neg" or _no_longer(c) for c in verb.children) or _blocked_by(verb) or (
                 subj is not None and subj.lower_ in load_cues()["negative_subjects"])
             nominal = cues["nominals"].get(lemma) or (verb.lower_ if verb.tag_ in ("VBD", "VBN") else lemma)
             words = scope_words + [nominal, *particles(verb)] + _complement_words(verb) + (
@@ -191,7 +191,8 @@ def is_eventive(tok: Token) -> bool:
     """True if noun ``tok`` can name a happening or a state: an outage word, a nominalisation, or a noun
     qualified by what happened to it ("stale entries", "dropped packets", "a missing index")."""
     lemma = tok.lemma_.lower()
-    if lemma in load_event_kinds() or tok.lower_ in load_event_kinds() or _is_concept_noun(lemma):
+    kinds = load_event_kinds()
+    if lemma in kinds or tok.lower_ in kinds or _head_word(tok) in kinds or _is_concept_noun(lemma):
         return True
     if lemma in load_cues()["non_event_nouns"]:
         return False
@@ -262,7 +263,12 @@ def _tells_past(verb: Token) -> bool:
         return True
     return verb.tag_ == "VB" and any(a.lower_ == "could" for a in auxes) and (
         any(c.dep_ == "neg" for c in verb.children)
-        or any(c.lower_ == "longer" and c.dep_ == "advmod" for c in verb.children))
+        or any(_no_longer(c) for c in verb.children))
+
+
+def _no_longer(tok: Token) -> bool:
+    """"could no longer pass requests": the ability ended, a negation of the verb."""
+    return tok.lower_ == "longer" and any(c.lower_ == "no" for c in tok.children)
 
 
 def in_question(tok: Token) -> bool:

@@ -132,3 +132,25 @@ def test_a_contrast_or_a_recovery_breaks_the_chain(nlp):
 def test_a_past_inability_and_a_past_progressive_are_events(nlp):
     events, _ = told(nlp, "The resulting exception could not be handled. The web servers were waiting on calls.")
     assert [s for s, _ in events] == ["resulting exception handled failure", "web server wait"]
+
+
+def test_what_was_done_by_each_gerund_brought_about_the_verb(nlp):
+    _, links = told(nlp, "Engineers restored service by turning off the firewall rules and rolling back the change.")
+    assert {(c, e) for c, e, cue in links if cue == "by"} == {("firewall rule turn off", "service restored"),
+                                                             ("change mitigation", "service restored")}
+
+
+def test_which_is_why_and_that_is_why_name_the_cause(nlp):
+    assert ("request pass through failure", "502 errors", "why") in told(
+        nlp, "The proxy could not pass requests through, which is why visitors saw the 502 error.")[1]
+    assert told(nlp, "The disk filled up. That is why the builds failed.")[1] == [
+        ("disk filled up", "build failed", "why")]
+
+
+def test_an_attribution_puts_what_happened_down_to_what_the_preposition_names(nlp):
+    _, links = told(nlp, "Investigators traced the crash to a null pointer in the parser.")
+    assert links == [("null pointer", "crash", "trace")]
+
+
+def test_a_causal_verb_on_a_thing_causes_what_happened_to_it(nlp):
+    assert told(nlp, "The retries overwhelmed the database.")[1] == [("retry", "database overwhelmed", "overwhelm")]
