@@ -1,9 +1,9 @@
 """Free text to the incident's nodes: which Events and Components a question like "was DNS the cause?" names.
 
 Matching is deliberately simple and deterministic (no NLP model in the analysis
-layer): text is lower-cased, split into words, stop words dropped and each word
-crudely stemmed ("failures", "failed" -> "fail"). A node's texts are an Event's
-summary, or a Component's name, aliases and slug. The score of one text is
+layer): the words of ``analysis.text_match`` (the one matcher, shared with the model's
+links: lower-cased, stop words dropped, crudely stemmed, "failures", "failed" -> "fail"),
+against a node's texts (an Event's summary, or a Component's name, aliases and slug). The score of one text is
 ``0.7 * recall + 0.3 * precision`` of the query's words (1.0 when the word sets
 are equal); a node scores its best text. Ties prefer Events, then ids.
 
@@ -15,19 +15,13 @@ are equal); a node scores its best text. Ties prefer Events, then ids.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import networkx as nx
 
+from analysis.text_match import node_texts, words
 from graph.schema import NodeId
 
-STOP_WORDS = frozenset(
-    ["a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "with", "by", "at", "from", "its", "it", "is", "was", "were", "be", "been", "being", "as", "that", "this", "which", "did", "does", "do", "what", "why", "how", "really"]
-)
-# Suffixes stripped from words longer than the suffix plus three letters, first match wins.
-_SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ures", ""), ("ure", ""), ("ing", ""), ("ed", ""), ("es", "e"), ("s", ""))
 MIN_SCORE = 0.3
 
 
@@ -49,19 +43,6 @@ class Match:
     label: str
 
 
-def _stem(word: str) -> str:
-    for suffix, repl in _SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix) + 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + repl
-    return word
-
-
-def words(text: str) -> frozenset[str]:
-    """The stemmed content words of ``text``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return frozenset(_stem(w) for w in re.findall(r"[a-z0-9]+", ascii_text) if w not in STOP_WORDS)
-
-
 def text_score(query: frozenset[str], text: frozenset[str]) -> float:
     """How well ``text`` matches ``query`` (both word sets), in [0, 1]."""
     common = len(query & text)
@@ -70,16 +51,6 @@ def text_score(query: frozenset[str], text: frozenset[str]) -> float:
     if query == text:
         return 1.0
     return round(0.7 * common / len(query) + 0.3 * common / len(text), 3)
-
-
-def node_texts(attrs: dict) -> list[str]:
-    """The texts a node can be named by."""
-    if attrs.get("label") == "Event":
-        return [str(attrs.get("summary") or "")]
-    if attrs.get("label") == "Component":
-        return [str(attrs.get("name") or ""), str(attrs.get("slug") or "").replace("-", " "),
-                *(str(a) for a in attrs.get("aliases") or [])]
-    return []
 
 
 def matches(graph: nx.MultiDiGraph, query: str, *, min_score: float = MIN_SCORE) -> list[Match]:

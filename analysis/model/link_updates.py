@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.model.links import Element, LinkReport, elements, node_texts, words
+from analysis.model.links import Element, LinkReport, elements
+from analysis.text_match import node_texts, words
 from graph.build import IncidentIndex
 from graph.errors import IncidentNotFound
 from graph.schema import Edge, ModelElementNode, NodeId, edge, node_id
@@ -51,13 +52,13 @@ def rank(element: Element, nid: NodeId, attrs: dict[str, Any]) -> Rank | None:
     if label == "TimePoint":
         utc = str(attrs.get("utc") or "")
         return (label_rank, 0, 0.0, 0, nid) if element.utc and utc and utc.startswith(element.utc) else None
-    texts = [set(words(t)) for t in node_texts(attrs) if t]
+    texts = [words(t) for t in node_texts(attrs) if t]
     if not texts:
         return None
     size = max(len(words(" ".join(node_texts(attrs)[:1]))), 1)
     best: Rank | None = None
     for alias_rank, alias in enumerate(element.aliases):
-        need = set(words(alias))
+        need = words(alias)
         if need and any(need <= text for text in texts):
             found = (label_rank, -len(need), -len(need) / size, alias_rank, nid)
             best = found if best is None or found < best else best

@@ -1,19 +1,18 @@
 """Links between the model's elements and an incident's graph nodes, found by matching aliases, never by hand-written ids.
 
 Each element of params/elements.json lists aliases and the node labels it may stand for. An alias
-matches a node when every word of the alias (lower-cased, lightly stemmed, stop words dropped)
-occurs in the node's text: a Component's name, aliases and slug, an Event's summary. An element
-with a ``utc`` also matches a TimePoint at that minute. The best match wins: the earlier label in
+matches a node when every word of the alias (``analysis.text_match.words``: the one matcher, shared
+with questions) occurs in one of the node's texts (``text_match.node_texts``). An element with a
+``utc`` also matches a TimePoint at that minute. The best match wins: the earlier label in
 ``targets``, then the longer alias, then the larger share of the node's words the alias explains.
 
->>> words("Leases timed out while throttling the DWFM hosts")
-['leas', 'tim', 'out', 'whil', 'throttl', 'dwfm', 'host']
+The links are stored (ModelElement nodes, MODELS edges) by ``relink`` and
+``link_updates.update_links``; readers take them from the store (``stored_links``).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -21,11 +20,9 @@ from typing import Any
 import networkx as nx
 
 from analysis.model.scenarios import PARAMS_DIR
+from analysis.text_match import node_texts, words
 from graph.schema import Edge, ModelElementNode, Node, NodeId, edge, node_id
 from graph.store import GraphStore
-
-_STOP = frozenset(["a", "an", "the", "of", "to", "in", "on", "for", "and", "by", "with", "was", "were", "is", "are", "at", "as", "its", "it", "from"])
-_SUFFIXES = ("ing", "ed", "es", "s", "e", "y")
 
 
 @dataclass(frozen=True)
@@ -92,30 +89,6 @@ def elements() -> tuple[Element, ...]:
                  for e in raw)
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased, lightly stemmed words of ``text`` without stop words (the matching vocabulary)."""
-    out = []
-    for token in re.findall(r"[a-z0-9]+", text.lower()):
-        if token in _STOP:
-            continue
-        for suffix in _SUFFIXES:
-            if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-                token = token[: -len(suffix)]
-                break
-        out.append(token)
-    return out
-
-
-def node_texts(attrs: dict[str, Any]) -> list[str]:
-    """The texts of a node an alias may match: a Component's name, slug and aliases, an Event's summary."""
-    label = attrs.get("label")
-    if label == "Component":
-        return [attrs.get("name", ""), attrs.get("slug", "").replace("-", " "), *attrs.get("aliases", [])]
-    if label == "Event":
-        return [attrs.get("summary", "")]
-    return []
-
-
 def _best_node(element: Element, candidates: dict[str, list[tuple[NodeId, list[set[str]], int]]],
                timepoints: list[tuple[NodeId, str]]) -> NodeId | None:
     """The node ``element`` stands for: first label in its targets with a match; candidates come sorted by id,
@@ -128,7 +101,7 @@ def _best_node(element: Element, candidates: dict[str, list[tuple[NodeId, list[s
             continue
         best: tuple[tuple[int, float], NodeId] | None = None
         for alias in element.aliases:
-            need = set(words(alias))
+            need = words(alias)
             for nid, texts, size in candidates.get(label, []) if need else []:
                 if any(need <= text for text in texts):
                     key = (len(need), len(need) / max(size, 1))
@@ -149,7 +122,7 @@ def link_elements(graph: nx.MultiDiGraph, incident_id: str) -> LinkReport:
         if attrs.get("label") == "TimePoint" and attrs.get("utc"):
             timepoints.append((nid, str(attrs["utc"])))
             continue
-        texts = [set(words(t)) for t in node_texts(attrs) if t]
+        texts = [words(t) for t in node_texts(attrs) if t]
         if texts:
             size = len(words(" ".join(node_texts(attrs)[:1])))
             candidates.setdefault(attrs["label"], []).append((nid, texts, size))

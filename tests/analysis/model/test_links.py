@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.model.links import elements, link_elements, relink, timepoints_at, words
+from analysis.model.links import elements, link_elements, relink, timepoints_at
 from analysis.model.overview import model_overview
+from analysis.text_match import words
 from graph.memory_store import MemoryStore
 from graph.schema import ComponentNode, EventNode, IncidentNode, TimePointNode, node_id
 
@@ -42,7 +43,7 @@ def store() -> MemoryStore:
 
 
 def test_words_stem_and_drop_stop_words() -> None:
-    assert words("The leases expired") == ["leas", "expir"]
+    assert words("The leases expired") == {"lease", "expir"}
 
 
 def test_elements_link_to_the_nodes_they_stand_for(store: MemoryStore) -> None:
