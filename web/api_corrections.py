@@ -15,11 +15,15 @@ from typing import Any
 import pydantic
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from analysis.corrected_view import apply_correction, working_copy
-from analysis.corrections import NOTE_MAX_CHARS, CorrectionRejected, new_correction, now_utc
-from graph.corrections import ID_FIELDS, Correction
-from graph.errors import NodeNotFound
-from graph.schema import Node
+from analysis.correction_log import (
+    AlreadyWithdrawn,
+    BatchRejected,
+    CorrectionRequest,
+    add_corrections,
+    withdraw_correction,
+)
+from analysis.corrections import NOTE_MAX_CHARS
+from graph.corrections import ID_FIELDS
 from web.correction_schemas import MAX_BATCH, CorrectionIn, CorrectionsCreatedOut, CorrectionsOut, WithdrawQuery
 from web.errors import ApiProblem, Problem, invalid_fields
 from web.openapi import endpoint
@@ -43,50 +47,46 @@ def list_corrections(iid: str) -> Any:
 
 @bp.post("/incidents/<iid>/corrections")
 @endpoint(body=CorrectionIn, parse_body=False, ok={201: CorrectionsCreatedOut}, tags=TAGS, errors=WRITE_ERRORS)
-def add_corrections(iid: str) -> Any:
+def post_corrections(iid: str) -> Any:
     """Store one correction, or a list of them as GET gives them (all or nothing); 201 with what was stored."""
     iid = incident_id(iid)
     answers().graph(iid)  # 404 for an unknown incident, before anything else is said about the request
     items = _parse_items()
-    authors = [correction_author(item.author) for item in items]
+    requests = [_request(iid, item, correction_author(item.author)) for item in items]
+    note_max = int(setting("CORRECTION_NOTE_MAX_CHARS") or NOTE_MAX_CHARS)
     with _write_lock():
         _check_precondition(iid)
-        view = working_copy(answers().graph(iid))
-        seq = 1 + max((a.correction.seq for a in view.graph["corrections"]), default=0)
-        stored: list[Correction] = []
-        applied = []
-        for i, (item, author) in enumerate(zip(items, authors, strict=True)):
-            correction = _correction(view, iid, item, author, seq + i, where=f"body.{i}." if len(items) > 1 else "body.")
-            stored.append(correction)
-            applied.append(apply_correction(view, correction))
-        graph_store().upsert([c.to_node() for c in stored])
-    version = graph_store().version(iid)
-    response = jsonify({"version": version, "corrections": [a.to_dict() for a in applied]})
-    response.status_code = 201
-    response.set_etag(str(version))
-    return response
+        try:
+            applied = add_corrections(graph_store(), answers().graph(iid), iid, requests, note_max=note_max)
+        except BatchRejected as err:
+            loc = f"body.{err.index}.{err.field}" if len(items) > 1 else f"body.{err.field}"
+            raise ApiProblem(Problem(422, f"{loc}: {err.message}", type="urn:problem:invalid-correction",
+                                     title="Invalid correction", extras={"errors": [
+                                         {"loc": loc, "msg": err.message, "type": "invalid_correction"}],
+                                         "error_count": 1})) from None
+    return _written(iid, [a.to_dict() for a in applied], 201)
 
 
 @bp.delete("/incidents/<iid>/corrections/<cid>")
 @endpoint(query=WithdrawQuery, ok={200: CorrectionsCreatedOut}, tags=TAGS, errors=WRITE_ERRORS)
-def withdraw_correction(iid: str, cid: str, query: WithdrawQuery) -> Any:
+def delete_correction(iid: str, cid: str, query: WithdrawQuery) -> Any:
     """Withdraw one correction: it applies no more and stays in the history as withdrawn, by whom and when."""
     iid = incident_id(iid)
     author = correction_author(query.author)
     with _write_lock():
         _check_precondition(iid)
-        found = next((a for a in answers().corrections(iid).corrections if a.correction.id == cid), None)
-        if found is None:
-            raise NodeNotFound(cid)
-        if found.status == "withdrawn":
-            raise ApiProblem(Problem(409, f"correction {cid!r} was withdrawn by {found.correction.withdrawn_by} on "
-                                          f"{found.correction.withdrawn_at}", title="Already withdrawn"))
-        when = now_utc()
-        graph_store().upsert([Node("Correction", cid, {"incident": iid, "withdrawn": True, "withdrawn_by": author,
-                                                       "withdrawn_at": when})])
+        try:
+            withdraw_correction(graph_store(), answers().graph(iid), iid, cid, author)
+        except AlreadyWithdrawn as err:
+            raise ApiProblem(Problem(409, str(err), title="Already withdrawn")) from None
+    done = [a.to_dict() for a in answers().corrections(iid).corrections if a.correction.id == cid]
+    return _written(iid, done, 200)
+
+
+def _written(iid: str, corrections: list[dict[str, Any]], status: int) -> Response:
     version = graph_store().version(iid)
-    withdrawn = next(a for a in answers().corrections(iid).corrections if a.correction.id == cid)
-    response = jsonify({"version": version, "corrections": [withdrawn.to_dict()]})
+    response = jsonify({"version": version, "corrections": corrections})
+    response.status_code = status
     response.set_etag(str(version))
     return response
 
@@ -149,25 +149,13 @@ def _check_precondition(iid: str) -> None:
                                  extras={"version": int(current)}, headers={"ETag": f'"{current}"'}))
 
 
-def _correction(view: Any, iid: str, item: CorrectionIn, author: str, seq: int, *, where: str) -> Correction:
-    """The checked correction ``item`` asks for; 422 naming the field (``where`` + field) when it cannot apply."""
+def _request(iid: str, item: CorrectionIn, author: str) -> CorrectionRequest:
+    """What ``item`` asks for; the ids of a list exported from another incident (``incident``) move to this one."""
     fields = item.fields()
-    if item.incident and item.incident != iid:  # a list from another incident: its ids move to this one
+    if item.incident and item.incident != iid:
         fields = {k: (f"{iid}:{v[len(item.incident) + 1:]}" if k in ID_FIELDS and v.startswith(f"{item.incident}:")
                       else v) for k, v in fields.items()}
     if item.action == "add_event":
         fields.pop("node", None)  # the new event's id comes from its label
-    history = item.status in ("withdrawn", "orphaned")
-    try:
-        correction = new_correction(view, iid, item.action, fields, author=author, note=item.note or "", seq=seq,
-                                    note_max=int(setting("CORRECTION_NOTE_MAX_CHARS") or NOTE_MAX_CHARS),
-                                    history=history)
-    except CorrectionRejected as err:
-        loc = f"{where}{err.field}"
-        raise ApiProblem(Problem(422, f"{loc}: {err.message}", type="urn:problem:invalid-correction",
-                                 title="Invalid correction",
-                                 extras={"errors": [{"loc": loc, "msg": err.message, "type": "invalid_correction"}],
-                                         "error_count": 1})) from None
-    if item.status == "withdrawn":
-        correction.withdrawn, correction.withdrawn_by, correction.withdrawn_at = True, author, correction.at
-    return correction
+    return CorrectionRequest(item.action, author, fields, item.note or "",
+                             history=item.status in ("withdrawn", "orphaned"), withdrawn=item.status == "withdrawn")
