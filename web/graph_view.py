@@ -194,10 +194,11 @@ def vis_asset(name: str) -> tuple[bytes, str]:
 CAUSAL_FONT_PX = 16  # node label size in canvas units; the page keeps font x scale >= 12 px on screen
 OPTIONAL_KINDS = ("Component", "TimePoint")  # drawn only when the reader switches them on
 CYCLE_COLOR = "#d62728"  # edges inside a cycle are dashed in this colour
+BIG_PICTURE = 1000  # nodes; above it edges hide while the reader drags the view
 LABEL_WRAP = 180  # canvas units: a label wraps here, inside causal_layout's sub-column width
 
 
-def _causal_options() -> dict[str, Any]:
+def _causal_options(node_count: int) -> dict[str, Any]:
     return {
         "autoResize": True,
         # Positions come from the server (web.causal_layout); vis draws them as they are.
@@ -207,8 +208,9 @@ def _causal_options() -> dict[str, Any]:
                   "font": {"size": 14, "align": "top", "background": "#ffffff"},
                   "color": {"inherit": False, "color": "#8a8f98"}, "width": 1.5},
         "nodes": {"font": {"size": CAUSAL_FONT_PX}, "size": 16, "widthConstraint": {"maximum": LABEL_WRAP}},
+        # A big picture pans on its nodes alone (edges come back on release), so a drag answers within 100 ms.
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "multiselect": False,
-                        "hideEdgesOnDrag": False},
+                        "hideEdgesOnDrag": node_count > BIG_PICTURE},
     }
 
 
@@ -271,4 +273,4 @@ def causal_view(data: Mapping[str, Any], layers: Mapping[str, int], cycles: Iter
     positions = causal_positions(layers, [(e["from"], e["to"]) for e in edges], cycles, optional)
     for node in nodes:
         node["x"], node["y"] = positions[node["id"]]
-    return {"nodes": nodes, "edges": edges, "options": _causal_options(), "hidden_kinds": list(OPTIONAL_KINDS)}
+    return {"nodes": nodes, "edges": edges, "options": _causal_options(len(nodes)), "hidden_kinds": list(OPTIONAL_KINDS)}

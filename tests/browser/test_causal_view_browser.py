@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Tab
+from tests.browser.conftest import Tab, open_tab
 from tests.browser.png import foreground_pixels
 
 pytestmark = pytest.mark.browser
@@ -122,3 +122,31 @@ def test_save_button_downloads_the_view_as_png(browser: Any, base_url: str, seed
     data = saved.read_bytes()
     assert saved.name == "causal-view.png" and foreground_pixels(data) > 5_000
     context.close()
+
+
+# The legend's box, and the drawn nodes (their centre inside the canvas) whose centre falls inside it.
+LEGEND = """() => {
+  const n = window.incidentGraph.network, pos = n.getPositions();
+  const canvas = document.getElementById('network').getBoundingClientRect();
+  const legend = document.getElementById('legend').getBoundingClientRect();
+  const within = (x, y, r) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+  const covered = Object.keys(pos).filter(id => {
+    const p = n.canvasToDOM(pos[id]), x = canvas.left + p.x, y = canvas.top + p.y;
+    return within(x, y, canvas) && within(x, y, legend);
+  });
+  const apart = legend.bottom <= canvas.top || legend.top >= canvas.bottom
+    || legend.right <= canvas.left || legend.left >= canvas.right;
+  return {covered: covered, apart: apart, shown: legend.width > 0 && legend.height > 0};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_nothing_drawn_lies_under_the_legend(browser: Any, base_url: str, seed_id: str, width: int) -> None:
+    tab = open_tab(browser, base_url, width=width)
+    _open(tab, seed_id)
+    for shift in ((0, 0), (-400, 300), (300, -300)):  # wherever the reader pans, the legend stays off the picture
+        tab.page.evaluate(f"(() => {{ const n = window.incidentGraph.network, p = n.getViewPosition();"
+                          f" n.moveTo({{position: {{x: p.x + {shift[0]}, y: p.y + {shift[1]}}}, animation: false}}); }})()")
+        found = tab.page.evaluate(LEGEND)
+        assert found["shown"] and found["apart"] and found["covered"] == [], found
+    tab.page.context.close()
