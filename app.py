@@ -31,24 +31,18 @@ DEFAULTS: dict[str, Any] = {
     "GRAPH_DATABASE": None,
     "GRAPH_MAX_BATCH_BYTES": None,
     "PORT": 5000,
-    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-    "ARTICLE_MAX_CHARS": 200_000,
-    "MAX_ARTICLES_PER_INCIDENT": None,
     "API_TOKEN": None,
     "NLP": None,
     "INGEST_WORKERS": None,  # processes reading articles in `flask ingest`/`reingest`; None: one per core
 }
-# Work limits read by web.limits (defaults there): model check bounds, sweep points, simulated hours,
-# the cost of reading an article, incidents, body reads.
-LIMIT_KEYS = ("MODEL_MAX_STATES", "MODEL_MAX_ENACTORS", "MODEL_MAX_PLANS", "MODEL_MAX_ENDPOINTS", "SWEEP_MAX_POINTS",
-              "SIM_MAX_HOURS", "INGEST_MAX_SECONDS", "INGEST_MAX_MB", "INGEST_CONCURRENCY", "INGEST_QUEUE",
-              "MAX_INCIDENTS", "BODY_READ_TIMEOUT")
-# Environment variables read, with the parser that turns each into a config value.
+# The size and work limits (MAX_CONTENT_LENGTH, ARTICLE_MAX_CHARS, MAX_ARTICLES_PER_INCIDENT, SWEEP_MAX_POINTS,
+# SIM_MAX_HOURS...) are defined once, in web.limits.Limits: default, environment variable and bound. It reads
+# them from this config, else the environment, and writes the values in force back into the config.
+# Environment variables read here, with the parser that turns each into a config value.
 ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "DATA_DIR": str, "GRAPH_URI": str, "GRAPH_USER": str, "GRAPH_PASSWORD": str, "GRAPH_DATABASE": str,
-    "GRAPH_MAX_BATCH_BYTES": int, "PORT": int, "MAX_CONTENT_LENGTH": int, "ARTICLE_MAX_CHARS": int,
-    "MAX_ARTICLES_PER_INCIDENT": int, "INGEST_WORKERS": int, "API_TOKEN": str, "API_TOKEN_READS": str, "ENV": str,
-    **{key: int for key in LIMIT_KEYS},
+    "GRAPH_MAX_BATCH_BYTES": int, "PORT": int, "INGEST_WORKERS": int, "API_TOKEN": str, "API_TOKEN_READS": str,
+    "ENV": str,
 }
 
 
@@ -72,10 +66,10 @@ class StrictJSONProvider(DefaultJSONProvider):
 def load_config(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Defaults, then environment variables (empty ones ignored), then ``config``.
 
-    >>> load_config({"PORT": 8080}, environ={"PORT": "9000", "ARTICLE_MAX_CHARS": "10"})["PORT"]
+    >>> load_config({"PORT": 8080}, environ={"PORT": "9000"})["PORT"]
     8080
-    >>> load_config(environ={"ARTICLE_MAX_CHARS": "10"})["ARTICLE_MAX_CHARS"]
-    10
+    >>> load_config(environ={"PORT": "9000"})["PORT"]
+    9000
     """
     environ = os.environ if environ is None else environ
     merged = dict(DEFAULTS)

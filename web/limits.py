@@ -42,7 +42,6 @@ from flask import Flask, current_app, request
 from analysis.model.explore import CAPS
 from ingest.writing.budget import Budget
 from web.errors import ApiProblem, Problem, limit_exceeded
-from web.schemas import MAX_SWEEP_POINTS
 
 # spaCy refuses texts longer than nlp.max_length (1,000,000 characters by default) with an error
 # after allocating; the article limit may never exceed it, so the check always runs before nlp().
@@ -54,6 +53,9 @@ DRAIN_MAX_BYTES = 64 * 1024 * 1024
 DRAIN_MAX_SECONDS = 10.0
 DRAIN_CHUNK = 64 * 1024
 MIN_INGEST_MB = 64  # ingest.writing.budget.Budget's floor
+# The API's most sweep points (SWEEP_MAX_POINTS' default and bound; its schemas allow no more): about 1 s of
+# model runs. The library's own cap, for batch use, is analysis.counterfactual.SWEEP_CAP.
+MAX_SWEEP_POINTS = 200
 
 
 @dataclass(frozen=True)
@@ -159,11 +161,6 @@ class Limits:
             raise ApiProblem(limit_problem(422, "sweep_max_points", self.sweep_max_points,
                                            f"the sweep has {points} points", what="use fewer points"))
 
-    def check_sim_hours(self, hours: float) -> None:
-        """422 if a simulation horizon of ``hours`` is over SIM_MAX_HOURS."""
-        if not hours <= self.sim_max_hours:  # also refuses NaN
-            raise ApiProblem(limit_problem(422, "sim_max_hours", self.sim_max_hours,
-                                           f"the simulation horizon is {hours} hours", what="shorten it"))
 
 
 def limit_problem(status: int, field_name: str, limit: int, actual: str, *, what: str = "send less") -> Problem:
@@ -182,10 +179,10 @@ def init_app(app: Flask) -> None:
     """Read the limits from ``app.config``, share them in ``app.extensions["limits"]``, refuse over-size bodies early."""
     app_limits = Limits.from_config(app.config)
     app.extensions["limits"] = app_limits
-    # Werkzeug enforces MAX_CONTENT_LENGTH while reading; keep it equal to the limit we announce.
-    app.config["MAX_CONTENT_LENGTH"] = app_limits.max_content_length
-    # The store enforces the article cap under its write lock (graph.store.open_store reads it from here).
-    app.config["MAX_ARTICLES_PER_INCIDENT"] = app_limits.max_articles_per_incident
+    # The values in force, in the config: Werkzeug enforces MAX_CONTENT_LENGTH while reading, and the store
+    # enforces MAX_ARTICLES_PER_INCIDENT under its write lock (graph.store.open_store reads it from there).
+    for spec in fields(Limits):
+        app.config[spec.name.upper()] = getattr(app_limits, spec.name)
     app.before_request(_refuse_oversize_body)
 
 

@@ -38,6 +38,7 @@ from analysis.model.explore import CAPS
 from analysis.model.scenarios import parameters, scenario_names
 from graph.schema import ID_PATTERN, INCIDENT_ID_PATTERN, NODE_LABELS, ROLES
 from web.errors import TAG_PREFIX
+from web.limits import MAX_SWEEP_POINTS
 
 
 def _no_nul(value: str) -> str:
@@ -100,7 +101,6 @@ Url = Annotated[Text, StringConstraints(min_length=1, max_length=2000)]
 
 MAX_ARTICLE_CHARS = 2_000_000  # schema ceiling; ARTICLE_MAX_CHARS in the config is the working limit
 MAX_REMOVE = 200
-MAX_SWEEP_POINTS = 200  # ~1 s of model runs; analysis.counterfactual allows more for batch use
 
 
 class Input(BaseModel):

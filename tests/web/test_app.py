@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from app import create_app, load_config
+from web.limits import Limits
 from web.resources import Lazy
 
 
@@ -16,12 +17,15 @@ def test_config_mapping_beats_environment_beats_defaults(monkeypatch, tmp_path, 
     app = create_app({"DATA_DIR": str(tmp_path), "NLP": nlp, "MAX_CONTENT_LENGTH": 999})
     assert app.config["ARTICLE_MAX_CHARS"] == 123
     assert app.config["MAX_CONTENT_LENGTH"] == 999
-    assert load_config(environ={})["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    assert Limits.from_config({}, environ={}).max_content_length == 2 * 1024 * 1024
 
 
-def test_bad_environment_value_names_the_variable():
+def test_bad_environment_value_names_the_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv("ARTICLE_MAX_CHARS", "lots")
     with pytest.raises(ValueError, match="ARTICLE_MAX_CHARS='lots'"):
-        load_config(environ={"ARTICLE_MAX_CHARS": "lots"})
+        create_app({"DATA_DIR": str(tmp_path)})
+    with pytest.raises(ValueError, match="GRAPH_MAX_BATCH_BYTES='lots'"):
+        load_config(environ={"GRAPH_MAX_BATCH_BYTES": "lots"})
 
 
 def test_healthz_reports_the_embedded_store(client):
