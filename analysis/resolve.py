@@ -20,12 +20,13 @@ from dataclasses import dataclass
 import networkx as nx
 
 from analysis.text_match import node_texts, words
+from graph.errors import InputRejected
 from graph.schema import NodeId
 
 MIN_SCORE = 0.3
 
 
-class NoMatch(ValueError):
+class NoMatch(InputRejected):
     """No node of the incident matches the query."""
 
     def __init__(self, query: str, why: str = "no event or component shares a word with it") -> None:

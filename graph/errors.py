@@ -1,9 +1,45 @@
-"""The one exception hierarchy of the graph layer; web/errors.py maps each to an HTTP status."""
+"""The service's one exception hierarchy; web/errors.py maps each family to an HTTP status.
+
+It lives in the graph layer because every other layer imports it (ingest, analysis, workflows, web):
+
+ServiceError                      every error the service raises on purpose; the message says what to do next
+  InputRejected (ValueError)      input refused as it is: an article, a question, a scenario or its parameters
+  LimitExceeded                   work stopped at a configured limit; ``setting`` and ``limit`` name it
+  Conflict (RuntimeError)         the request does not fit the incident's state (out of the model's scope,
+                                  changed by another writer): try another request, or again
+  SetupMissing (RuntimeError)     the installation lacks something the service needs (a language model)
+  GraphError                      the graph layer: unknown ids, schema violations, full incidents, store failures
+"""
 
 from __future__ import annotations
 
 
-class GraphError(Exception):
+class ServiceError(Exception):
+    """Base of every error the service raises on purpose; the message says what to do next."""
+
+
+class InputRejected(ServiceError, ValueError):
+    """Input the service refuses as it is (web: 422, or its own status)."""
+
+
+class LimitExceeded(ServiceError):
+    """Work ended at a configured limit: ``setting`` names it (an environment variable), ``limit`` is its value."""
+
+    def __init__(self, setting: str, limit: int, message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.limit = limit
+
+
+class Conflict(ServiceError, RuntimeError):
+    """The request does not fit the state of the incident it is about (web: 409)."""
+
+
+class SetupMissing(ServiceError, RuntimeError):
+    """The installation lacks something the service needs; the message says how to install it."""
+
+
+class GraphError(ServiceError):
     """Base of every graph-layer error; the message says what to do next."""
 
 

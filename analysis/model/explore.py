@@ -31,13 +31,14 @@ from analysis.model.dns_race import (
     step,
     successors,
 )
+from graph.errors import InputRejected
 
 # The largest bounds a request may ask for; max_states keeps any run to a few seconds (200,000-270,000 states
 # per CPU-second measured; under 5 s even at 100,000 states/s on a loaded machine).
 CAPS: dict[str, int] = {"enactors": 4, "plans": 5, "endpoints": 3, "cleanup_lag": 4, "max_states": 500_000}
 
 
-class BoundsTooLarge(ValueError):
+class BoundsTooLarge(InputRejected):
     """A requested bound exceeds CAPS; the message states the cap."""
 
 

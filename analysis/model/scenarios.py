@@ -27,15 +27,16 @@ from analysis.model.cascade import simulate
 from analysis.model.dns_race import FIXES
 from analysis.model.dns_schedule import TimedConfig, TimedRun, timed_run
 from analysis.model.records import CascadeResult, Parameter, ServiceSpec
+from graph.errors import InputRejected
 
 PARAMS_DIR = Path(__file__).resolve().parent / "params"
 
 
-class ParameterOutOfBounds(ValueError):
+class ParameterOutOfBounds(InputRejected):
     """A parameter override is unknown, not a number, or outside its bounds; the message names the bounds."""
 
 
-class UnknownScenario(ValueError):
+class UnknownScenario(InputRejected):
     """No scenario has this name; the message lists the names."""
 
 

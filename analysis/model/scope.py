@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from analysis.model.links import LinkReport, elements, has_model_nodes, incident_of, link_elements, stored_links
-from graph.errors import GraphError
+from graph.errors import Conflict
 
 MODEL_NAME = "the executable model of the DynamoDB DNS race and EC2 cascade"
 
@@ -53,7 +53,7 @@ class ModelScope:
                 "missing": list(self.missing)}
 
 
-class ModelOutOfScope(GraphError):
+class ModelOutOfScope(Conflict):
     """A model scenario or sweep was asked of an incident the model does not describe (web: 409)."""
 
     def __init__(self, scope: ModelScope) -> None:

