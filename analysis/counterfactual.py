@@ -39,12 +39,39 @@ from analysis.model import scenarios as model
 from analysis.model.links import LinkReport, elements, incident_of, stored_links, timepoints_at
 from analysis.model.scenarios import UnknownScenario  # noqa: F401  (re-exported: callers catch it from here)
 from analysis.model.scope import require_scope
-from graph.errors import NodeNotFound
+from graph.errors import LimitExceeded, NodeNotFound
 from graph.schema import NodeId
 
 SWEEP_CAP = 2000  # points per sweep: 2,000 runs take about 10 s on two cores
 PARALLEL_MIN = 64  # below this a process pool costs more than it saves
 RUN_CACHE_SIZE = 128  # memoized scenario runs; the baseline run pickles to about 25 kB
+HORIZON_SETTING = "SIM_MAX_HOURS"  # what a caller's ``max_hours`` is called where it is configured (web.limits)
+
+
+class HorizonTooLong(LimitExceeded):
+    """A run would simulate longer than the caller's ``max_hours`` allows (checked before anything runs)."""
+
+    def __init__(self, hours: float, limit: int) -> None:
+        super().__init__(HORIZON_SETTING, limit, f"the simulation horizon is {hours:g} hours; the limit is {limit} "
+                                                 f"({HORIZON_SETTING}): shorten it")
+
+
+def check_horizon(scenario: str, params: Mapping[str, Any] | None, max_hours: int | None, *,
+                  swept: Sequence[float] = ()) -> None:
+    """Raise HorizonTooLong if a run of ``scenario`` with ``params`` (or with any ``swept`` value of
+    ``horizon_min``) would simulate more than ``max_hours``; a value that is not a number is left to the
+    parameter's own validation.
+
+    >>> check_horizon("baseline", {"horizon_min": 73 * 60}, 72)
+    Traceback (most recent call last):
+    ...
+    analysis.counterfactual.HorizonTooLong: the simulation horizon is 73 hours; the limit is 72 (SIM_MAX_HOURS): shorten it
+    """
+    if max_hours is None:
+        return
+    minutes = max(swept) if swept else model.parameter_value(scenario, "horizon_min", params)
+    if isinstance(minutes, (int, float)) and not minutes / 60 <= max_hours:  # also refuses NaN
+        raise HorizonTooLong(minutes / 60, max_hours)
 
 
 @dataclass
@@ -161,15 +188,16 @@ def _affected_components(graph: nx.MultiDiGraph) -> dict[NodeId, list[NodeId]]:
 
 # ---------------------------------------------------------------- model scenarios
 def run_scenario(name: str | None, params: Mapping[str, Any] | None = None, *,
-                 graph: nx.MultiDiGraph | None = None) -> CounterfactualResult:
+                 graph: nx.MultiDiGraph | None = None, max_hours: int | None = None) -> CounterfactualResult:
     """Run a named scenario (default baseline) with optional overrides and compare it with the baseline.
 
     ``averted`` are graph nodes the baseline run reaches and this run does not; without a graph they are
-    model element names. Raises UnknownScenario or ParameterOutOfBounds (both ValueError), or
-    ModelOutOfScope when ``graph`` is an incident the model does not describe.
+    model element names. Raises UnknownScenario or ParameterOutOfBounds (both InputRejected), HorizonTooLong
+    past ``max_hours``, or ModelOutOfScope when ``graph`` is an incident the model does not describe.
     """
     name = name or "baseline"
     model.scenario(name)  # validate before running anything
+    check_horizon(name, params, max_hours)
     report = None
     if graph is not None:
         require_scope(graph)
@@ -247,7 +275,7 @@ def _minutes(stamp: str) -> float:
 # ---------------------------------------------------------------- sweeps
 def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline",
           graph: nx.MultiDiGraph | None = None, workers: int = 2, params: Mapping[str, Any] | None = None,
-          against: tuple[str, Sequence[float]] | None = None) -> SweepResult:
+          against: tuple[str, Sequence[float]] | None = None, max_hours: int | None = None) -> SweepResult:
     """Run ``scenario`` once per value of ``parameter``, with ``params`` held fixed at every point; with
     ``against`` (a second parameter and its values) once per pair, on the grid. Big sweeps use ``workers``
     processes.
@@ -255,9 +283,12 @@ def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline"
     ``graph`` adds, per point, how many of the graph's linked nodes the run reaches. A grid's ``boundary``
     gives, per value of the second parameter, the collapse ranges of the first.
     Raises UnknownScenario, ParameterOutOfBounds (unknown parameter or a value outside its bounds) or ValueError;
-    ModelOutOfScope when ``graph`` is an incident the model does not describe (before any run).
+    HorizonTooLong past ``max_hours``; ModelOutOfScope when ``graph`` is an incident the model does not describe
+    (each before any run).
     """
     model.scenario(scenario)
+    swept = dict([(parameter, values), *([against] if against else [])]).get("horizon_min", ())
+    check_horizon(scenario, params, max_hours, swept=[v for v in swept if isinstance(v, (int, float))])
     report = None
     if graph is not None:
         require_scope(graph)

@@ -14,7 +14,6 @@ from analysis.incidents import incident_summaries
 from analysis.model.explore import StatesExceeded, check
 from analysis.model.links import steps_on_graph
 from analysis.model.overview import model_overview
-from analysis.model.scenarios import parameter_value
 from web.errors import ApiProblem
 from web.limits import limit_problem, limits
 from web.openapi import endpoint
@@ -82,12 +81,6 @@ def model_check(body: CheckIn) -> Any:
     return cached_json(iid, ("check", *key), on_graph)
 
 
-def _check_horizon(minutes: Any) -> None:
-    """422 naming SIM_MAX_HOURS if a run would simulate longer than the operator allows (bounds come later)."""
-    if isinstance(minutes, (int, float)):  # anything else is refused by the parameter's own validation
-        limits().check_sim_hours(minutes / 60)
-
-
 @lru_cache(maxsize=128)
 def _verdict(enactors: int, plans: int, endpoints: int, fixes: tuple[str, ...], max_states: int) -> bytes:
     """The check's answer as JSON bytes; exhaustive exploration is deterministic, so each question is explored once.
@@ -113,10 +106,10 @@ def incident_counterfactuals(iid: str, body: CounterfactualIn) -> Any:
     if isinstance(request, SweepIn):
         return _sweep(iid, request)
     params = request.params.model_dump(exclude_none=True) if request.params else None
-    _check_horizon(parameter_value(request.scenario, "horizon_min", params))
     # A scenario run is deterministic given its name and parameters: cached per incident version.
     key = ("scenario", request.scenario, json.dumps(params, sort_keys=True))
-    return cached_json(iid, key, lambda: run_scenario(request.scenario, params, graph=answers().graph(iid)))
+    return cached_json(iid, key, lambda: run_scenario(request.scenario, params, graph=answers().graph(iid),
+                                                         max_hours=limits().sim_max_hours))
 
 
 def _sweep(iid: str, request: SweepIn) -> dict[str, Any]:
@@ -124,8 +117,6 @@ def _sweep(iid: str, request: SweepIn) -> dict[str, Any]:
     axes = request.axes()
     limits().check_sweep(math.prod(len(points) for _, points in axes))
     fixed = request.params.model_dump(exclude_none=True) if request.params else {}
-    horizons = dict(axes).get("horizon_min")
-    _check_horizon(max(horizons) if horizons else parameter_value(request.scenario, "horizon_min", fixed))
     (parameter, values), *against = axes
     return sweep(parameter, values, scenario=request.scenario, graph=answers().graph(iid), params=fixed,
-                 against=against[0] if against else None).to_dict()
+                 against=against[0] if against else None, max_hours=limits().sim_max_hours).to_dict()

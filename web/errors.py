@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from analysis.model.scope import MODEL_NAME, ModelOutOfScope
 from analysis.resolve import NoMatch
-from graph.errors import IncidentFull, IncidentNotFound, NodeNotFound, StoreCorrupt, StoreUnavailable
+from graph.errors import IncidentFull, IncidentNotFound, LimitExceeded, NodeNotFound, StoreCorrupt, StoreUnavailable
 from ingest.reading.sources import ArticleRejected
 from ingest.writing.budget import BudgetExceeded
 
@@ -135,6 +135,10 @@ def _over_budget(err: BudgetExceeded) -> Problem:
                                                         f"or ask the operator to raise {err.setting}")
 
 
+def _limit(err: LimitExceeded) -> Problem:
+    return limit_exceeded(422, err.setting, err.limit, f"{err} or ask the operator to raise {err.setting}")
+
+
 def _incident_full(err: IncidentFull) -> Problem:
     return limit_exceeded(422, "MAX_ARTICLES_PER_INCIDENT", err.limit,
                           f"{err}, or ask the operator to raise MAX_ARTICLES_PER_INCIDENT")
@@ -208,6 +212,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(NodeNotFound, _handler(_not_found))
     app.register_error_handler(StoreUnavailable, _handler(_unavailable))
     app.register_error_handler(BudgetExceeded, _handler(_over_budget))
+    app.register_error_handler(LimitExceeded, _handler(_limit))
     app.register_error_handler(IncidentFull, _handler(_incident_full))
     app.register_error_handler(ModelOutOfScope, _handler(_out_of_scope))
     app.register_error_handler(StoreCorrupt, _handler(_corrupt))

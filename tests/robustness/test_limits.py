@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.counterfactual import HorizonTooLong, check_horizon
 from tests.robustness.problems import assert_problem
-from web.errors import ApiProblem
 from web.limits import SPACY_MAX_LENGTH, Limits
 
 
@@ -52,18 +52,21 @@ def test_zero_and_words_are_refused_naming_the_setting():
         Limits.from_config({"SWEEP_MAX_POINTS": "many"})
 
 
-def test_simulation_horizon_check_names_sim_max_hours():
-    with pytest.raises(ApiProblem) as caught:
-        Limits(sim_max_hours=72).check_sim_hours(73)
-    problem = caught.value.problem.to_dict()
-    assert problem == {"type": "urn:problem:limit-exceeded:sim_max_hours", "title": "Limit exceeded", "status": 422,
-                       "detail": "the simulation horizon is 73 hours; the limit is 72 (SIM_MAX_HOURS): shorten it or "
-                                 "ask the operator to raise SIM_MAX_HOURS", "limit": 72, "setting": "SIM_MAX_HOURS"}
+def test_simulation_horizon_past_sim_max_hours_names_the_setting(make_app):
+    client = make_app(SIM_MAX_HOURS=72).test_client()
+    client.post("/api/incidents", json={"id": "h", "title": "h"})
+    resp = client.post("/api/incidents/h/counterfactuals",
+                       json={"scenario": "baseline", "params": {"horizon_min": 73 * 60}})
+    assert resp.status_code == 422 and resp.mimetype == "application/problem+json"
+    assert resp.get_json() == {
+        "type": "urn:problem:limit-exceeded:sim_max_hours", "title": "Limit exceeded", "status": 422,
+        "detail": "the simulation horizon is 73 hours; the limit is 72 (SIM_MAX_HOURS): shorten it or "
+                  "ask the operator to raise SIM_MAX_HOURS", "limit": 72, "setting": "SIM_MAX_HOURS"}
 
 
 def test_nan_simulation_horizon_is_refused():
-    with pytest.raises(ApiProblem):
-        Limits().check_sim_hours(float("nan"))
+    with pytest.raises(HorizonTooLong):
+        check_horizon("baseline", {"horizon_min": float("nan")}, 72)
 
 
 def test_model_check_over_model_max_enactors_names_it(make_app):
