@@ -32,8 +32,8 @@ from graph.schema import NodeId
 _PRECISION_CHARS = {"month": 7, "day": 10, "hour": 13, "minute": 16, "second": 19}
 TIME_CLAIM_KINDS = frozenset({"time", "started_at"})
 LABEL_CHARS = 60  # a milestone label is cut near this length, at a word boundary
-# (source, sentence) -> ((quote start, place in the sentence), event) of every Event evidence Mention
-SentenceEvents = dict[tuple[str, str], list[tuple[tuple[int, int], NodeId]]]
+# (source, sentence) -> ((quote start, place in the sentence, inside brackets?), event) of every Event evidence Mention
+SentenceEvents = dict[tuple[str, str], list[tuple[tuple[int, int, bool], NodeId]]]
 
 
 def utc(value: str) -> str | None:
@@ -197,7 +197,8 @@ def _events_by_sentence(graph: nx.MultiDiGraph) -> SentenceEvents:
         for mention in attrs.get("evidence") or []:
             said = graph.nodes[mention] if mention in graph else {}
             if said.get("sentence"):
-                where = (int(said.get("start", 0)), said["sentence"].find(str(said.get("quote") or "")))
+                place = said["sentence"].find(str(said.get("quote") or ""))
+                where = (int(said.get("start", 0)), place, in_brackets(said["sentence"], place))
                 out.setdefault((str(said.get("source")), said["sentence"]), []).append((where, node))
     return {key: sorted(found) for key, found in out.items()}
 
@@ -215,19 +216,37 @@ def milestone_label(graph: nx.MultiDiGraph, point: NodeId, told: SentenceEvents)
 def milestone_events(graph: nx.MultiDiGraph, point: NodeId, told: SentenceEvents) -> list[NodeId]:
     """The events mentioned in the first evidence sentence of ``point`` that mentions any, most upstream first.
 
-    An event is more upstream the fewer of the others it has among its causes (``CAUSES`` ancestors); ties keep
-    text order.
+    An event the sentence mentions only inside brackets is an aside, not what happened at that time ("At 1:50 PM
+    [14 hours after the outage started], all EC2 APIs were operating normally" tells the recovery, not the
+    outage): it counts only when the sentence tells nothing else. An event is more upstream the fewer of the
+    others it has among its causes (``CAUSES`` ancestors); ties keep text order.
     """
     for mention in graph.nodes[point].get("evidence") or []:
         said = graph.nodes[mention] if mention in graph else {}
         if not said.get("sentence"):
             continue
-        events = list(dict.fromkeys(e for _, e in told.get((str(said.get("source")), said["sentence"]), [])))
+        found = told.get((str(said.get("source")), said["sentence"]), [])
+        main = {e for (_, _, aside), e in found if not aside}
+        events = list(dict.fromkeys(e for _, e in found if e in main or not main))
         if events:
             causes = nx.subgraph_view(graph, filter_edge=lambda u, v, k: k == "CAUSES")
             upstream = {e: len(nx.ancestors(causes, e) & set(events)) for e in events}
             return sorted(events, key=lambda e: upstream[e])  # stable: text order among equals
     return []
+
+
+def in_brackets(sentence: str, place: int) -> bool:
+    """Whether character ``place`` of ``sentence`` lies inside (round or square) brackets; -1 (not found) does not.
+
+    >>> in_brackets("At 1:50 PM [14 hours after the outage started], all APIs worked", 27)
+    True
+    >>> in_brackets("At 1:50 PM [14 hours after the outage started], all APIs worked", 50)
+    False
+    """
+    depth = 0
+    for char in sentence[:max(place, 0)]:
+        depth += (char in "([") - (char in ")]" and depth > 0)
+    return depth > 0
 
 
 def _first_sentence(graph: nx.MultiDiGraph, point: NodeId) -> str:

@@ -226,3 +226,25 @@ def test_a_time_whose_sentence_names_a_cause_and_its_effect_is_labelled_by_the_c
     [point] = timeline(b.build()).to_dict()["events"]
     assert (point["label"], point["also"], point["told"]) == (
         "congestive collapse", ["lease timeouts"], ["up:e:collapse", "up:e:timeouts"])
+
+
+def test_an_event_told_only_in_brackets_does_not_label_the_time_of_the_sentence():
+    b = IncidentBuilder("aside")
+    b.source("a", "A")
+    sentence = "At 1:50 PM [14 hours after the outage started], all EC2 APIs were operating normally."
+    b.event("outage", "DynamoDB inaccessible", "failure", says=[("a", sentence, "the outage")])
+    b.event("healthy", "EC2 healthy", "recovery", says=[("a", sentence, "all EC2 APIs were operating normally")])
+    b.timepoint("t", "2025-10-20T20:50:00Z", "1:50 PM", says=[("a", sentence, "1:50 PM")])
+    data = timeline(b.build()).to_dict()
+    [point] = data["events"]
+    assert (point["label"], point["also"], point["told"]) == ("EC2 healthy", [], ["aside:e:healthy"])
+    assert data["end"] == {"at": "2025-10-20T20:50:00Z", "ids": ["aside:e:healthy", "aside:t:t"]}
+
+
+def test_an_aside_still_labels_a_time_whose_sentence_tells_nothing_else():
+    b = IncidentBuilder("aside2")
+    b.source("a", "A")
+    sentence = "Engineers were paged at 7:01 AM (the outage had begun)."
+    b.event("outage", "outage", "failure", says=[("a", sentence, "the outage")])
+    b.timepoint("t", "2025-10-20T07:01:00Z", "7:01 AM", says=[("a", sentence, "7:01 AM")])
+    assert timeline(b.build()).to_dict()["events"][0]["label"] == "outage"
