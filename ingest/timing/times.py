@@ -57,8 +57,9 @@ _CLOCK = (
     # "0900 UTC", "1942Z": four digits count as a clock only with a zone right after them
     rf"|(?<![\d:.,])(?P<hourmil>[01]\d|2[0-3])(?P<minutemil>[0-5]\d)(?=\s?(?:{'|'.join(sorted((re.escape(z) for z in ZONES if z.isupper()), key=len, reverse=True))})\b)"
     r"|\b(?P<named>midnight|noon|midday)\b)"
-    rf"(?:\s?(?P<zone>{_ZONE_ALT})\b)?"
-    rf"(?:,?\s+(?:on\s+)?(?P<cdate>{DATE_PATTERN}))?"
+    # "14:05 UTC", "14:05 (UTC)", "14:05Z", "14:05 UTC+1", "09:00 GMT-07:00"
+    rf"(?:(?<=\d)(?P<zulu>Z)\b|\s?(?P<zopen>\()?(?P<zone>{_ZONE_ALT})(?P<zoff>[+\-−]\d{{1,2}}(?::?[0-5]\d)?)?\b(?(zopen)\)))?"
+    rf"(?:,?\s+(?:on\s+)?(?P<cdate>{DATE_PATTERN}|\d{{4}}-\d{{2}}-\d{{2}}(?![\d:T])))?"
 )
 _ISO = (r"(?P<iso>\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)(?![\d:])"
         rf"(?:\s?(?P<isozone>{_ZONE_ALT})\b)?")
@@ -142,13 +143,35 @@ def published_bounds(published: str | None) -> tuple[date | None, bool]:
     return date(parts[0], 12, 31), False
 
 
+def _clock_zone(m: re.Match[str]) -> str | None:
+    """The zone written after a clock as a key of ZONES, or "UTC+01:00" for a written offset from UTC."""
+    if m.group("zulu"):
+        return "Z"
+    zone, offset = m.group("zone"), m.group("zoff")
+    if zone and offset and ZONES.get(zone, {}).get("zone") == "UTC":
+        sign, digits = offset[0], offset[1:].replace(":", "")
+        hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
+        return f"UTC{'-' if sign in '-−' else '+'}{int(hours):02d}:{minutes}"
+    return zone
+
+
 def zone_info(abbr: str | None, default: str | None) -> tuple[timezone | ZoneInfo | None, str | None]:
-    """Return (tzinfo, label) for a written abbreviation, else for the default IANA zone."""
+    """Return (tzinfo, label) for a written abbreviation, else for the default IANA zone.
+
+    >>> zone_info("UTC+05:30", None)[0]
+    datetime.timezone(datetime.timedelta(seconds=19800), 'UTC+05:30')
+    """
+    if abbr and (m := re.fullmatch(r"UTC([+-])(\d{2}):(\d{2})", abbr)):
+        minutes = (int(m.group(2)) * 60 + int(m.group(3))) * (-1 if m.group(1) == "-" else 1)
+        if abs(minutes) <= 14 * 60:
+            return timezone(timedelta(minutes=minutes), abbr), abbr
     if abbr and abbr in ZONES:
         entry = ZONES[abbr]
         if "offset" in entry:
             return timezone(timedelta(minutes=entry["offset"]), abbr), abbr
         return ZoneInfo(entry["zone"]), abbr
+    if default in ZONES:  # an account's declared abbreviation ("all times PDT") keeps its offset
+        return zone_info(default, None)
     if default:
         return ZoneInfo(default), default
     return None, None
@@ -193,6 +216,10 @@ def _local_label(local: datetime | None, clock: time, label: str | None) -> str:
 
 def _resolve_date_text(text: str, state: _State, ctx: TimeContext) -> tuple[date | None, int | None, int | None]:
     """Return (date, explicit year, written weekday) for a date string; update the explicit-year memory."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # "14:05 UTC on 2024-03-08"
+        written = date.fromisoformat(text)
+        state.explicit = written
+        return written, written.year, None
     month, day, year, weekday = parse_date(text)
     resolved_year = year or infer_year(month, day, state, ctx)
     if year and ctx.incident_year:
@@ -226,13 +253,13 @@ _RANGE_END = re.compile(rf"\s*(?:to|-|–|—|and|until|through)\s*{_CLOCK}")
 def _range_zone(text: str, end: int) -> str | None:
     """"from 03:46 to 04:33 Pacific": the first clock of a range takes the zone written after the second."""
     m = _RANGE_END.match(text, end)
-    return m.group("zone") if m else None
+    return _clock_zone(m) if m else None
 
 
 def _is_pair(text: str, m: re.Match[str], state: _State) -> bool:
     """Whether this clock restates the previous one in another zone: "X (Y)" or "X [Y]"."""
     prev = state.previous
-    zone = m.group("zone") or _range_zone(text, m.end())
+    zone = _clock_zone(m) or _range_zone(text, m.end())
     if not prev or prev.kind != "clock" or not zone or prev.zone == zone:
         return False
     return re.fullmatch(r"\s*[(\[]\s*", text[prev.end:m.start()]) is not None
@@ -242,7 +269,7 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     clock = _clock_parts(m)
     if clock is None:
         return None
-    abbr = m.group("zone") or _range_zone(text, m.end())
+    abbr = _clock_zone(m) or _range_zone(text, m.end())
     tz, label = zone_info(abbr, state.zone)
     expr = TimeExpression(m.start(), m.end(), m.group(), "clock", zone=abbr,
                           precision="minute" if m.group("minute") or m.group("minute24") or m.group("minutemil")
@@ -372,9 +399,26 @@ def _span(m: re.Match[str], kind: str, state: _State, ctx: TimeContext) -> TimeE
 
 def _first_zone(matches: list[re.Match[str]]) -> str | None:
     for m in matches:
-        if m.group("clock") and m.group("zone"):
+        if m.group("clock") and m.group("zone") and not m.group("zoff"):
             return ZONES[m.group("zone")]["zone"]
     return None
+
+
+_DECLARED_ZONE = re.compile(rf"\b(?:all\s+)?times\s+(?:are\s+|shown\s+|given\s+|listed\s+|below\s+)*(?:in\s+)?"
+                            rf"(?P<zone>{_ZONE_ALT})\b", re.IGNORECASE)
+
+
+def declared_zone(text: str) -> str | None:
+    """The zone an account declares for all its times ("All times UTC", "times are in PDT"), as written.
+
+    >>> declared_zone("Timeline (all times UTC)"), declared_zone("Times below are in pdt.")
+    ('UTC', 'PDT')
+    """
+    m = _DECLARED_ZONE.search(text)
+    zone = m.group("zone") if m else None
+    if zone not in ZONES:
+        zone = next((z for z in ZONES if m and z.lower() == zone.lower()), None) if zone else None
+    return zone
 
 
 def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
@@ -383,7 +427,7 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
         raise TypeError(f"expected text as str, got {type(text).__name__}")
     weekdays = {weekday_number(w) for w in re.findall(rf"\b{WEEKDAY_PATTERN}\b", text)}
     matches = list(CANDIDATE_RE.finditer(text))  # one scan serves the zone default and the expressions
-    state = _State(zone=ctx.default_tz or _first_zone(matches), weekdays=weekdays)
+    state = _State(zone=ctx.default_tz or declared_zone(text) or _first_zone(matches), weekdays=weekdays)
     for m in matches:
         kind = m.lastgroup if m.lastgroup in ("iso", "range", "clock", "date", "monthyear", "offset", "duration",
                                               "weekday") else next(k for k in ("iso", "clock", "date") if m.group(k))

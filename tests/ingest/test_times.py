@@ -193,3 +193,26 @@ def test_first_clock_of_a_range_takes_the_date_written_after_the_second():
 
 def test_four_digit_numbers_without_a_zone_are_not_times():
     assert extract_times("In 2015 about 2000 servers failed; 1200 more were drained.", TimeContext()) == []
+
+
+def test_zones_written_in_parentheses_as_z_or_as_an_offset_from_utc():
+    ctx = TimeContext(published="2024-03-10")
+    assert by_raw("The cache failed at 14:05 (UTC) on 8 March 2024.", ctx)["14:05 (UTC) on 8 March 2024"].utc \
+        == utc(2024, 3, 8, 14, 5)
+    assert by_raw("The cache failed at 14:05Z on March 8, 2024.", ctx)["14:05Z on March 8, 2024"].utc \
+        == utc(2024, 3, 8, 14, 5)
+    assert by_raw("It failed at 09:05 GMT-05:00 on March 8, 2024.", ctx)["09:05 GMT-05:00 on March 8, 2024"].utc \
+        == utc(2024, 3, 8, 14, 5)
+    assert by_raw("It failed at 14:05 UTC+1 on 8 March 2024.", ctx)["14:05 UTC+1 on 8 March 2024"].utc \
+        == utc(2024, 3, 8, 13, 5)
+
+
+def test_a_clock_takes_an_iso_date_written_after_it():
+    found = by_raw("Around 14:05 UTC on 2024-03-08 the cache failed.", TimeContext(published="2024-03-10"))
+    assert found["14:05 UTC on 2024-03-08"].utc == utc(2024, 3, 8, 14, 5)
+
+
+def test_an_account_that_declares_its_zone_reads_bare_clocks_in_it():
+    found = by_raw("Timeline (all times PDT)\n- March 8, 2024, 14:05: the cache failed.",
+                   TimeContext(published="2024-03-10"))
+    assert found["14:05"].utc == utc(2024, 3, 8, 21, 5)
