@@ -146,7 +146,7 @@ def _public_health() -> dict[str, Any]:
 
 
 def _register_commands(app: Flask) -> None:
-    from web.commands import check_links_command, ingest_command, reingest_command
+    from web.cli import check_links_command, ingest_command, reingest_command
 
     app.cli.add_command(ingest_command)
     app.cli.add_command(reingest_command)
