@@ -14,8 +14,7 @@ from flask import Blueprint, Response
 from analysis.review import review_pack
 from web.errors import ApiProblem, Problem
 from web.openapi import endpoint
-from web.resources import answers, cached_json, incident_id, json_bytes
-from web.resources import node_id as known_node_id
+from web.resources import answers, cached_json, incident_id, json_bytes, valid_node_id
 from web.schemas import (
     BlastOut,
     ClassifyOut,
@@ -64,7 +63,7 @@ def incident_classify(iid: str, query: ClassifyQuery) -> Any:
 @endpoint(ok={200: WhyOut}, tags=TAGS, errors=(404, 503))
 def incident_why(iid: str, node_id: str) -> Any:
     """Every causal chain from the root causes to one node, each step with its quotes."""
-    iid, nid = incident_id(iid), known_node_id(node_id)
+    iid, nid = incident_id(iid), valid_node_id(node_id)
     return cached_json(iid, ("why", nid), lambda: answers().why_chains(iid, nid))
 
 

@@ -145,7 +145,7 @@ def incident_id(value: str) -> str:
     return value
 
 
-def node_id(value: str) -> str:
+def valid_node_id(value: str) -> str:
     """``value`` if it can name a node; an id outside ID_PATTERN cannot, so it is not found."""
     if not _ID.match(value):
         raise NodeNotFound(value)
