@@ -35,7 +35,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.model import scenarios as model
+from analysis.model import scenarios
 from analysis.model.links import LinkReport, elements, incident_of, stored_links, timepoints_at
 from analysis.model.scenarios import UnknownScenario  # noqa: F401  (re-exported: callers catch it from here)
 from analysis.model.scope import require_scope
@@ -69,7 +69,7 @@ def check_horizon(scenario: str, params: Mapping[str, Any] | None, max_hours: in
     """
     if max_hours is None:
         return
-    minutes = max(swept) if swept else model.parameter_value(scenario, "horizon_min", params)
+    minutes = max(swept) if swept else scenarios.parameter_value(scenario, "horizon_min", params)
     if isinstance(minutes, (int, float)) and not minutes / 60 <= max_hours:  # also refuses NaN
         raise HorizonTooLong(minutes / 60, max_hours)
 
@@ -196,7 +196,7 @@ def run_scenario(name: str | None, params: Mapping[str, Any] | None = None, *,
     past ``max_hours``, or ModelOutOfScope when ``graph`` is an incident the model does not describe.
     """
     name = name or "baseline"
-    model.scenario(name)  # validate before running anything
+    scenarios.scenario(name)  # validate before running anything
     check_horizon(name, params, max_hours)
     report = None
     if graph is not None:
@@ -210,8 +210,8 @@ def run_scenario(name: str | None, params: Mapping[str, Any] | None = None, *,
         sorted(set(reached_base) - set(reached_other)), sorted(reached_other), scenario=name)
 
 
-def model_run(name: str, params: Mapping[str, Any] | None = None) -> model.ScenarioRun:
-    """``model.run(name, params)``, memoized: a run is deterministic given its scenario and parameters
+def model_run(name: str, params: Mapping[str, Any] | None = None) -> scenarios.ScenarioRun:
+    """``scenarios.run(name, params)``, memoized: a run is deterministic given its scenario and parameters
     (its randomness is seeded), so equal requests share one run. The result is shared: do not modify it.
 
     >>> model_run("baseline") is model_run("baseline", {})
@@ -221,16 +221,16 @@ def model_run(name: str, params: Mapping[str, Any] | None = None) -> model.Scena
     try:
         hash(key)
     except TypeError:  # an unhashable value cannot be a key; it still runs (and fails validation) as before
-        return model.run(name, params or {})
+        return scenarios.run(name, params or {})
     return _memo_run(name, key)
 
 
 @functools.lru_cache(maxsize=RUN_CACHE_SIZE)
-def _memo_run(name: str, params: tuple[tuple[str, Any], ...]) -> model.ScenarioRun:
-    return model.run(name, dict(params))
+def _memo_run(name: str, params: tuple[tuple[str, Any], ...]) -> scenarios.ScenarioRun:
+    return scenarios.run(name, dict(params))
 
 
-def _reached(run: model.ScenarioRun, report: LinkReport | None) -> list[str]:
+def _reached(run: scenarios.ScenarioRun, report: LinkReport | None) -> list[str]:
     """Graph node ids (or element names without a graph) of what a run reached: the DNS race steps it took
     (a stale write, an emptied record), the cascade's milestones and the services it impacted."""
     impacted = {w["service"] for w in run.cascade.impact_windows}
@@ -243,7 +243,7 @@ def _reached(run: model.ScenarioRun, report: LinkReport | None) -> list[str]:
     return sorted({n for n in (report.node_of(e) for e in names) if n is not None})
 
 
-def _summary(run: model.ScenarioRun, report: LinkReport | None, graph: nx.MultiDiGraph | None,
+def _summary(run: scenarios.ScenarioRun, report: LinkReport | None, graph: nx.MultiDiGraph | None,
              reached: list[str]) -> dict[str, Any]:
     out = run.cascade.to_dict()
     out["scenario"] = run.scenario.name
@@ -256,7 +256,7 @@ def _summary(run: model.ScenarioRun, report: LinkReport | None, graph: nx.MultiD
     return out
 
 
-def calibration(run: model.ScenarioRun, graph: nx.MultiDiGraph | None = None) -> list[dict[str, Any]]:
+def calibration(run: scenarios.ScenarioRun, graph: nx.MultiDiGraph | None = None) -> list[dict[str, Any]]:
     """For each calibration target: the article's time, the model's, the gap in minutes, and the TimePoint nodes used."""
     rows = []
     for milestone, target in run.scenario.calibration.items():
@@ -286,14 +286,14 @@ def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline"
     HorizonTooLong past ``max_hours``; ModelOutOfScope when ``graph`` is an incident the model does not describe
     (each before any run).
     """
-    model.scenario(scenario)
+    scenarios.scenario(scenario)
     swept = dict([(parameter, values), *([against] if against else [])]).get("horizon_min", ())
     check_horizon(scenario, params, max_hours, swept=[v for v in swept if isinstance(v, (int, float))])
     report = None
     if graph is not None:
         require_scope(graph)
         report = stored_links(graph, incident_of(graph))
-    fixed = model.validated_overrides(params or {})
+    fixed = scenarios.validated_overrides(params or {})
     axes = [(parameter, list(values))] + ([(against[0], list(against[1]))] if against else [])
     names = [name for name, _ in axes]
     if len(set(names)) != len(names):
@@ -304,7 +304,7 @@ def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline"
         if not points:
             raise ValueError(f"give at least one value of {name} to sweep")
         for value in points:
-            model.validated_overrides({name: value})
+            scenarios.validated_overrides({name: value})
     grid = [(v, None) for v in axes[0][1]] if not against else [(v, w) for w in axes[1][1] for v in axes[0][1]]
     if len(grid) > SWEEP_CAP:
         raise ValueError(f"{len(grid)} points exceed the sweep cap of {SWEEP_CAP}; use fewer values")
@@ -335,7 +335,7 @@ def sweep(parameter: str, values: Sequence[float], *, scenario: str = "baseline"
 def _sweep_point(job: tuple[str, dict[str, float], float, float | None]) -> dict[str, Any]:
     """One sweep point (top-level so a process pool can run it)."""
     scenario, overrides, value, against_value = job
-    run = model.run(scenario, overrides)
+    run = scenarios.run(scenario, overrides)
     c = run.cascade
     point = {"value": value, "dns_record_empty": c.dns_record_empty,
              "dwfm_congestive_collapse": c.dwfm_congestive_collapse, "ec2_recovered_at": c.ec2_recovered_at,
