@@ -55,7 +55,7 @@ def test_api_docs_page_loads_nothing_from_other_hosts(client):
 def test_every_get_answer_on_the_seeds_matches_its_documented_model(seeded, seed_id):
     from urllib.parse import quote
 
-    from web import schemas
+    from web import correction_schemas, schemas
 
     doc = seeded.get("/openapi.json").get_json()
     root = seeded.get(f"/api/incidents/{seed_id}/root-causes").get_json()["root_causes"][0]["id"]
@@ -67,12 +67,12 @@ def test_every_get_answer_on_the_seeds_matches_its_documented_model(seeded, seed
         url = path.replace("{iid}", seed_id).replace("{node_id}", quote(root)) + queries.get(path, "")
         resp = seeded.get(url)
         assert resp.status_code == 200, (url, resp.get_data(as_text=True)[:300])
-        model = getattr(schemas, methods["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
-                        .rsplit("/", 1)[1])
+        name = methods["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        model = getattr(schemas, name, None) or getattr(correction_schemas, name)
         model.model_validate(resp.get_json())
         checked.append(path)
-    assert len(checked) == 11  # incidents, incident, graph, root-causes, classify, why, timeline, conflicts,
-    # blast-radius, review, model
+    assert len(checked) == 12  # incidents, incident, graph, root-causes, classify, why, timeline, conflicts,
+    # blast-radius, review, model, corrections
 
 
 def test_with_an_api_token_writes_are_documented_as_bearer_protected(make_app):
