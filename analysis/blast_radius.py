@@ -16,7 +16,7 @@ from collections import deque
 import networkx as nx
 
 from analysis.findings import AffectedComponent, BlastRadius
-from analysis.graph_payload import node_label
+from analysis.node_view import node_label
 from analysis.roles import assignment
 from graph.schema import NodeId
 

@@ -30,7 +30,7 @@ from analysis.findings import (
     Verdict,
     WhyReport,
 )
-from analysis.graph_payload import node_label, node_view
+from analysis.node_view import node_label, node_view
 from analysis.resolve import Match, NoMatch, component_event, matches
 from analysis.roles import Assignment, assign_roles, assignment
 from graph.errors import NodeNotFound

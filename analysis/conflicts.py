@@ -21,7 +21,7 @@ from collections import defaultdict
 import networkx as nx
 
 from analysis.findings import ClaimView, Conflict, ConflictReport
-from analysis.graph_payload import node_label
+from analysis.node_view import node_label
 from analysis.timeline import timeline
 from graph.schema import NodeId
 

@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from analysis.counterfactual import graph_intervention
-from analysis.graph_payload import node_label
+from analysis.node_view import node_label
 from analysis.roles import assign_roles
 from graph.schema import NodeId
 

@@ -58,7 +58,7 @@ from analysis.chains import CausalGraph, breadth_first, causal_graph
 from analysis.corrected_view import reviewed_roles
 from analysis.evidence import confidence, support_counts
 from analysis.findings import RoleAssignment
-from analysis.graph_payload import node_label
+from analysis.node_view import node_label
 from graph.schema import NodeId
 
 OUTCOME_KINDS = frozenset({"symptom", "impact", "failure"})

@@ -24,7 +24,7 @@ import networkx as nx
 
 from analysis.evidence import node_evidence
 from analysis.findings import ClaimView, Conflict, Duration, TimeBound, Timeline, TimelineEvent
-from analysis.graph_payload import node_label
+from analysis.node_view import node_label
 from analysis.outage_span import outage_span
 from analysis.roles import assign_roles
 from graph.schema import NodeId

@@ -19,8 +19,9 @@ from analysis.causal import assign_roles
 from analysis.causal_layers import causal_layers
 from analysis.conflicts import conflicts
 from analysis.evidence import evidence_for
-from analysis.graph_payload import graph_payload, node_label
+from analysis.graph_payload import graph_payload
 from analysis.incidents import incident_page
+from analysis.node_view import node_label
 from analysis.review import review_pack
 from analysis.review_tables import local_clock, sources_table
 from analysis.timeline import timeline
