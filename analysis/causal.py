@@ -2,7 +2,7 @@
 
 Functions take an exported incident graph (``store.incident_graph(iid)``) first.
 Roles come from :mod:`analysis.roles` (rules in its docstring); cycles from
-:mod:`analysis.chains`; the blast radius from :mod:`analysis.blast_radius`; the
+:mod:`analysis.causal_graph`; the blast radius from :mod:`analysis.blast_radius`; the
 matching of free text to nodes from :mod:`analysis.resolve`. This module turns
 them into the answers the API returns, each with evidence quotes and confidence.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import networkx as nx
 
 from analysis.blast_radius import blast_radius
-from analysis.chains import causal_cycles, cycles_of, simple_paths
+from analysis.causal_graph import causal_cycles, cycles_of, simple_paths
 from analysis.evidence import edge_evidence, node_evidence
 from analysis.findings import (
     Alternative,

@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.chains import CausalGraph, causal_graph
+from analysis.causal_graph import CausalGraph, causal_graph
 from graph.schema import NodeId
 
 # Roles drawn in the first layers, and the role drawn right of all of them.

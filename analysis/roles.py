@@ -54,7 +54,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.chains import CausalGraph, breadth_first, causal_graph
+from analysis.causal_graph import CausalGraph, breadth_first, causal_graph
 from analysis.corrected_view import reviewed_roles
 from analysis.evidence import confidence, support_counts
 from analysis.findings import RoleAssignment
