@@ -91,7 +91,7 @@ def requests_per_second(port: int, path: str, *, threads: int = LOAD_THREADS, se
 
 
 def _throughput_row(data_dir: Path, iid: str) -> dict[str, Any]:
-    from tests.concurrency.gunicorn_server import GunicornServer
+    from bench.gunicorn_server import GunicornServer
 
     server = GunicornServer(data_dir, workers=2, args=("--worker-class", "sync", "--access-logfile", "/dev/null"),
                             ready_by_log=False)

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bench.gunicorn_server import GunicornServer, post_json, request
 from tests.concurrency.articles import outage_article
-from tests.concurrency.gunicorn_server import GunicornServer, post_json, request
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 ARTICLES = 12

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bench.gunicorn_server import GunicornServer, post_json, request
 from tests.concurrency.articles import outage_article
-from tests.concurrency.gunicorn_server import GunicornServer, post_json, request
 
 CAP = 20
 STORED_FIRST = 18

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.concurrency.gunicorn_server import GunicornServer, post_json, request
+from bench.gunicorn_server import GunicornServer, post_json, request
 from tests.robustness.test_article_cost import SHAPES
 
 BUDGET_S = 3

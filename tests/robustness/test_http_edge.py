@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.concurrency.gunicorn_server import GunicornServer, post_json, request
+from bench.gunicorn_server import GunicornServer, post_json, request
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 READ_TIMEOUT_S = 1

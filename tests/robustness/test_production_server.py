@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.concurrency.gunicorn_server import GunicornServer, request
+from bench.gunicorn_server import GunicornServer, request
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 LIMIT = 64 * 1024

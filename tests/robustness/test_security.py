@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.concurrency.gunicorn_server import ROOT, free_port, request
+from bench.gunicorn_server import ROOT, free_port, request
 from tests.robustness.conftest import OUTAGE
 from tests.robustness.problems import assert_problem
 

@@ -1,4 +1,4 @@
-"""The production server for tests: gunicorn with our gunicorn.conf.py on a free loopback port, over a temp DATA_DIR.
+"""The production server for tests and benchmarks: gunicorn with our gunicorn.conf.py on a free loopback port, over a temp DATA_DIR.
 
 It runs ``gunicorn --config gunicorn.conf.py "app:create_app()"`` in its own
 session, logs which worker process served each request (the ``X-Probe``
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 # One line per request: probe header, worker pid, method and path, status.
 ACCESS_FORMAT = "ACCESS %({x-probe}i)s %(p)s %(m)s %(U)s %(s)s"
