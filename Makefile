@@ -7,7 +7,7 @@ DATA_DIR ?= $(CURDIR)/data
 INCIDENT ?= $(shell $(PYTHON) -c "import json;print(json.load(open('seeds/incident.json'))['id'])" 2>/dev/null)
 export DATA_DIR
 
-.PHONY: run serve test bench install install-test browser lint clean
+.PHONY: run serve test bench screenshots install install-test browser lint clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -43,6 +43,10 @@ test: install-test
 
 bench: install-test
 	$(PY) -m bench
+
+# The README's page screenshots (docs/screenshots/), from the seeds in a fresh store; not part of `make test`.
+screenshots: install-test
+	$(PY) docs/screenshots.py
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -71,6 +71,13 @@ def test_seed_outage_runs_from_0648_to_2050_utc_not_from_midnight(seed_graph):
                             for e in midnight)
 
 
+def test_seed_2050_is_labelled_by_the_recovery_its_sentence_tells_not_the_outage_in_its_aside(seed_graph):
+    # "At 1:50 PM [14 hours after the outage started], all EC2 APIs ... were operating normally."
+    point = next(e for e in timeline(seed_graph).to_dict()["events"] if e["at"] == "2025-10-20T20:50:00Z")
+    kinds = {seed_graph.nodes[e].get("kind") for e in point.get("told", [point["id"]])}
+    assert point["label"] != "DynamoDB inaccessible" and kinds <= {"recovery", "mitigation"}, point
+
+
 def test_seed_review_pack_says_the_outage_ran_about_14_hours_from_0648(seed_graph):
     pack = review_pack(seed_graph, incident_id=IID)
     assert "From 2025-10-20 06:48 UTC to 2025-10-20 20:50 UTC (14 h 2 min)." in pack.summary
