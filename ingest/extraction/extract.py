@@ -189,8 +189,13 @@ def _dates_a_clock(text: str, expr: TimeExpression, times: Iterable[TimeExpressi
     """True for the date of "On 3 March 2026 at 14:05 UTC": it only says which day the clock time is on."""
     if expr.kind != "date" or expr.utc is None:
         return False
-    return any(c.kind == "clock" and c.utc is not None and 0 <= c.start - expr.end <= 6
-               and re.fullmatch(r",?\s*(?:at\s+)?", text[expr.end:c.start]) is not None for c in times)
+    return any(c.kind == "clock" and c.utc is not None and 0 <= c.start - expr.end <= 30
+               and _DATE_TO_CLOCK.fullmatch(text[expr.end:c.start]) is not None for c in times)
+
+
+# what may stand between a date and the clock time it dates: "March 8, between 14:05 and ...", "on 3 March at 9"
+_DATE_TO_CLOCK = re.compile(r",?\s*(?:(?:at|from|between|around|about|approximately|shortly|just|starting|beginning"
+                            r"|after|before|until|by|ca\.?)\s+)*")
 
 
 DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?,\s*$")

@@ -222,7 +222,8 @@ def _resolve_date_text(text: str, state: _State, ctx: TimeContext) -> tuple[date
         return written, written.year, None
     month, day, year, weekday = parse_date(text)
     resolved_year = year or infer_year(month, day, state, ctx)
-    if year and ctx.incident_year:
+    if year and ctx.incident_year and year != ctx.incident_year and _near_incident(ctx.incident_year, month, day,
+                                                                                     state, ctx):
         resolved_year = ctx.incident_year
     try:
         resolved = date(resolved_year, month, day) if resolved_year else None
@@ -231,6 +232,22 @@ def _resolve_date_text(text: str, state: _State, ctx: TimeContext) -> tuple[date
     if year and resolved:
         state.explicit = resolved
     return resolved, year, weekday
+
+
+CORRECTABLE_DAYS = 31  # a written year is a slip only for a date this close to the incident's own days
+
+
+def _near_incident(year: int, month: int, day: int, state: _State, ctx: TimeContext) -> bool:
+    """Whether the date, read in the incident's year, falls among the incident's days: then a different
+    written year is a slip ("October 19, 2023" in an account of October 2025). A date far from them
+    ("last year, on June 3, 2023, a similar change...") is another time, and keeps its year."""
+    try:
+        candidate = date(year, month, day)
+    except ValueError:
+        return False
+    reference = state.explicit if state.explicit and state.explicit.year == year else ctx.anchor_date or (
+        ctx.incident_start.date() if ctx.incident_start else None)
+    return reference is None or abs((candidate - reference).days) <= CORRECTABLE_DAYS
 
 
 def _clock_parts(m: re.Match[str]) -> time | None:
@@ -452,7 +469,10 @@ def _resolve(kind: str, text: str, m: re.Match[str], state: _State,
     if kind == "monthyear":
         return _month_year(m)
     if kind == "weekday":
-        return _weekday(m, ctx)
+        expr = _weekday(m, ctx)
+        if expr.utc is not None and state.last_date is None:  # "went down on Friday ... at 9 a.m.": that Friday
+            state.last_date = expr.utc.date()
+        return expr
     return _span(m, kind, state, ctx)
 
 

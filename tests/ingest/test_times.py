@@ -216,3 +216,15 @@ def test_an_account_that_declares_its_zone_reads_bare_clocks_in_it():
     found = by_raw("Timeline (all times PDT)\n- March 8, 2024, 14:05: the cache failed.",
                    TimeContext(published="2024-03-10"))
     assert found["14:05"].utc == utc(2024, 3, 8, 21, 5)
+
+
+def test_a_written_year_far_from_the_incident_is_another_time_not_a_slip():
+    ctx = TimeContext(published="2024-03-10", incident_year=2024)
+    found = by_raw("On March 8, 2024 the cache failed. Last year, on June 3, 2023, a similar change failed.", ctx)
+    assert found["June 3, 2023"].utc == utc(2023, 6, 3)
+
+
+def test_a_clock_after_a_bare_weekday_is_on_that_weekday():
+    found = by_raw("Acme went down on Friday afternoon, shortly after 9 a.m. Eastern.",
+                   TimeContext(published="2024-03-12"))
+    assert found["9 a.m. Eastern"].utc == utc(2024, 3, 8, 14, 0)
