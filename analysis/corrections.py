@@ -177,7 +177,6 @@ def _check_label(c: Correction) -> None:
 
 
 def _check_add_event(graph: nx.MultiDiGraph, c: Correction, new: bool) -> None:
-    _check_label(c)
     if c.fields["kind"] not in EVENT_KINDS:
         raise CorrectionRejected("kind", f"unknown kind {c.fields['kind']!r}; use one of {', '.join(EVENT_KINDS)}")
     if c.fields.get("component"):
@@ -188,12 +187,8 @@ def _check_add_event(graph: nx.MultiDiGraph, c: Correction, new: bool) -> None:
                                           "changes it")
 
 
-def _check_time(graph: nx.MultiDiGraph, c: Correction, new: bool) -> None:
+def _check_event(graph: nx.MultiDiGraph, c: Correction, new: bool) -> None:
     _node(graph, c, "node", ("Event",))
-    try:
-        parse_utc(c.fields["utc"])
-    except ValueError as err:
-        raise CorrectionRejected("utc", str(err)) from None
 
 
 def _check_merge(graph: nx.MultiDiGraph, c: Correction, new: bool) -> None:
@@ -203,11 +198,6 @@ def _check_merge(graph: nx.MultiDiGraph, c: Correction, new: bool) -> None:
     _node(graph, c, "merge", ("Event",))
 
 
-def _check_rename(graph: nx.MultiDiGraph, c: Correction, new: bool) -> None:
-    _node(graph, c, "node", ("Event",))
-    _check_label(c)
-
-
 _CHECKS = {"accept_link": _check_link, "reject_link": _check_link, "add_link": _check_link, "set_role": _check_role,
-           "add_event": _check_add_event, "set_time": _check_time, "merge_events": _check_merge,
-           "rename_event": _check_rename}
+           "add_event": _check_add_event, "set_time": _check_event, "merge_events": _check_merge,
+           "rename_event": _check_event}
