@@ -77,7 +77,7 @@ def test_markdown_has_title_summary_and_sections(pack) -> None:
     headings = [line for line in lines if line.startswith("## ")]
     assert headings == ["## Root cause versus symptoms", "## Five whys", "## Timeline", "## Blast radius",
                         "## Conflicts between sources", "## Open questions", "## Candidate action items",
-                        "## Sources"]
+                        "## Reviewer changes", "## Sources"]
 
 
 def _root_confidence(pack) -> float:
@@ -124,7 +124,7 @@ def test_json_is_strict_json(pack) -> None:
     data = json.loads(json.dumps(pack.to_json(), allow_nan=False))
     assert data["title"] == "Postmortem review: Tiny outage"
     assert [s["key"] for s in data["sections"]] == ["roles", "five_whys", "timeline", "blast_radius", "conflicts",
-                                                     "open_questions", "action_items", "sources"]
+                                                     "open_questions", "action_items", "reviewer_changes", "sources"]
 
 
 def test_action_items_of_an_incident_the_model_does_not_describe_come_from_graph_interventions(pack) -> None:
