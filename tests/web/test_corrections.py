@@ -112,6 +112,9 @@ def test_reviewer_corrections_change_the_answers_and_withdrawing_them_restores_t
     assert any(e["source"] == "reviewer ana" and "time set to 2025-10-20 11:30 UTC by reviewer ana" in e["sentence"]
                for e in told["evidence"])
 
+    removed = client.post(f"/api/incidents/{iid}/counterfactuals", json={"remove": [collapse]}).get_json()
+    assert target in removed["averted"]  # its one remaining cause is the reviewer's link from the collapse
+
     review = review_json(client, iid)
     changes = next(s for s in review["sections"] if s["key"] == "reviewer_changes")
     assert [row["Reviewer"] for row in changes["rows"]] == ["ana"] * len(body)
@@ -134,6 +137,8 @@ def test_reviewer_corrections_change_the_answers_and_withdrawing_them_restores_t
 
     after = {path: get(client, f"/api/incidents/{iid}/{path}") for path in before}
     assert after == before
+    removed = client.post(f"/api/incidents/{iid}/counterfactuals", json={"remove": [collapse]}).get_json()
+    assert target not in removed["averted"]
     history = get(client, f"/api/incidents/{iid}/corrections")["corrections"]
     assert [(c["status"], c["author"], c["withdrawn_by"]) for c in history] == [("withdrawn", "ana", "bo")] * len(body)
     review_after = review_json(client, iid)
