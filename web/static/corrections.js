@@ -24,8 +24,11 @@
   let etag = null;
   let report = { corrections: [], rejected_links: [] };
 
+  // Beside the details panel in the causal view; below the three-column layout of the whole graph.
   const details = document.getElementById("details");
-  if (details) details.after(panel);  // beside the details panel, whichever view the page shows
+  const layout = details ? details.closest(".graph-layout") : null;
+  if (layout) layout.after(panel);
+  else if (details) details.after(panel);
   nameInput.value = localStorage.getItem("reviewer-name") || "";
   tokenInput.value = sessionStorage.getItem("reviewer-token") || "";
   nameInput.addEventListener("change", function () { localStorage.setItem("reviewer-name", nameInput.value.trim()); });
