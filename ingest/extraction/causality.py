@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ingest.claims.assertions import phrase_heads
 from ingest.extraction.events import EventRef, is_negated
-from ingest.extraction.open_events import OpenEvents, in_question, is_happening
+from ingest.extraction.open_events import OpenEvents, in_question, is_eventive, is_happening
 from ingest.lexicon import load_claim_phrases, load_cues
 
 
@@ -132,9 +132,10 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         return None, None  # "replication broke": what broke is the subject, and nothing is said to cause it
     effect = own or _main_event(set().union(*(_subtree(c) for c in targets)) if targets else set(), tok, events)
     if effect is None and targets and opener is not None:
-        effect = opener.at(_pobj(targets[0]))
-        if effect is None and any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in targets):
-            effect = opener.at(tok)  # "the retries overwhelmed the database": what happened to the database
+        thing = next((c for c in targets if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and not is_eventive(c)),
+                     None)
+        # "the retries overwhelmed the database": what happened to the database, told by the verb
+        effect = opener.at(tok) if thing is not None else opener.at(_pobj(targets[0]))
     node = tok
     while node.dep_ in ("xcomp", "conj") and not any(c.dep_ in ("nsubj", "csubj") for c in node.children):
         node = node.head

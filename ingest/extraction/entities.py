@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from graph.build import alias_key
-from ingest.lexicon import load_component_lexicon, load_event_kinds, load_system_heads, load_zone_names
+from ingest.lexicon import (
+    load_component_lexicon,
+    load_cues,
+    load_event_concepts,
+    load_event_kinds,
+    load_system_heads,
+    load_zone_names,
+)
 
 ORG_LABEL = "COMPONENT"
 
@@ -209,16 +216,16 @@ def _is_name(span: Span) -> bool:
     stop = set(load_system_heads()["not_components"])
     return bool(words) and len(span) <= MAX_NAME_TOKENS and any(_is_capitalised(t) for t in words) \
         and not all(t.text in stop or t.like_num for t in words) and span.text not in stop \
-        and not any(_names_no_system(t) for t in words)
+        and not any(_names_no_system(t, head=t is words[-1]) for t in words)
 
 
-def _names_no_system(tok: Token) -> bool:
+def _names_no_system(tok: Token, head: bool = True) -> bool:
     """A word that makes a would-be name a time, a zone or an event ("Pacific Daylight Time", "01:03
-    Mitigation", "Cloudflare Outage")."""
+    Mitigation", "Cloudflare Outage"); an event word inside a name ("Windows Recovery Environment") does not."""
     kinds = load_event_kinds()
     return ":" in tok.text or tok.text in ZONE_WORDS or tok.lower_ in CALENDAR_WORDS or tok.lower_ in (
-        "time", "daylight", "standard") or kinds.get(tok.lower_) in ("failure", "symptom", "mitigation", "recovery",
-                                                                   "condition")
+        "time", "daylight", "standard") or head and kinds.get(tok.lower_) in (
+        "failure", "symptom", "mitigation", "recovery", "condition")
 
 
 def _trimmed(span: Span) -> Span:
@@ -288,10 +295,28 @@ def _proper_names(doc: Doc) -> list[ComponentRef]:
 
 
 def _is_proper_name(doc: Doc, tok: Token, stop: set[str], lower_words: set[str]) -> bool:
-    return tok.pos_ == "PROPN" and tok.is_alpha and len(tok) > 2 and tok.text[0].isupper() and not tok.is_sent_start \
-        and (tok.ent_type_ in ("", "ORG", "PRODUCT", "FAC", "WORK_OF_ART") or _is_example(tok)) \
+    down = _is_down(tok)
+    return tok.pos_ == "PROPN" and tok.is_alpha and len(tok) > 2 and tok.text[0].isupper() \
+        and (not tok.is_sent_start or down) \
+        and (tok.ent_type_ in ("", "ORG", "PRODUCT", "FAC", "WORK_OF_ART") or _is_example(tok) or down) \
         and tok.text not in stop and tok.lower_ not in CALENDAR_WORDS and tok.lower_ not in lower_words \
-        and _stands_alone(doc, tok) and not _in_heading(doc, tok.idx) and not _names_no_system(tok)
+        and _stands_alone(doc, tok, first_ok=down) and not _in_heading(doc, tok.idx) and not _names_no_system(tok)
+
+
+def _is_down(tok: Token) -> bool:
+    """A name said to be down, unreachable or failing ("Gmail and Calendar were down", "Downdetector was
+    unreachable"), which the small model often takes for a person or a place: people and places are not down."""
+    node = tok
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    if node.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = node.head
+    outage = next((c for c in load_event_concepts() if c.id == "outage"), None)  # "down", "unreachable", "go down"
+    words = {verb.lemma_.lower()} | {c.lower_ for c in verb.children if c.dep_ in ("acomp", "advmod", "prt")}
+    said = set(load_cues()["down_predicates"]) | (
+        {a if isinstance(a, str) else a[0] for a in outage.adjectives} | {v[0] for v in outage.verbs} if outage else set())
+    return bool(words & said)
 
 
 def _is_example(tok: Token) -> bool:
@@ -309,13 +334,15 @@ def _is_example(tok: Token) -> bool:
     return False
 
 
-def _stands_alone(doc: Doc, tok: Token) -> bool:
-    """Not one word of a longer capitalised name, not a line's label ("Fix: ...") or its first word."""
+def _stands_alone(doc: Doc, tok: Token, first_ok: bool = False) -> bool:
+    """Not one word of a longer capitalised name, not a line's label ("Fix: ...") or (unless ``first_ok``)
+    its first word."""
     prev = doc[tok.i - 1] if tok.i > 0 else None
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     lines = _lines(doc)
     first_word = not any(c.isalpha() for c in lines.text[lines.start_of(tok.idx):tok.idx])
-    return not first_word and not any(t is not None and t.is_alpha and t.text[0].isupper() for t in (prev, nxt)) \
+    return (first_ok or not first_word) and not any(t is not None and t.is_alpha and t.text[0].isupper()
+                                      and not (t.is_sent_start and t.pos_ != "PROPN") for t in (prev, nxt)) \
         and (nxt is None or nxt.text != ":") and (prev is None or prev.text not in (":", "-", "•", "*"))
 
 
@@ -367,6 +394,9 @@ def find_components(doc: Doc) -> list[ComponentRef]:
         if not any(i in known for i in range(ref.start, ref.end)):
             refs.append(ref)
             known.update({i: ref for i in range(ref.start, ref.end)})
+    for ref in _listed_with(doc, refs, known):
+        refs.append(ref)
+        known[ref.start] = ref
     for ref in _introduced(doc) + _system_compounds(doc, known):
         inside = {id(known[i]) for i in range(ref.start, ref.end) if i in known}
         if all(known[i].slug != ref.parent and ref.start <= known[i].start and known[i].end <= ref.end
@@ -385,9 +415,33 @@ def find_components(doc: Doc) -> list[ComponentRef]:
                 known[tok.i] = ref
     _unify(refs)
     refs += _head_mentions(doc, refs, known)
+    refs += _bare_heads(doc, known)
     _possessive_parents(doc, refs, known)
     _appositive_parents(doc, refs, known)
     return sorted(refs, key=lambda r: r.start)
+
+
+def _listed_with(doc: Doc, refs: list[ComponentRef], known: dict[int, ComponentRef]) -> list[ComponentRef]:
+    """Names listed with a named system ("Trello, Quora, IFTTT and Giphy"): peers of a system are systems,
+    whatever entity type the small model guessed for them."""
+    stop = set(load_system_heads()["not_components"])
+    found: list[ComponentRef] = []
+    for ref in [r for r in refs if r.end - r.start == 1 and doc[r.start].pos_ == "PROPN"]:
+        tok = doc[ref.start]
+        top = tok
+        while top.dep_ == "conj" and top.head.i != top.i:
+            top = top.head
+        peers = [top] + [t for t in top.subtree if t.dep_ == "conj" and t.head.i in (top.i, *(p.i for p in top.subtree))]
+        for peer in peers:
+            if peer.i in known or peer.pos_ != "PROPN" or not peer.is_alpha or not peer.text[0].isupper() \
+                    or peer.ent_type_ in ("PERSON", "DATE", "TIME") or peer.text in stop \
+                    or _names_no_system(peer) or any(t.dep_ == "compound" for t in peer.children):
+                continue
+            new = ComponentRef(peer.i, peer.i + 1, peer.idx, peer.idx + len(peer), peer.text, display_slug(peer.text),
+                               peer.text, "service", [peer.text])
+            known[peer.i] = new
+            found.append(new)
+    return found
 
 
 def _unify(refs: list[ComponentRef]) -> None:
@@ -435,6 +489,24 @@ def _head_mentions(doc: Doc, refs: list[ComponentRef], known: dict[int, Componen
         target = first[next(iter(slugs))]
         ref = ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, target.slug, target.name,
                            target.kind, [], target.parent)
+        out.append(ref)
+        known[tok.i] = ref
+    return out
+
+
+def _bare_heads(doc: Doc, known: dict[int, ComponentRef]) -> list[ComponentRef]:
+    """"The database ran out of connections", "our routers withdrew the routes": a system head on its own,
+    told as something that acts or is acted on, is the account's own system of that kind."""
+    heads = set(load_system_heads()["bare_heads"])
+    out = []
+    for tok in doc:
+        word = _singular(tok).lower()
+        if tok.pos_ != "NOUN" or tok.i in known or word not in heads or tok.dep_ not in (
+                "nsubj", "nsubjpass", "dobj") or any(c.dep_ in ("compound", "amod", "nmod") for c in tok.children) \
+                or not any(c.dep_ in ("det", "poss") for c in tok.children) and tok.tag_ != "NNS":
+            continue
+        ref = ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, display_slug(word), word,
+                           "service", [tok.text])
         out.append(ref)
         known[tok.i] = ref
     return out

@@ -106,3 +106,24 @@ def test_headings_zones_and_plain_words_are_not_components(nlp):
     found = names(nlp, "Company Blames Bad Software Change\n\nThe outage began at 9:42 a.m. Pacific Daylight Time. "
                        "Several teams worked on it, and the fix went out. Fix: the change was reverted.")
     assert not found & {"Company Blames Bad Software", "Pacific Daylight Time", "Microsoft 365", "Fix"}
+
+
+def test_names_listed_with_a_system_are_systems_whatever_the_model_guessed(nlp):
+    names = [c.name for c in nlp("Trello, Quora, IFTTT and Giphy were among the sites that reported problems.")
+             ._.components]
+    assert names == ["Trello", "Quora", "IFTTT", "Giphy"]
+
+
+def test_a_name_said_to_be_down_is_a_system_but_a_speaker_is_not(nlp):
+    assert [c.name for c in nlp("Gmail, Calendar and Search were down for 45 minutes.")._.components] == [
+        "Gmail", "Calendar", "Search"]
+    assert nlp("Dana Whitfield said the outage was bad.")._.components == []
+
+
+def test_a_system_head_alone_is_the_accounts_own_system(nlp):
+    names = [c.name for c in nlp("The database ran out of connections, so the cache served stale data.")._.components]
+    assert names == ["database", "cache"]
+
+
+def test_protocols_and_formats_are_not_components(nlp):
+    assert nlp("Clients retried over HTTPS and sent malformed JSON.")._.components == []

@@ -97,7 +97,7 @@ def test_vague_mention_is_the_earlier_event_of_its_concept(nlp):
 
 def test_bare_specific_concept_stands_as_told(nlp):
     assert events(nlp, "The automatic failover promoted a replica.") == [
-        ("failover", "action", []), ("replica promoted", "action", [])]
+        ("failover", "action", []), ("replica promoted", "action", ["replica"])]
 
 
 def test_problem_acted_on_is_the_scope_of_the_action(nlp):
