@@ -501,7 +501,8 @@ def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
         told = [(v, e) for v in clauses if (e := _clause_at(v, at)) is not None]
         for (v1, first), (v2, then) in pairwise(told):
             if first.key == then.key or _joined_by(v2, CONTRAST) or any(
-                    c.lower_ in PARALLEL for c in v2.children if c.dep_ == "advmod") or is_negated(v1) \
+                    c.lower_ in PARALLEL for c in v2.children if c.dep_ == "advmod") \
+                    or is_negated(v1) and first.kind != "failure" \
                     or first.kind in ("recovery", "mitigation") and then.kind not in ("recovery", "mitigation"):
                 continue
             link = _link(first, then, "and", load_cues()["clause_chain"], v2, doc)

@@ -22,6 +22,8 @@ merges near-duplicates among them by their terms.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from ingest.extraction.entities import ComponentRef
@@ -72,12 +74,15 @@ class OpenEvents:
         """Every clause that tells something happening in the past ("Proxy processes starved", "the standby
         fell behind") as an event, unless an event already stands on its verb. Returns the new events."""
         cues = load_cues()
-        skip = set(cues["non_event_verbs"]) | set(cues["light_verbs"]) | {
-            p.split()[0] for p in list(cues["causal_verbs"]) + list(cues["reverse_verbs"]) + list(cues["attribution_verbs"])}
+        skip = set(cues["non_event_verbs"]) | set(cues["light_verbs"])
+        causal = {p.split()[0] for p in list(cues["causal_verbs"]) + list(cues["reverse_verbs"])
+                  + list(cues["attribution_verbs"])}
         made = []
         for verb in self.doc:
+            lemma = verb.lemma_.lower()
             if verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
-                    or verb.lemma_.lower() in skip or verb.dep_ in ("amod", "compound") \
+                    or lemma in skip and not _suffers_trouble(verb) or lemma in causal and _acts_on_something(verb) \
+                    or verb.dep_ in ("amod", "compound") \
                     or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or in_question(verb) \
                     or verb.i in self.by_anchor or self._tells_its_subject(verb):
                 continue
@@ -117,7 +122,8 @@ class OpenEvents:
         return best.told_as(tok.i, tok.i, tok.i + 1)
 
     def _make(self, head: Token, named: bool = False) -> EventRef | None:
-        if head.ent_type_ in NON_EVENT_ENTS or head.like_num or head.pos_ in ("DET", "ADP", "PUNCT", "NUM", "SPACE"):
+        if (head.ent_type_ in NON_EVENT_ENTS or head.like_num or head.pos_ in ("DET", "ADP", "PUNCT", "NUM", "SPACE")) \
+                and not HTTP_ERROR.match(head.text):
             return None
         if head.pos_ in ("VERB", "AUX"):
             return self._clause_event(head)
@@ -133,6 +139,8 @@ class OpenEvents:
             words = [comps[0].name, "failure"]  # "took down DynamoDB": what happened to it
         else:
             words = _noun_words(head, self.comp_at)
+        if HTTP_ERROR.match(head.text):
+            words = [w for w in words if w != _head_word(head)] + [head.text.rstrip("sS"), "errors"]  # "502s"
         if not _has_content(words):
             return None
         start = min([head.i] + [c.left_edge.i for c in head.lefts if c.dep_ in MODIFIERS + ("poss",)])
@@ -187,12 +195,16 @@ class OpenEvents:
         return EventRef(anchor.i, start, end, OPEN, event_kind(words), summary, [c.slug for c in comps], terms)
 
 
+HTTP_ERROR = re.compile(r"^[45](?:\d\d|xx)s?$", re.IGNORECASE)  # "502s", "5xx": error responses that users saw
+
+
 def is_eventive(tok: Token) -> bool:
     """True if noun ``tok`` can name a happening or a state: an outage word, a nominalisation, or a noun
     qualified by what happened to it ("stale entries", "dropped packets", "a missing index")."""
     lemma = tok.lemma_.lower()
     kinds = load_event_kinds()
-    if lemma in kinds or tok.lower_ in kinds or _head_word(tok) in kinds or _is_concept_noun(lemma):
+    if lemma in kinds or tok.lower_ in kinds or _head_word(tok) in kinds or _is_concept_noun(lemma) \
+            or HTTP_ERROR.match(tok.text):
         return True
     if lemma in load_cues()["non_event_nouns"]:
         return False
@@ -264,6 +276,18 @@ def _tells_past(verb: Token) -> bool:
     return verb.tag_ == "VB" and any(a.lower_ == "could" for a in auxes) and (
         any(c.dep_ == "neg" for c in verb.children)
         or any(_no_longer(c) for c in verb.children))
+
+
+def _suffers_trouble(verb: Token) -> bool:
+    """"visitors got 502s", "the fleet suffered delays": a light verb whose object is trouble tells that trouble."""
+    return verb.lemma_.lower() in load_cues()["light_verbs"] and any(
+        c.dep_ == "dobj" and is_eventive(c) for c in verb.children)
+
+
+def _acts_on_something(verb: Token) -> bool:
+    """A causal verb used with what it acts on ("overwhelmed the database", "led to errors"): its link tells
+    it; used alone ("proxy processes starved") it tells a happening of its subject."""
+    return any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prep", "attr", "agent") for c in verb.children)
 
 
 def _no_longer(tok: Token) -> bool:

@@ -154,3 +154,11 @@ def test_an_attribution_puts_what_happened_down_to_what_the_preposition_names(nl
 
 def test_a_causal_verb_on_a_thing_causes_what_happened_to_it(nlp):
     assert told(nlp, "The retries overwhelmed the database.")[1] == [("retry", "database overwhelmed", "overwhelm")]
+
+
+def test_a_chain_runs_through_an_inability_to_the_errors_users_got(nlp):
+    events, links = told(nlp, "Proxy processes starved, requests could not be handed on to origin servers, "
+                              "and visitors got 502s.")
+    assert ("502 errors", "symptom") in events
+    assert [(c, e) for c, e, _ in links] == [("proxy process starved", "request handed on failure"),
+                                            ("request handed on failure", "502 errors")]
