@@ -22,14 +22,14 @@ from analysis.correction_log import (
     add_corrections,
     withdraw_correction,
 )
-from analysis.corrections import NOTE_MAX_CHARS
 from graph.corrections import ID_FIELDS
 from web.correction_schemas import MAX_BATCH, CorrectionIn, CorrectionsCreatedOut, CorrectionsOut, WithdrawQuery
 from web.errors import ApiProblem, Problem, invalid_fields
+from web.limits import limits
 from web.openapi import endpoint
 from web.parsing import JSON_TYPES, media_type, read_body, strict_json
 from web.resources import answers, graph_store, incident_id
-from web.reviewers import correction_author, setting, token_file
+from web.reviewers import correction_author, token_file
 
 bp = Blueprint("corrections", __name__)
 TAGS = ("corrections",)
@@ -53,7 +53,7 @@ def post_corrections(iid: str) -> Any:
     answers().graph(iid)  # 404 for an unknown incident, before anything else is said about the request
     items = _parse_items()
     requests = [_request(iid, item, correction_author(item.author)) for item in items]
-    note_max = int(setting("CORRECTION_NOTE_MAX_CHARS") or NOTE_MAX_CHARS)
+    note_max = limits().correction_note_max_chars
     with _write_lock():
         _check_precondition(iid)
         try:

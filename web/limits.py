@@ -19,6 +19,7 @@ variable to raise), so a client knows what it hit and an operator what to change
 | INGEST_QUEUE               | 1         | 503    | articles one process holds waiting for a turn     |
 | MAX_INCIDENTS              | 10,000    | 422    | incidents in the store                            |
 | BODY_READ_TIMEOUT          | 10        | 408    | seconds to receive one request body               |
+| CORRECTION_NOTE_MAX_CHARS  | 2,000     | 422    | characters of a reviewer correction's note        |
 
 >>> limits = Limits.from_config({"ARTICLE_MAX_CHARS": "10"}, environ={})
 >>> limits.article_max_chars, limits.sweep_max_points
@@ -39,6 +40,7 @@ from typing import Any
 
 from flask import Flask, current_app, request
 
+from analysis.corrections import NOTE_MAX_CHARS
 from analysis.model.explore import CAPS
 from ingest.writing.budget import Budget
 from web.errors import ApiProblem, Problem, limit_exceeded
@@ -77,6 +79,7 @@ class Limits:
     ingest_queue: int = 1
     max_incidents: int = 10_000
     body_read_timeout: int = 10
+    correction_note_max_chars: int = NOTE_MAX_CHARS
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Limits:
