@@ -81,7 +81,8 @@ class OpenEvents:
         for verb in self.doc:
             lemma = verb.lemma_.lower()
             if verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
-                    or lemma in skip and not _suffers_trouble(verb) or lemma in causal and _acts_on_something(verb) \
+                    or lemma in skip and not self._suffers_untold_trouble(verb) \
+                    or lemma in causal and _acts_on_something(verb) \
                     or verb.dep_ in ("amod", "compound") \
                     or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or in_question(verb) \
                     or verb.i in self.by_anchor or self._tells_its_subject(verb):
@@ -93,6 +94,13 @@ class OpenEvents:
                     event.kind = NARRATED_KIND  # a happening told in no outage word: not evidence of trouble
                 made.append(event)
         return made
+
+    def _suffers_untold_trouble(self, verb: Token) -> bool:
+        """"visitors got 502s", "the fleet suffered delays": a light verb whose object is trouble tells that
+        trouble, unless an event already stands in the object ("saw failed payments")."""
+        return verb.lemma_.lower() in load_cues()["light_verbs"] and any(
+            c.dep_ == "dobj" and is_eventive(c) and not any(t.i in self.by_anchor for t in c.subtree)
+            for c in verb.children)
 
     def _tells_its_subject(self, verb: Token) -> bool:
         """"The backlog grew", "the outage began": an intransitive verb of an event says that it happened."""
@@ -276,12 +284,6 @@ def _tells_past(verb: Token) -> bool:
     return verb.tag_ == "VB" and any(a.lower_ == "could" for a in auxes) and (
         any(c.dep_ == "neg" for c in verb.children)
         or any(_no_longer(c) for c in verb.children))
-
-
-def _suffers_trouble(verb: Token) -> bool:
-    """"visitors got 502s", "the fleet suffered delays": a light verb whose object is trouble tells that trouble."""
-    return verb.lemma_.lower() in load_cues()["light_verbs"] and any(
-        c.dep_ == "dobj" and is_eventive(c) for c in verb.children)
 
 
 def _acts_on_something(verb: Token) -> bool:
