@@ -15,7 +15,7 @@ import networkx as nx
 from analysis.corrected_view import AppliedCorrection, apply_correction, stored_corrections, working_copy
 from analysis.corrections import NOTE_MAX_CHARS, CorrectionRejected, new_correction, now_utc
 from graph.corrections import Correction
-from graph.errors import NodeNotFound
+from graph.errors import Conflict, NodeNotFound
 from graph.schema import Node
 from graph.store import GraphStore
 
@@ -41,7 +41,7 @@ class BatchRejected(CorrectionRejected):
         self.index = index
 
 
-class AlreadyWithdrawn(ValueError):
+class AlreadyWithdrawn(Conflict):
     """The correction was withdrawn before."""
 
 

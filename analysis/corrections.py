@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 import networkx as nx
 
 from graph.corrections import Correction, correction_id
+from graph.errors import InputRejected
 from graph.schema import (
     CORRECTION_ACTIONS,
     CORRECTION_LINK_TYPES,
@@ -47,7 +48,7 @@ AUTHOR_MAX_CHARS = 100
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 
 
-class CorrectionRejected(ValueError):
+class CorrectionRejected(InputRejected):
     """A correction that may not be stored; ``field`` is the offending field (``action``, ``source``, ``note``...)."""
 
     def __init__(self, field: str, message: str) -> None:
