@@ -140,13 +140,19 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
     """Claims of the form "X was <phrase>", "<phrase> was X", "X was ..., not <phrase>", "attribute <phrase> to X"."""
     out = []
     for head, length in phrase_heads(sent, phrases):
+        while head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ == "NOUN":
+            head = head.head.head  # "the root of the problem": the phrase stands where "root" stands
         verb, negated, about = head.head, _negated_phrase(head, length), None
+        start = sent.start_char
         if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ == "be":
-            target = _child(verb, "attr", "acomp")
+            target = _child(verb, "attr", "acomp", "ccomp")  # "the real failure is that the backups broke"
             about, negated = (phrase(target) if target is not None else None), negated or _is_negated(verb)
         elif head.dep_ in ("attr", "acomp") or head.dep_ in ("xcomp", "advcl") and verb.lemma_ == "be":
             # "X was the root cause", "X was to blame"
             about, negated = _subject(verb, state.get("about")), negated or _is_negated(verb)
+            before = _previous_sentence(sent) if about is None and _pronoun_subject(verb) else None
+            if before is not None:  # "That's the root of it": what the sentence before told
+                about, start = before.text, before.start_char
         elif head.dep_ in ("appos", "conj") and negated:  # "X was the first symptom, not the root cause"
             main = verb.head if verb.dep_ in ("attr", "acomp", "dobj") else verb
             about = _subject(main, state.get("about"))
@@ -160,9 +166,18 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
             continue
         claim_kind = kind if not negated else ("not_root_cause" if kind == "root_cause" else None)
         if claim_kind:
-            out.append(ClaimRecord(claim_kind, sent.text, None, sent.start_char, sent.end_char, about, not negated))
+            out.append(ClaimRecord(claim_kind, sent.text, None, start, sent.end_char, about, not negated))
             state["about"] = about
     return out
+
+
+def _pronoun_subject(verb: Any) -> bool:
+    subj = _child(verb, "nsubj", "nsubjpass")
+    return subj is not None and subj.lower_ in ("this", "that", "it")
+
+
+def _previous_sentence(sent: Any) -> Any | None:
+    return sent.doc[sent.start - 1].sent if sent.start > 0 else None
 
 
 def _is_hypothetical(verb: Any) -> bool:

@@ -652,11 +652,13 @@ def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> t
     links, claimed = [], set()
     heads = [head for sent in doc.sents for head, _ in phrase_heads(sent, phrases)]
     for tok in heads:
+        while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+            tok = tok.head.head  # "the root of the problem": the phrase stands where "root" stands
         verb = tok.head
         if verb.lemma_.lower() != "be" or _is_negated_claim(verb):
             continue
-        if tok.dep_ == "nsubj":  # "the root cause was X"
-            told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
+        if tok.dep_ == "nsubj":  # "the root cause was X", "the real failure is that X"
+            told = next((c for c in verb.children if c.dep_ in ("attr", "acomp", "ccomp")), None)
         elif tok.dep_ in ("attr", "xcomp", "advcl"):  # "X was the root cause", "X was to blame"
             told = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         else:

@@ -84,7 +84,7 @@ class OpenEvents:
                     or lemma in skip and not self._suffers_untold_trouble(verb) \
                     or lemma in causal and _acts_on_something(verb) \
                     or verb.dep_ in ("amod", "compound") \
-                    or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or in_question(verb) \
+                    or not _has_own_or_shared_subject(verb) or in_question(verb) \
                     or verb.i in self.by_anchor or self._tells_its_subject(verb):
                 continue
             known = len(self.events)
@@ -284,6 +284,14 @@ def _tells_past(verb: Token) -> bool:
     return verb.tag_ == "VB" and any(a.lower_ == "could" for a in auxes) and (
         any(c.dep_ == "neg" for c in verb.children)
         or any(_no_longer(c) for c in verb.children))
+
+
+def _has_own_or_shared_subject(verb: Token) -> bool:
+    """"someone pushed a change and yanked the routes": a conjoined verb shares its first verb's subject."""
+    for node in (verb, verb.head if verb.dep_ == "conj" and verb.head.pos_ == "VERB" else None):
+        if node is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            return True
+    return False
 
 
 def _acts_on_something(verb: Token) -> bool:

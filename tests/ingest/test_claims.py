@@ -132,3 +132,23 @@ def test_a_root_cause_section_names_the_root_cause_in_its_first_sentence(nlp):
 def test_what_was_first_noticed_is_the_first_symptom(nlp):
     found = claims(nlp, "Customers first noticed elevated error rates on the checkout page.")
     assert ("first_symptom", None, "elevated error rates on the checkout page", True) in found
+
+
+def test_that_is_the_root_of_it_names_what_the_sentence_before_told(nlp):
+    from analysis.causal import root_causes
+    from graph.memory_store import MemoryStore
+    from ingest.writing.corpus import ingest_text
+    store = MemoryStore(None)
+    ingest_text(store, nlp, "q", "Someone pushed a bad BGP config change and yanked their own routes. "
+                "That's the root of it.", title="thread", keep_empty=True)
+    assert [f.label for f in root_causes(store.incident_graph("q")).root_causes][:1] == ["bad BGP config change"]
+
+
+def test_the_real_failure_is_that_names_the_clause(nlp):
+    from analysis.causal import root_causes
+    from graph.memory_store import MemoryStore
+    from ingest.writing.corpus import ingest_text
+    store = MemoryStore(None)
+    ingest_text(store, nlp, "q", "The database was deleted by mistake. The real failure is that the backups had "
+                "been broken for a long time.", title="blog", keep_empty=True)
+    assert [f.label for f in root_causes(store.incident_graph("q")).root_causes][:1] == ["backup broken"]
