@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ingest.claims.assertions import phrase_heads
 from ingest.extraction.events import EventRef, is_negated
-from ingest.extraction.open_events import OpenEvents, in_question, is_eventive, is_happening
+from ingest.extraction.open_events import OpenEvents, acts_on_something, in_question, is_eventive, is_happening
 from ingest.lexicon import load_claim_phrases, load_cues
 
 
@@ -437,7 +437,8 @@ def _states_its_cause(verb: Token) -> bool:
     """True if ``verb`` is a causal verb with a subject: its clause tells its own cause and effect."""
     cues = load_cues()
     return verb.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "csubj") for c in verb.children) and bool(
-        _cue_phrase(verb, cues["causal_verbs"]) or _cue_phrase(verb, cues["reverse_verbs"]))
+        _cue_phrase(verb, cues["causal_verbs"]) or _cue_phrase(verb, cues["reverse_verbs"])) \
+        and acts_on_something(verb)  # "proxy processes starved": a happening, not a cause and its effect
 
 
 def _joins_clauses(tok: Token) -> bool:
@@ -493,6 +494,8 @@ def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
     "too" (a parallel effect), and never from a recovery or mitigation to trouble.
     """
     at = {e.anchor: e for e in events if not e.anaphor}
+    cues = load_cues()
+    connectives = tuple(p for p in list(cues["sentence_connectives"]) + list(cues["cause_connectives"]) if " " not in p)
     links = []
     for head in doc:
         if _continues(head) or in_question(head):
@@ -500,7 +503,8 @@ def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
         clauses = [v for v in _clause_sequence(head) if _finite(v)]
         told = [(v, e) for v in clauses if (e := _clause_at(v, at)) is not None]
         for (v1, first), (v2, then) in pairwise(told):
-            if first.key == then.key or _joined_by(v2, CONTRAST) or any(
+            if first.key == then.key or _joined_by(v2, CONTRAST) or _joined_by(v2, connectives) or _states_its_cause(v1) \
+                    or any(
                     c.lower_ in PARALLEL for c in v2.children if c.dep_ == "advmod") \
                     or is_negated(v1) and first.kind != "failure" \
                     or first.kind in ("recovery", "mitigation") and then.kind not in ("recovery", "mitigation"):
@@ -543,10 +547,20 @@ def _finite(verb: Token) -> bool:
 
 
 def _clause_at(verb: Token, at: dict[int, EventRef]) -> EventRef | None:
-    """The event a clause tells: at its verb, or at the verb an aspectual verb introduces ("began firing")."""
+    """The event a clause tells: at its verb, else the one anchored nearest it among the clause's own words
+    ("began showing certificate warnings", "fell into congestive collapse", "came back up"), leaving out
+    the clauses joined to it."""
     if verb.i in at:
         return at[verb.i]
-    return next((at[c.i] for c in verb.children if c.dep_ in ("xcomp", "acomp", "attr", "dobj") and c.i in at), None)
+    best: tuple[int, int, EventRef] | None = None
+    todo = [(c, 1) for c in verb.children if not _continues(c) and c.dep_ not in ("cc", "punct", "relcl", "advcl")]
+    while todo:
+        tok, depth = todo.pop()
+        if tok.i in at and (best is None or (depth, tok.i) < best[:2]):
+            best = (depth, tok.i, at[tok.i])
+        if depth < 4:
+            todo += [(c, depth + 1) for c in tok.children if c.dep_ not in ("conj", "cc", "relcl", "advcl", "ccomp")]
+    return best[2] if best else None
 
 
 def _before_comma(verb: Token) -> bool:
@@ -561,7 +575,8 @@ def _after_comma(verb: Token) -> bool:
 
 def _joined_by(verb: Token, words: tuple[str, ...]) -> bool:
     """True if a coordinating word of ``words`` stands just before the clause of ``verb``."""
-    return any(c.dep_ in ("cc", "preconj") and c.lower_ in words for c in verb.children) or any(
+    return any(c.dep_ in ("cc", "preconj", "mark", "advmod") and c.lower_ in words and c.i < verb.i
+               for c in verb.children) or any(
         t.lower_ in words and t.dep_ == "cc" for t in verb.doc[max(verb.left_edge.i - 2, 0):verb.left_edge.i])
 
 

@@ -82,7 +82,7 @@ class OpenEvents:
             lemma = verb.lemma_.lower()
             if verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) \
-                    or lemma in causal and _acts_on_something(verb) \
+                    or lemma in causal and acts_on_something(verb) \
                     or verb.dep_ in ("amod", "compound") \
                     or not _has_own_or_shared_subject(verb) or in_question(verb) \
                     or verb.i in self.by_anchor or self._tells_its_subject(verb):
@@ -294,7 +294,7 @@ def _has_own_or_shared_subject(verb: Token) -> bool:
     return False
 
 
-def _acts_on_something(verb: Token) -> bool:
+def acts_on_something(verb: Token) -> bool:
     """A causal verb used with what it acts on ("overwhelmed the database", "led to errors"): its link tells
     it; used alone ("proxy processes starved") it tells a happening of its subject."""
     return any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prep", "attr", "agent") for c in verb.children)

@@ -162,3 +162,8 @@ def test_a_chain_runs_through_an_inability_to_the_errors_users_got(nlp):
     assert ("502 errors", "symptom") in events
     assert [(c, e) for c, e, _ in links] == [("proxy process starved", "request handed on failure"),
                                             ("request handed on failure", "502 errors")]
+
+
+def test_a_clause_tells_the_event_nearest_its_verb_and_a_later_contrast_does_not_break_the_chain(nlp):
+    _, links = told(nlp, "They lowered it to 2,000 and the database came back up, yet the backup still looked frozen.")
+    assert ("lowered", "database came up", "and") in links
