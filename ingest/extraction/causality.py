@@ -266,6 +266,19 @@ def _reason_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[
     return links
 
 
+def _purpose(verb: Token, cues: dict) -> bool:
+    """True for a to-infinitive that tells a purpose or an ability, not a happening ("able to prevent"), and for a
+    verb whose complement is one ("meant to block"); one an aspectual verb introduces ("began to overwhelm")
+    did happen."""
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) \
+            and verb.head.lemma_.lower() not in cues["aspectual_verbs"]:
+        return True
+    # "a tool meant to block commands": the verb's one complement is an infinitive without a subject of its own
+    infinitive = [c for c in verb.children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)
+                  and not any(a.dep_ in ("nsubj", "nsubjpass") for a in c.children)]
+    return bool(infinitive) and not any(c.dep_ in ("dobj", "ccomp", "attr", "oprd") for c in verb.children)
+
+
 def _verb_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None) -> list[CausalLink]:
     cues = load_cues()
     links: list[CausalLink] = []
@@ -273,6 +286,8 @@ def _verb_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = No
     for tok in doc:
         if tok.pos_ not in ("VERB", "AUX"):
             continue
+        if _purpose(tok, cues):
+            continue  # "a tool meant to block such commands": what it was for, not what happened
         found, reverse = _cue_phrase(tok, cues["causal_verbs"]), False
         if found is None and (found := _cue_phrase(tok, cues["reverse_verbs"])) is not None:
             reverse = True

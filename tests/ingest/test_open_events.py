@@ -167,3 +167,8 @@ def test_a_chain_runs_through_an_inability_to_the_errors_users_got(nlp):
 def test_a_clause_tells_the_event_nearest_its_verb_and_a_later_contrast_does_not_break_the_chain(nlp):
     _, links = told(nlp, "They lowered it to 2,000 and the database came back up, yet the backup still looked frozen.")
     assert ("lowered", "database came up", "and") in links
+
+
+def test_what_a_thing_was_meant_to_do_is_no_causal_statement(nlp):
+    assert told(nlp, "We have an audit tool meant to block commands like this.")[1] == []
+    assert told(nlp, "The firewall was able to prevent most attacks.")[1] == []
