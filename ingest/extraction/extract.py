@@ -157,7 +157,8 @@ def _time_points(b: _Builder, times: Iterable[TimeExpression], refs: list[EventR
     ids: dict[str, str] = {}
     timed: dict[str, str] = {}  # event key -> the UTC time it is AT in this article
     usable = [e for e in times if e.utc is not None and e.pair_of is None and is_time_point(e)
-              and not is_intention(b.doc, e.start) and not _dates_a_clock(b.text, e, times)
+              and not is_intention(b.doc, e.start) and not is_unreal_moment(b.doc, e.start, e.end)
+              and not _dates_a_clock(b.text, e, times)
               and not _is_publication_date(b.text, e)]
     spans = [(e.start, e.end) for e in times]
     for expr in sorted(usable, key=lambda e: (e.precision not in ("minute", "hour"), e.start)):
@@ -183,6 +184,28 @@ def is_time_point(expr: TimeExpression) -> bool:
     if expr.kind == "offset":
         return expr.raw.lower().rstrip().endswith("later")
     return expr.kind in ("clock", "date") and not expr.relative and expr.precision != "month"
+
+
+def is_unreal_moment(doc: Doc, start: int, end: int) -> bool:
+    """True for a time that is no moment of the incident: a routine ("a job runs every day at 03:00", "normally
+    finishes by 03:20"), a plan ("the migration was planned for 13:00") or a counterfactual ("had it been
+    rolled back at 14:10, the outage would have lasted five minutes")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    cues = load_cues()
+    sent = span.root.sent
+    window = list(doc[max(sent.start, span.start - 6):span.start]) + list(doc[span.end:min(sent.end, span.end + 2)])
+    if any(t.lower_ in cues["recurrence_markers"] for t in window):
+        return True
+    verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    for clause in (verb, *(t for t in verb.ancestors if t.pos_ in ("VERB", "AUX"))):
+        auxes = {c.lower_ for c in clause.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & set(cues["hypothetical_modals"]) and "have" in auxes:
+            return True  # "had it been rolled back at 14:10, the outage would have lasted five minutes"
+    return verb.lemma_.lower() in cues["plan_verbs"] or any(c.dep_ == "mark" and c.lower_ == "if" for c in verb.children)
 
 
 def _dates_a_clock(text: str, expr: TimeExpression, times: Iterable[TimeExpression]) -> bool:

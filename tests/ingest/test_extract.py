@@ -111,3 +111,17 @@ def test_datelines_and_publication_dates_are_not_time_points(nlp):
             "Published July 25, 2024")
     extraction = extract_article(nlp, article_from_text(text), "dl")
     assert sorted(n.props["utc"] for n in extraction.nodes if n.label == "TimePoint") == ["2024-07-19T04:09:00Z"]
+
+
+def _time_points(nlp, text: str) -> list[str]:
+    store = MemoryStore(None)
+    ingest_text(store, nlp, "q", text, title="report", published="2024-03-12", keep_empty=True)
+    return sorted(d["utc"] for _, d in store.incident_graph("q").nodes(data=True) if d.get("label") == "TimePoint")
+
+
+def test_routines_plans_and_counterfactuals_are_no_moments_of_the_incident(nlp):
+    assert _time_points(nlp, "The Acme database failed at 14:05 UTC on March 8, 2024. A cleanup job runs every day "
+                             "at 03:00 UTC and normally finishes by 03:20. The team had planned the migration for "
+                             "13:00 UTC but started it at 13:40 UTC. Had the change been rolled back at 14:10, the "
+                             "outage would have lasted five minutes.") == ["2024-03-08T13:40:00Z",
+                                                                          "2024-03-08T14:05:00Z"]
