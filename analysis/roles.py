@@ -30,8 +30,9 @@ cause. Rules, in order:
    symptom) with low confidence.
 5. The **first symptoms** are the observable symptoms (kind symptom or failure,
    or ``observable``) that some root reaches without passing through another one;
-   among them the earliest by time if all are timed, else the causally nearest.
-   A ``first_symptom`` claim overrides this.
+   among them the earliest by time if all are timed, else the causally nearest. When no root reaches
+   a symptom, the earliest symptom timed to the minute is the first one seen. A ``first_symptom`` claim
+   overrides this.
 6. **Reviewers** stand above all of it: an event a reviewer set a role for
    (``analysis.corrected_view``) takes that role, and its notes say who set it.
 
@@ -337,12 +338,12 @@ class _Decision:
         for node in claimed:
             why = f"the sources call it the first symptom ({_plural(len(self.vote(node).first), 'source')})"
             roles[node] = self._relabel(node, roles[node], "first_symptom", f"{why}; {roles[node].reason}")
-        if claimed or not self.roots:
+        if claimed:
             return
         nodes = self.cg.graph.nodes
         observable = {n for n, r in roles.items() if r.role == "symptom" and n in distance
                       and nodes[n].get("observable", self.cg.kind(n) in OBSERVABLE_KINDS)}
-        front = breadth_first(self.cg, self.roots, stop=observable)
+        front = breadth_first(self.cg, self.roots, stop=observable) if self.roots else {}
         per_root: dict[NodeId, list[NodeId]] = {}
         for n in observable & front.keys():
             per_root.setdefault(front[n][1], []).append(n)
@@ -351,6 +352,21 @@ class _Decision:
                 why = (f"the first observable effect of {self.label(root)!r} "
                        f"({_plural(front[node][0], 'causal step')} below it)")
                 roles[node] = self._relabel(node, roles[node], "first_symptom", why)
+        if not per_root:
+            self._first_timed_symptom(roles)
+
+    def _first_timed_symptom(self, roles: dict[NodeId, RoleAssignment]) -> None:
+        """No root cause reaches a symptom: the earliest symptom timed to the minute is the first one seen
+        (the sources tell when it was seen, not what it came from)."""
+        nodes = self.cg.graph.nodes
+        timed = [n for n, r in roles.items() if r.role == "symptom"
+                 and nodes[n].get("observable", self.cg.kind(n) in OBSERVABLE_KINDS) and nodes[n].get("at") and nodes[n].get("precision", "minute") in ("minute", "second")]
+        if not timed:
+            return
+        first = min(str(nodes[n]["at"]) for n in timed)
+        for node in sorted(n for n in timed if str(nodes[n]["at"]) == first):
+            why = f"the earliest symptom the sources time ({first[11:16]} UTC); no root cause is linked to it"
+            roles[node] = self._relabel(node, roles[node], "first_symptom", why)
 
     def _earliest(self, candidates: list[NodeId], front: dict[NodeId, tuple[int, NodeId]]) -> list[NodeId]:
         times = {n: self.cg.graph.nodes[n].get("at") for n in candidates}

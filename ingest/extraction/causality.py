@@ -763,6 +763,7 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
     if opener is not None:
         told = {e.key for e in opener.narrate()}
         for link in _chain_links(doc, events):
-            best.setdefault((link.cause, link.effect), link)
+            if not is_intention(doc, link.start_char):  # "we will add a timeout and block such migrations"
+                best.setdefault((link.cause, link.effect), link)
         opener.keep_only({key for pair in best for key in pair} | claimed | told)
     return list(best.values())

@@ -163,3 +163,16 @@ def test_report_lists_serialise_with_the_contract_keys(role):
     item = root_causes(dns_race().build()).to_dict()[role][0]
     assert {"id", "label", "kind", "role", "confidence", "evidence", "reason", "notes"} <= item.keys()
     assert 0.0 <= item["confidence"] <= 1.0
+
+
+def test_with_no_root_reaching_a_symptom_the_earliest_timed_symptom_is_the_first_seen():
+    b = IncidentBuilder()
+    b.source("s", "status page")
+    b.event("deploy", "config deploy", "action", says=[("s", "A config deploy went out.")])
+    b.event("errors", "API 503 errors", "symptom", at="2024-03-14T09:12:00Z",
+            says=[("s", "The API returned 503 errors at 09:12.")])
+    b.event("paged", "on-call paged", "symptom", at="2024-03-14T09:15:00Z", says=[("s", "On-call was paged.")])
+    b.event("slow", "slow pages", "symptom", says=[("s", "Pages were slow.")])
+    roles = roles_of(b.build())
+    assert roles["errors"] == "first_symptom"
+    assert roles["paged"] == roles["slow"] == "symptom"
