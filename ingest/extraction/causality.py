@@ -521,7 +521,7 @@ def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
             if first.key == then.key or _joined_by(v2, CONTRAST) or _joined_by(v2, connectives) or _states_its_cause(v1) \
                     or any(
                     c.lower_ in PARALLEL for c in v2.children if c.dep_ == "advmod") \
-                    or is_negated(v1) and first.kind != "failure" \
+                    or is_negated(v1) and first.kind != "failure" or _named_peers(v1, v2) \
                     or first.kind in ("recovery", "mitigation") and then.kind not in ("recovery", "mitigation"):
                 continue
             link = _link(first, then, "and", load_cues()["clause_chain"], v2, doc)
@@ -551,6 +551,14 @@ def _clause_sequence(head: Token) -> list[Token]:
         found.append(verb)
         todo += [c for c in verb.children if _continues(c)]
     return sorted(found, key=lambda t: t.i)
+
+
+def _named_peers(first: Token, then: Token) -> bool:
+    """"Venmo went down, Snapchat failed, and Eight Sleep beds got stuck": clauses about different named
+    products list parallel impacts, not a cascade."""
+    subjects = [next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None) for v in (first, then)]
+    return all(s is not None and (s.pos_ == "PROPN" or any(t.pos_ == "PROPN" for t in s.lefts)) for s in subjects) \
+        and subjects[0].lower_ != subjects[1].lower_
 
 
 def _finite(verb: Token) -> bool:

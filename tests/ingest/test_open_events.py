@@ -172,3 +172,7 @@ def test_a_clause_tells_the_event_nearest_its_verb_and_a_later_contrast_does_not
 def test_what_a_thing_was_meant_to_do_is_no_causal_statement(nlp):
     assert told(nlp, "We have an audit tool meant to block commands like this.")[1] == []
     assert told(nlp, "The firewall was able to prevent most attacks.")[1] == []
+
+
+def test_clauses_about_different_named_products_are_a_list_not_a_chain(nlp):
+    assert told(nlp, "Venmo went down, Snapchat failed, and Eight Sleep beds got stuck in odd positions.")[1] == []
