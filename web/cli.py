@@ -11,9 +11,10 @@ from flask.cli import with_appcontext
 from analysis.model.links import LinkReport, relink
 from graph.errors import GraphError
 from ingest.writing.corpus import CorpusReport, read_paths
-from ingest.writing.reextract import IncidentChanged, reingest_incident
+from ingest.writing.reextract import IncidentChanged
 from web.resources import graph_store
 from workflows.articles import add_articles
+from workflows.reextraction import reingest_and_relink
 
 
 def link_summary(report: LinkReport) -> str:
@@ -79,10 +80,11 @@ def reingest_command(incident_id: str | None, every: bool, workers: int | None) 
     unchanged = []
     try:
         for iid in store.incident_ids() if every else [incident_id]:
-            report = reingest_incident(store, nlp, iid, workers=workers or current_app.config.get("INGEST_WORKERS"))
+            report, links = reingest_and_relink(store, nlp, iid,
+                                                workers=workers or current_app.config.get("INGEST_WORKERS"))
             click.echo(report.table())
-            if report.links is not None:
-                click.echo(link_summary(report.links))
+            if links is not None:
+                click.echo(link_summary(links))
             if not report.rebuilt:
                 unchanged.append(iid)
     except (GraphError, IncidentChanged) as err:

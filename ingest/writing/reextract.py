@@ -5,7 +5,8 @@ were ingested (``order``), extracts them again as one batch (one ``ingest.writin
 ``ingest.writing.workers`` for many) into a scratch store, and writes the result over the incident's
 article-derived nodes and edges in one write (``GraphStore.replace_incident``). The Incident node
 (title, region, started_at...), what no article gave (ModelElements and their MODELS edges) and the
-Sources' title, url, outlet and published are kept as stored; then the model is relinked.
+Sources' title, url, outlet and published are kept as stored. Relinking the model afterwards is the
+caller's step (``workflows.reextraction.reingest_and_relink``): ingestion knows nothing of the model.
 
 Sources stored before they kept their text cannot be read again: if any lacks it, nothing changes
 and the report names them (ingesting the same files again gives them their text).
@@ -25,7 +26,6 @@ from typing import Any
 import networkx as nx
 from spacy.language import Language
 
-from analysis.model.links import LinkReport, relink
 from graph.build import IncidentIndex, apply_extraction
 from graph.errors import Conflict
 from graph.memory_store import MemoryStore
@@ -58,7 +58,6 @@ class ReingestReport:
     dropped: list[NodeId] = field(default_factory=list)
     edges_added: int = 0
     edges_dropped: int = 0
-    links: LinkReport | None = None
 
     @property
     def rebuilt(self) -> bool:
@@ -87,7 +86,7 @@ class ReingestReport:
 
 def reingest_incident(store: GraphStore, nlp: Language, incident_id: str, *,
                       workers: int | None = None) -> ReingestReport:
-    """Rebuild one incident's graph from its Sources' stored text (see the module docstring); relink the model.
+    """Rebuild one incident's graph from its Sources' stored text (see the module docstring).
 
     Raises IncidentNotFound for an unknown incident and IncidentChanged if another writer changed it meanwhile.
     """
@@ -107,7 +106,6 @@ def reingest_incident(store: GraphStore, nlp: Language, incident_id: str, *,
             raise IncidentChanged(f"incident {incident_id!r} changed while it was being read again; nothing was "
                                   "written: run it again")
         store.replace_incident(incident_id, nodes, edges)
-    report.links = relink(store, incident_id)
     return report
 
 
