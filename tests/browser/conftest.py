@@ -19,6 +19,14 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from tests.conftest import SEEDS
 
 CHROMIUM = "/usr/bin/chromium"
+# Where a node is on the screen, after centring the view on it.
+NODE_POINT = """(id) => {
+  const g = window.incidentGraph;
+  g.network.focus(id, {scale: 1.4, animation: false});
+  const p = g.network.canvasToDOM(g.network.getPositions([id])[id]);
+  const box = document.getElementById('network').getBoundingClientRect();
+  return {x: box.left + p.x, y: box.top + p.y};
+}"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

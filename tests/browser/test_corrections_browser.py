@@ -12,19 +12,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Tab, open_tab, serve
+from tests.browser.conftest import NODE_POINT, Tab, open_tab, serve
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.browser
 
 READY = "() => document.body.dataset.graphReady === '1' && document.getElementById('corrections').dataset.loaded === '1'"
-NODE_POINT = """(id) => {
-  const g = window.incidentGraph;
-  g.network.focus(id, {scale: 1.4, animation: false});
-  const p = g.network.canvasToDOM(g.network.getPositions([id])[id]);
-  const box = document.getElementById('network').getBoundingClientRect();
-  return {x: box.left + p.x, y: box.top + p.y};
-}"""
 NOTE = "the delay was a symptom of the lock"
 
 

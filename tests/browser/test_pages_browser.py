@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import Tab
+from tests.browser.conftest import NODE_POINT, Tab
 from tests.browser.png import foreground_pixels
 
 pytestmark = pytest.mark.browser
 
 READY = "() => document.body.dataset.graphReady === '1'"
-# Where a node is on the screen, after centring the view on it.
-NODE_POINT = """(id) => {
-  const g = window.incidentGraph;
-  g.network.focus(id, {scale: 1.4, animation: false});
-  const p = g.network.canvasToDOM(g.network.getPositions([id])[id]);
-  const box = document.getElementById('network').getBoundingClientRect();
-  return {x: box.left + p.x, y: box.top + p.y};
-}"""
 
 
 def test_whole_graph_view_draws_every_node(tab: Tab, seed_id: str) -> None:
