@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.schema import CLAIM_KINDS
-from ingest.lexicon import load_claim_phrases
+from ingest.lexicon import load_claim_phrases, load_cues
 from ingest.timing.times import TimeContext, TimeExpression, extract_times
 
 LEXICON = load_claim_phrases()
@@ -391,8 +391,11 @@ def section_claims(doc: Any) -> list[ClaimRecord]:
         if first is None:
             continue
         root = first.root
+        told = next((c for c in root.children if c.dep_ == "ccomp"), None)
+        if told is not None and root.lemma_.lower() in load_cues()["non_event_verbs"]:
+            root = told  # "A detailed postmortem revealed that X": X names the cause, not the postmortem
         skip = {t.i for c in root.children if c.dep_ in _SUBORDINATE for t in c.subtree}
-        about = " ".join(t.text for t in first if t.i not in skip and not t.is_punct)
+        about = " ".join(t.text for t in root.subtree if t.i not in skip and not t.is_punct and t.dep_ != "mark")
         out.append(ClaimRecord("root_cause", first.text, None, first.start_char, first.end_char, about, True))
     return out
 

@@ -152,3 +152,11 @@ def test_the_real_failure_is_that_names_the_clause(nlp):
     ingest_text(store, nlp, "q", "The database was deleted by mistake. The real failure is that the backups had "
                 "been broken for a long time.", title="blog", keep_empty=True)
     assert [f.label for f in root_causes(store.incident_graph("q")).root_causes][:1] == ["backup broken"]
+
+
+def test_a_root_cause_section_that_opens_with_a_report_names_what_was_reported(nlp):
+    from ingest.claims.assertions import section_claims
+    doc = nlp("What caused the outage\n\nA detailed postmortem revealed that the issue stemmed from a stale "
+              "routing table in the edge proxy fleet.")
+    assert [c.about_text for c in section_claims(doc)] == [
+        "the issue stemmed from a stale routing table in the edge proxy fleet"]
