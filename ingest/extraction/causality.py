@@ -769,7 +769,7 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
                 and back is not best[(cause, effect)]:
             del best[(cause, effect)]
     if opener is not None:
-        told = {e.key for e in opener.narrate()}
+        told = {e.key for e in opener.narrate() + opener.timeline_items()}
         for link in _chain_links(doc, events):
             if not is_intention(doc, link.start_char):  # "we will add a timeout and block such migrations"
                 best.setdefault((link.cause, link.effect), link)

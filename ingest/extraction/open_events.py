@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ingest.extraction.entities import ComponentRef
 from ingest.extraction.event_phrases import EventRef, components_near, particles, stop_words
@@ -94,6 +94,43 @@ class OpenEvents:
                     event.kind = NARRATED_KIND  # a happening told in no outage word: not evidence of trouble
                 made.append(event)
         return made
+
+    def timeline_items(self) -> list[EventRef]:
+        """Each entry of a timeline ("- 00:10 Issue escalated to engineering.", "06:45 Rollout complete; impact
+        ends.", "14:12 UTC: alerts fire") tells what happened at its time, in whatever telegraphic words:
+        every clause of it without an event yet becomes one. Returns the new events."""
+        made = []
+        text = self.doc.text
+        for m in TIMELINE_ITEM.finditer(text):
+            item = self.doc.char_span(m.start("body"), m.end("body"), alignment_mode="expand")
+            if item is None or not len(item):
+                continue
+            for clause in _clauses(item):
+                if any(t.i in self.by_anchor for t in clause) or not any(t.is_alpha for t in clause):
+                    continue
+                known = len(self.events)
+                event = self._item_event(clause)
+                if event is not None and not event.anaphor and len(self.events) > known:
+                    if not event_kind_known(event.summary.split()):
+                        event.kind = NARRATED_KIND
+                    made.append(event)
+        return made
+
+    def _item_event(self, clause: Span) -> EventRef | None:
+        root = clause.root
+        if root.pos_ == "ADJ":  # "Rollout complete": what the adjective says of its subject
+            subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) or (
+                root.head if root.dep_ == "amod" else None)
+            words = (_noun_words(subj, self.comp_at) if subj is not None else []) + [root.lower_]
+            if not _has_content(words):
+                return None
+            event = self._event(root, words, components_near(subj, self.comp_at) if subj is not None else [],
+                                clause.start, clause.end)
+            self.made[root.i] = event
+            self.events.append(event)
+            self.by_anchor.setdefault(event.anchor, event)
+            return event
+        return self.at(root, named=root.pos_ == "NOUN")
 
     def _suffers_untold_trouble(self, verb: Token) -> bool:
         """"visitors got 502s", "the fleet suffered delays": a light verb whose object is trouble tells that
@@ -235,6 +272,23 @@ def _is_concept_noun(lemma: str) -> bool:
 
 
 NARRATED_KIND = "action"
+
+
+# A timeline entry: a line that opens with a clock time (after a list mark, a date or a weekday), then what happened.
+TIMELINE_ITEM = re.compile(
+    r"(?m)^[ \t]*(?:[-*•–][ \t]*)?(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},?[ \t]+(?:\d{4}[ \t,]+)?)?"
+    r"\d{1,2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?(?:[ \t]+[A-Z]{2,4})?[ \t]*[:\-–—]?[ \t]+(?P<body>[A-Za-z][^\n]{2,})$")
+
+
+def _clauses(item: Span) -> list[Span]:
+    """The parts of a timeline entry split at semicolons ("Rollout complete; impact ends")."""
+    parts, start = [], item.start
+    for tok in item:
+        if tok.text == ";":
+            parts.append(item.doc[start:tok.i])
+            start = tok.i + 1
+    parts.append(item.doc[start:item.end])
+    return [p for p in parts if len(p)]
 
 
 def event_kind_known(words: list[str]) -> bool:

@@ -176,3 +176,9 @@ def test_what_a_thing_was_meant_to_do_is_no_causal_statement(nlp):
 
 def test_clauses_about_different_named_products_are_a_list_not_a_chain(nlp):
     assert told(nlp, "Venmo went down, Snapchat failed, and Eight Sleep beds got stuck in odd positions.")[1] == []
+
+
+def test_each_timeline_entry_tells_what_happened_at_its_time(nlp):
+    events, _ = told(nlp, "Timeline\n- 00:10 Issue escalated to engineering.\n- 01:48 Fix rolling out everywhere.\n"
+                          "- 06:45 Rollout complete; impact ends.")
+    assert [s.lower() for s, _ in events] == ["issue escalated", "fix roll out", "rollout complete", "impact end"]
