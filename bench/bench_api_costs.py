@@ -100,8 +100,8 @@ def _normal_text(length: int) -> str:
 def _shape_rows(nlp: Any) -> list[dict[str, Any]]:
     """Each shape read under the service's default budget; the costliest against normal prose of its size (read
     with a budget that does not stop it)."""
+    from bench.costly_shapes import SHAPES
     from ingest.writing.budget import Budget
-    from tests.robustness.test_article_cost import SHAPES
 
     service = Budget()
     costs = {name: _cost(nlp, text, service) for name, text in SHAPES.items()}
@@ -128,8 +128,8 @@ def _shape_rows(nlp: Any) -> list[dict[str, Any]]:
 
 def _incident_size_row(nlp: Any) -> dict[str, Any]:
     from app import create_app
+    from bench.generated_articles import outage_article
     from ingest.writing.corpus import ingest_paths
-    from tests.concurrency.articles import outage_article
 
     with tempfile.TemporaryDirectory(prefix="bench-costs-") as tmp:
         folder = Path(tmp) / "articles"
@@ -149,7 +149,7 @@ def _incident_size_row(nlp: Any) -> dict[str, Any]:
 
 
 def _post_seconds(client: Any, iid: str, first: int) -> float:
-    from tests.concurrency.articles import outage_article
+    from bench.generated_articles import outage_article
 
     times = []
     for n in range(POSTS + 1):

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bench.generated_articles import outage_article
 from bench.gunicorn_server import GunicornServer, post_json, request
-from tests.concurrency.articles import outage_article
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 ARTICLES = 12

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.concurrency.articles import outage_article
+from bench.generated_articles import outage_article
 from tests.robustness.problems import assert_problem
 
 pytestmark = [pytest.mark.bolt, pytest.mark.slow, pytest.mark.timeout(180)]

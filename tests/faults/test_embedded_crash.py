@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bench.generated_articles import outage_article
 from bench.gunicorn_server import GunicornServer, post_json
 from graph.errors import StoreCorrupt
-from tests.concurrency.articles import outage_article
 
 WRITES = 100
 KILL_AFTER_ACKS = 25

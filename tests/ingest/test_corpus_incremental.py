@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from bench.generated_articles import outage_article
 from graph.build import IndexCache, apply_extraction, ensure_incident
 from graph.errors import StoreUnavailable
 from graph.memory_store import MemoryStore
 from graph.schema import Node
 from ingest.claims.contradiction_updates import ClaimSet
 from ingest.writing import corpus
-from tests.concurrency.articles import outage_article
 from tests.conftest import SEEDS
 from tests.ingest.test_build import extraction
 

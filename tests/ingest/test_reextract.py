@@ -139,8 +139,8 @@ def test_the_same_text_ingested_again_gives_an_old_source_its_text(nlp):
 
 
 def test_many_sources_are_read_by_workers_into_the_same_graph(nlp, monkeypatch):
+    from bench.generated_articles import outage_article
     from graph.memory_store import MemoryStore
-    from tests.concurrency.articles import outage_article
 
     store = MemoryStore(None)
     for n in range(24):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.bench_ingest import generated_articles
+from bench.generated_articles import outage_article
 from graph.memory_store import MemoryStore
 from ingest.writing import workers
 from ingest.writing.corpus import ingest_paths
-from tests.concurrency.articles import outage_article
 
 
 def exported(store: MemoryStore, iid: str) -> tuple[dict, dict]:

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bench.generated_articles import outage_article
 from bench.gunicorn_server import GunicornServer, post_json, request
-from tests.concurrency.articles import outage_article
 
 CAP = 20
 STORED_FIRST = 18

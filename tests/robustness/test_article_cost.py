@@ -13,21 +13,13 @@ import time
 
 import pytest
 
+from bench.costly_shapes import SHAPES
 from ingest.reading.token_runs import PUNCT_RUN, WORD_RUN, break_long_runs
 from ingest.writing.budget import Budget
-from tests.conftest import SEEDS
 from tests.robustness.problems import assert_problem
 
 BUDGET_S = 3
-LEAD = "The DynamoDB outage was caused by a race condition in the DNS system. "
-SHAPES = {
-    "brackets-20k": "DynamoDB (" + "(" * 10_000 + "failed" + ")" * 10_000,
-    "colons-198k": LEAD + "1:" * 99_000,
-    "clock-times-192k": LEAD + "11:48 PM PDT on " * 12_000,
-    "dates-66k": LEAD + "October 20, 2025 at 11:48 PM PDT " * 2_000,
-    "prose-repeated-192k": ((SEEDS / "000_70811cf465f3405b.txt").read_text(encoding="utf-8") * 70)[:192_000],
-    "short-sentences-10k": LEAD + "The DNS failed. " * 10_000,
-}
+
 
 
 def test_long_runs_are_broken_before_spacy():

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bench.costly_shapes import SHAPES
 from bench.gunicorn_server import GunicornServer, post_json, request
-from tests.robustness.test_article_cost import SHAPES
 
 BUDGET_S = 3
 POSTS = ("brackets-20k", "clock-times-192k", "prose-repeated-192k", "short-sentences-10k")

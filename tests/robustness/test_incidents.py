@@ -6,8 +6,8 @@ from __future__ import annotations
 import statistics
 import time
 
+from bench.generated_articles import outage_article
 from graph.schema import Node
-from tests.concurrency.articles import outage_article
 from tests.robustness.problems import assert_problem
 
 
