@@ -346,7 +346,9 @@ def _stands_alone(doc: Doc, tok: Token, first_ok: bool = False) -> bool:
         and (nxt is None or nxt.text != ":") and (prev is None or prev.text not in (":", "-", "•", "*"))
 
 
-IDENTIFIER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+(?:\(\))?$|^\d{1,3}(?:\.\d{1,3}){3}$")
+IDENTIFIER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+(?:\(\))?$|^\d{1,3}(?:\.\d{1,3}){3}$"
+                        # tools and hosts named as written: "pg_dump", "db1", "web-03"
+                        r"|^[a-z]{2,}_[a-z0-9_]+$|^[a-z]{2,5}-?\d{1,3}$")
 
 
 def _identifiers(doc: Doc) -> list[ComponentRef]:

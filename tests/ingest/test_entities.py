@@ -127,3 +127,9 @@ def test_a_system_head_alone_is_the_accounts_own_system(nlp):
 
 def test_protocols_and_formats_are_not_components(nlp):
     assert nlp("Clients retried over HTTPS and sent malformed JSON.")._.components == []
+
+
+def test_tools_and_hosts_named_as_written_are_components(nlp):
+    names = [c.name for c in nlp("The team ran pg_basebackup against db1, then pg_dump failed on web-03.")._.components]
+    assert names == ["pg_basebackup", "db1", "pg_dump", "web-03"]
+    assert nlp("The sha256 check passed.")._.components == []
