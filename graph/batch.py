@@ -44,6 +44,14 @@ class Batch:
         """Incidents this batch writes to, sorted."""
         return sorted({n.incident for n in self.nodes} | {e.props["incident"] for e in self.edges})
 
+    def new_sources(self) -> dict[str, list[NodeId]]:
+        """The Source nodes (articles) this batch adds to each incident: those not stored yet."""
+        new: dict[str, list[NodeId]] = {}
+        for node in self.nodes:
+            if node.label == "Source" and node.id not in self.existing:
+                new.setdefault(node.incident, []).append(node.id)
+        return new
+
 
 def merged_nodes(nodes: Sequence[Node]) -> list[Node]:
     """Merge nodes with the same id in order; raise SchemaError if one id carries two labels."""

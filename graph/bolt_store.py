@@ -32,6 +32,12 @@ and edges it changed, and recreates the edges its ``replace`` pairs removed
 (read, with their properties, just before the write). If the server is gone so
 that compensation fails too, StoreUnavailable says so; re-running the same
 upsert completes it, since upserts are idempotent.
+
+The article cap (``max_sources``) is claimed by the write's first statements
+(``cypher_batches.source_claims``): each counts the incident's Sources and creates
+the new ones only if they fit, atomically (Neo4j: under the write lock of the
+incident's meta node; FalkorDB: one query runs whole before the next write), so
+parallel writers never take an incident over its cap.
 """
 
 from __future__ import annotations
@@ -50,8 +56,10 @@ from graph.cypher_batches import (
     META_LABEL,
     Statement,
     chunks,
+    claim_undo,
     escape_spliced,
     replaced_edges_statements,
+    source_claims,
     undo_statements,
     upsert_statements,
     version_bump,
@@ -211,18 +219,23 @@ class BoltStore:
             return {i: n.label for i, n in before.items()}
 
         batch = prepare_batch(nodes, edges, lookup, replace)
-        self._check_sources(batch)
+        claims = [] if self.max_sources is None else source_claims(batch.new_sources(), self.max_sources,
+                                                                    facts.batch_bytes)
         # Read on every server: the incidents of removed edges get a version bump, and without rollback
         # the compensation recreates them.
         removed = self._replaced_edges(batch)
         if not batch.nodes and not batch.edges and not removed:
             return
         sets, parts = self._spills(batch, before, spilled)
-        writes = upsert_statements(batch, before, facts.batch_bytes, [rel for rel, _ in removed], node_sets=sets,
-                                   parts=parts)
+        writes = claims + upsert_statements(batch, before, facts.batch_bytes, [rel for rel, _ in removed],
+                                            node_sets=sets, parts=parts)
         old_edges = {} if facts.has_rollback else self._stored_edges(batch)
         try:
             self._write(writes)
+        except _OverCap as full:  # nothing but the claims before it ran: Neo4j rolled them back
+            if not facts.has_rollback and full.index:
+                self._write(claim_undo(claims[:full.index], facts.batch_bytes))
+            raise IncidentFull(full.incident, self.max_sources or 0) from None
         except StoreUnavailable as exc:
             if facts.has_rollback:
                 raise
@@ -321,22 +334,6 @@ class BoltStore:
                 f"({exc}); once the server is back, run the replacement again.",
                 public="the graph server stopped part-way through replacing the incident, which could not be put "
                        "back; once it is back, run the same operation again") from exc
-
-    def _check_sources(self, batch: Batch) -> None:
-        """IncidentFull if the batch's new Sources would take an incident past ``max_sources``.
-
-        Counted just before the write, not inside its transaction: two clients of one server
-        adding an incident's last articles at the same moment may both pass.
-        """
-        if self.max_sources is None:
-            return
-        new: dict[str, int] = {}
-        for node in batch.nodes:
-            if node.label == "Source" and node.id not in batch.existing:
-                new[node.incident] = new.get(node.incident, 0) + 1
-        for incident, added in new.items():
-            if self.counts(incident).get("Source", 0) + added > self.max_sources:
-                raise IncidentFull(incident, self.max_sources)
 
     def _server(self) -> ServerFacts:
         """Learn the server's kind and create the id guards, once; retried on the next call if it fails.
@@ -500,14 +497,25 @@ class _Refused(StoreUnavailable):
     """The server refused a statement (for instance a schema command it does not support)."""
 
 
+class _OverCap(Exception):
+    """A claim statement (``cypher_batches.source_claims``) found its incident full; ``index``: its place."""
+
+    def __init__(self, index: int, incident: str) -> None:
+        super().__init__(f"incident {incident!r} is full")
+        self.index = index
+        self.incident = incident
+
+
 class _Incomplete(Exception):
     """A write statement touched fewer rows than it was given (an endpoint vanished meanwhile)."""
 
 
 def _run_all(tx: neo4j.ManagedTransaction, statements: list[Statement]) -> list[list[dict[str, Any]]]:
     results = []
-    for query, params, expected in statements:
+    for index, (query, params, expected) in enumerate(statements):
         rows = [record.data() for record in tx.run(query, params)]
+        if rows and rows[0].get("over_cap"):
+            raise _OverCap(index, rows[0]["incident"])
         if expected is not None and (not rows or rows[0].get("c") != expected):
             raise _Incomplete(f"expected {expected} rows, the server reported {rows[0].get('c') if rows else 0}")
         results.append(rows)

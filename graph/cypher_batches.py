@@ -218,6 +218,35 @@ def _row_pieces(row: dict[str, Any], room: int) -> list[dict[str, Any]]:
     return pieces + ([current] if size > empty else [])
 
 
+# One article-cap claim: takes the incident's meta node for writing (on Neo4j a write lock held to the end of the
+# transaction, so parallel claims on one incident queue there), counts the incident's other Sources and, only if the
+# new ones fit under the cap, creates them as bare nodes that every later claim counts. A FalkorDB query runs
+# whole before the next write starts, so there the statement alone is atomic. ``over_cap`` tells the caller.
+_CLAIM = (f"MERGE (v:{META_LABEL} {{of_incident: $iid}}) SET v.claims = coalesce(v.claims, 0) + 1 "
+          "WITH v OPTIONAL MATCH (s:Source {incident: $iid}) WHERE NOT s.id IN $ids "
+          "WITH count(s) + size($ids) <= $cap AS fits "
+          "FOREACH (i IN CASE WHEN fits THEN $ids ELSE [] END | "
+          "MERGE (n:Source {id: i}) ON CREATE SET n.incident = $iid) "
+          "RETURN NOT fits AS over_cap, $iid AS incident")
+# Bare Sources a refused multi-statement claim made, removed where the server cannot roll back.
+_CLAIM_UNDO = "UNWIND $ids AS i MATCH (n:Source {id: i}) WHERE size(keys(n)) = 2 DETACH DELETE n"
+
+
+def source_claims(new: Mapping[str, list[NodeId]], cap: int, budget: int) -> list[Statement]:
+    """Statements claiming room for each incident's new Sources under ``cap``, to run first in the write.
+
+    A row with ``over_cap`` true means the incident is full and the statement created nothing.
+    """
+    return [(_CLAIM, {"iid": iid, "ids": chunk, "cap": cap}, None)
+            for iid, ids in new.items() for chunk in chunks(_CLAIM, ids, budget - 200)]
+
+
+def claim_undo(claims: Sequence[Statement], budget: int) -> list[Statement]:
+    """Deletes of the bare Sources ``claims`` (those run before a refused one) created."""
+    ids = [i for _, params, _ in claims for i in params["ids"]]
+    return [(_CLAIM_UNDO, {"ids": c}, None) for c in chunks(_CLAIM_UNDO, ids, budget)]
+
+
 def version_bump(incidents: list[str]) -> Statement:
     query = f"UNWIND $iids AS i MERGE (v:{META_LABEL} {{of_incident: i}}) SET v.version = coalesce(v.version, 0) + 1"
     return (query, {"iids": incidents}, None)

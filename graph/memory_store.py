@@ -307,12 +307,8 @@ class MemoryStore:
         """IncidentFull if the batch's new Sources would take an incident past ``max_sources``."""
         if self.max_sources is None:
             return
-        new: dict[str, int] = {}
-        for node in batch.nodes:
-            if node.label == "Source" and node.id not in batch.existing:
-                new[node.incident] = new.get(node.incident, 0) + 1
-        for incident, added in new.items():
-            if self._state.tallies.count(incident, "Source") + added > self.max_sources:
+        for incident, added in batch.new_sources().items():
+            if self._state.tallies.count(incident, "Source") + len(added) > self.max_sources:
                 raise IncidentFull(incident, self.max_sources)
 
     def _labels_of(self, ids: Iterable[NodeId]) -> dict[NodeId, str]:
