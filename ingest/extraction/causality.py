@@ -315,11 +315,10 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
             if [t.lower_ for t in doc[tok.i:tok.i + len(words)]] != words:
                 continue
             first, last = tok, doc[tok.i + len(words) - 1]
+            temporal = phrase in load_cues()["temporal_connectives"] and not _causal_clause(first)
             if first.dep_ == "mark":  # "because DynamoDB was down, ..."
                 clause = first.head
                 main = clause.head
-                if phrase in load_cues()["temporal_connectives"] and not _causal_clause(first):
-                    continue  # "the strain persisted even after DynamoDB was restored": only "later than"
                 cause = _side(_subtree(clause), clause, events, opener)
                 effect = _side(_subtree(main, exclude=clause), main, events, opener)
             else:
@@ -327,10 +326,11 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
                 pobj = next((c for c in kids if c.dep_ == "pobj"), None) or next(
                     (c for c in kids if c.dep_ in ("pcomp", "pobj")), None)
                 head = first.head if first.head.i not in range(tok.i, last.i + 1) else first.head.head
-                if phrase in load_cues()["temporal_connectives"] and not _causal_clause(first):
-                    continue
                 cause = _side(_subtree(pobj), pobj, events, opener)
                 effect = _side(_subtree(head, exclude=first), head, events, opener)
+            if temporal and not (cause is not None and effect is not None and cause.kind in TROUBLE_KINDS
+                                 and effect.kind in TROUBLE_KINDS):
+                continue  # "the strain persisted even after DynamoDB was restored": only "later than"
             link = _link(cause, effect, phrase, conf, first, doc)
             if link is not None:
                 links.append(link)

@@ -80,7 +80,9 @@ class OpenEvents:
         made = []
         for verb in self.doc:
             lemma = verb.lemma_.lower()
-            if verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
+            if self._tells_a_state(verb):
+                pass  # "lines were overwhelmed", "viewers were unable to watch": a state the clause reports
+            elif verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) \
                     or lemma in causal and acts_on_something(verb) \
                     or verb.dep_ in ("amod", "compound") \
@@ -131,6 +133,16 @@ class OpenEvents:
             self.by_anchor.setdefault(event.anchor, event)
             return event
         return self.at(root, named=root.pos_ == "NOUN")
+
+    def _tells_a_state(self, verb: Token) -> bool:
+        """A past "be" with an adjective of trouble or of what was done to its subject ("were overwhelmed",
+        "was unreachable", "were unable to watch"), with a subject and no event on it yet."""
+        acomp = next((c for c in verb.children if c.dep_ == "acomp" and c.pos_ in ("ADJ", "VERB")), None)
+        if verb.lemma_ != "be" or verb.tag_ != "VBD" or acomp is None or verb.i in self.made \
+                or acomp.i in self.by_anchor or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            return False
+        word = acomp.lower_
+        return word in load_cues()["inability_adjectives"] or word.endswith("ed") or event_kind_known([word])
 
     def _suffers_untold_trouble(self, verb: Token) -> bool:
         """"visitors got 502s", "the fleet suffered delays": a light verb whose object is trouble tells that
@@ -219,8 +231,8 @@ class OpenEvents:
             return None  # "please follow the banner": an instruction, not something that happened
         if lemma == "be" and acomp is not None and (blocked := _blocked_verb(acomp)) is not None:
             return self._clause_event(blocked)  # "we are unable to change the icons"
-        if lemma == "be" and acomp is not None:
-            words = [acomp.lower_] + scope_words
+        if lemma == "be" and acomp is not None:  # "the cache was stale": stale cache; "lines were overwhelmed"
+            words = scope_words + [acomp.lower_] if acomp.lower_.endswith("ed") else [acomp.lower_] + scope_words
         else:
             negated = any(c.dep_ == "neg" or _no_longer(c) for c in verb.children) or _blocked_by(verb) or (
                 subj is not None and subj.lower_ in load_cues()["negative_subjects"])
@@ -255,7 +267,9 @@ def is_eventive(tok: Token) -> bool:
         return False
     if len(lemma) > 5 and lemma.endswith(tuple(load_cues()["eventive_suffixes"])):
         return True
-    return any(c.dep_ == "amod" and (c.tag_ == "VBN" or c.lower_ in load_event_kinds()) for c in tok.children)
+    return any(c.dep_ == "amod" and (c.tag_ == "VBN" or c.lower_ in load_event_kinds())
+               or c.dep_ == "compound" and c.lower_ in load_event_kinds() and load_event_kinds()[c.lower_] == "symptom"
+               for c in tok.children)  # "stale entries", "dropped packets", "error messages"
 
 
 def is_happening(tok: Token) -> bool:

@@ -182,3 +182,14 @@ def test_each_timeline_entry_tells_what_happened_at_its_time(nlp):
     events, _ = told(nlp, "Timeline\n- 00:10 Issue escalated to engineering.\n- 01:48 Fix rolling out everywhere.\n"
                           "- 06:45 Rollout complete; impact ends.")
     assert [s.lower() for s, _ in events] == ["issue escalated", "fix roll out", "rollout complete", "impact end"]
+
+
+def test_a_past_state_of_trouble_is_an_event(nlp):
+    events, _ = told(nlp, "Customer support lines were overwhelmed. Viewers were unable to watch shows.")
+    assert [s for s, _ in events] == ["customer support line overwhelmed", "show watch failure"]
+
+
+def test_trouble_after_trouble_was_caused_by_it_but_not_what_followed_a_recovery(nlp):
+    assert told(nlp, "Viewers were unable to watch shows after a security certificate on the login servers "
+                     "expired.")[1] == [("security certificate expiry", "show watch failure", "after")]
+    assert told(nlp, "The strain persisted even after DynamoDB was restored.")[1] == []
