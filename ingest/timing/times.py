@@ -122,6 +122,8 @@ class _State:
     last_date: date | None = None
     cursor: datetime | None = None
     explicit: date | None = None  # the last date written with a year
+    year_hint: int | None = None  # the year a later date of the same sentence is written with
+    weekday: int | None = None  # the weekday written with the date being read
     previous: TimeExpression | None = None
     expressions: list[TimeExpression] = field(default_factory=list)
 
@@ -189,6 +191,8 @@ def infer_year(month: int, day: int, state: _State, ctx: TimeContext) -> int | N
         options = [d for d in (make(ref.year + k) for k in (-1, 0, 1)) if d]
         return min(options, key=lambda d: abs((d - ref).days)).year if options else None
 
+    if state.year_hint and make(state.year_hint):  # "from 13:37 on October 28 to 16:45 on October 31, 2021"
+        return state.year_hint
     if state.explicit:
         year = nearest(state.explicit)
         if year and abs((make(year) - state.explicit).days) <= YEAR_INHERIT_DAYS:  # type: ignore[operator]
@@ -198,7 +202,10 @@ def infer_year(month: int, day: int, state: _State, ctx: TimeContext) -> int | N
     limit, _ = published_bounds(ctx.published)
     today = ctx.today or date.today()
     if limit:
-        return next((y for y in range(limit.year, limit.year - 8, -1) if (d := make(y)) and d <= limit), None)
+        years = [y for y in range(limit.year, limit.year - 8, -1) if (d := make(y)) and d <= limit]
+        # "Thursday, October 28": the most recent year in which that date fell on that weekday
+        fits = [y for y in years if state.weekday is None or make(y).weekday() == state.weekday]  # type: ignore[union-attr]
+        return (fits or years or [None])[0]
     for y in range(today.year, today.year - 30, -1):
         d = make(y)
         if d and d <= today and (not state.weekdays or d.weekday() in state.weekdays):
@@ -221,6 +228,7 @@ def _resolve_date_text(text: str, state: _State, ctx: TimeContext) -> tuple[date
         state.explicit = written
         return written, written.year, None
     month, day, year, weekday = parse_date(text)
+    state.weekday = weekday
     resolved_year = year or infer_year(month, day, state, ctx)
     if year and ctx.incident_year and year != ctx.incident_year and _near_incident(ctx.incident_year, month, day,
                                                                                      state, ctx):
@@ -445,7 +453,9 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     weekdays = {weekday_number(w) for w in re.findall(rf"\b{WEEKDAY_PATTERN}\b", text)}
     matches = list(CANDIDATE_RE.finditer(text))  # one scan serves the zone default and the expressions
     state = _State(zone=ctx.default_tz or declared_zone(text) or _first_zone(matches), weekdays=weekdays)
+    hints = _year_hints(text, matches)
     for m in matches:
+        state.year_hint = hints.get(m.start())
         kind = m.lastgroup if m.lastgroup in ("iso", "range", "clock", "date", "monthyear", "offset", "duration",
                                               "weekday") else next(k for k in ("iso", "clock", "date") if m.group(k))
         found = _resolve(kind, text, m, state, ctx)
@@ -454,6 +464,25 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
             state.previous = expr
     _resolve_weekdays(state.expressions)
     return state.expressions
+
+
+_WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _year_hints(text: str, matches: list[re.Match[str]]) -> dict[int, int]:
+    """For each match, the year a later match of the same sentence is written with ("from 13:37 PT on Thursday,
+    October 28 to 16:45 PT on Sunday, October 31, 2021": 2021 for the first clock)."""
+    hints: dict[int, int] = {}
+    year: int | None = None
+    for before, after in zip(reversed([None, *matches[:-1]]), reversed(matches)):
+        found = _WRITTEN_YEAR.findall(after.group())
+        if found:
+            year = int(found[-1])
+        elif year is not None:
+            hints[after.start()] = year
+        if before is not None and re.search(r"[.!?]\s|\n", text[before.end():after.start()]):
+            year = None  # a sentence ends between them
+    return hints
 
 
 def _resolve(kind: str, text: str, m: re.Match[str], state: _State,

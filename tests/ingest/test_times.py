@@ -228,3 +228,11 @@ def test_a_clock_after_a_bare_weekday_is_on_that_weekday():
     found = by_raw("Acme went down on Friday afternoon, shortly after 9 a.m. Eastern.",
                    TimeContext(published="2024-03-12"))
     assert found["9 a.m. Eastern"].utc == utc(2024, 3, 8, 14, 0)
+
+
+def test_a_yearless_date_takes_the_year_written_later_in_its_sentence_or_that_fits_its_weekday():
+    ctx = TimeContext(published="2024-03-12")
+    found = by_raw("The outage lasted 73 hours, from 13:37 PT on Thursday, October 28 to 16:45 PT on Sunday, "
+                   "October 31, 2021.", ctx)
+    assert found["13:37 PT on Thursday, October 28"].utc == utc(2021, 10, 28, 20, 37)
+    assert by_raw("It went down on Thursday, October 28.", ctx)["Thursday, October 28"].utc == utc(2021, 10, 28)
