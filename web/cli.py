@@ -10,8 +10,10 @@ from flask.cli import with_appcontext
 
 from analysis.model.links import LinkReport, relink
 from graph.errors import GraphError
+from ingest.writing.budget import BudgetExceeded
 from ingest.writing.corpus import CorpusReport, read_paths
 from ingest.writing.reextract import IncidentChanged
+from web.limits import limits
 from web.resources import graph_store
 from workflows.articles import add_articles
 from workflows.reextraction import reingest_and_relink
@@ -39,19 +41,21 @@ def link_summary(report: LinkReport) -> str:
 @click.option("--incident", "incident_id", required=True, help="Incident id (lower-case slug).")
 @click.option("--title", help="Incident title; default: the folder's incident.json, else the id.")
 @click.option("--region", help="Region, e.g. us-east-1; default: the folder's incident.json.")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes reading articles (from 20 articles on); "
-              "default: INGEST_WORKERS, else one per core; 1 reads in this process.")
+@click.option("--workers", type=click.IntRange(min=1), help="Articles read at once, each in its own process held to "
+              "INGEST_MAX_SECONDS and INGEST_MAX_MB; default: INGEST_WORKERS, else one per core.")
 @with_appcontext
 def ingest_command(paths: tuple[Path, ...], incident_id: str, title: str | None, region: str | None,
                    workers: int | None) -> None:
     """Ingest article files (or folders of them) into one incident, title it and link the model to its nodes:
-    one write (``workflows.articles.add_articles``), so a failure stores none of it."""
+    one write (``workflows.articles.add_articles``), so a failure stores none of it. Each article is read
+    within the API's budget (INGEST_MAX_SECONDS, INGEST_MAX_MB): one over it is reported as an error and
+    skipped, with nothing of it stored, like a file that cannot be read."""
     store = graph_store()
     nlp = current_app.extensions["nlp"].get()
     report = CorpusReport(incident_id)
     try:
         articles, manifest = read_paths([str(p) for p in paths], report)
-        added = add_articles(store, nlp, incident_id, articles, progress=True,
+        added = add_articles(store, nlp, incident_id, articles, progress=True, budget=limits().budget,
                              title=title or manifest.get("title"), region=region or manifest.get("region"),
                              workers=workers or current_app.config.get("INGEST_WORKERS"))
     except (GraphError, ValueError) as err:
@@ -67,21 +71,27 @@ def ingest_command(paths: tuple[Path, ...], incident_id: str, title: str | None,
 @click.command("reingest")
 @click.option("--incident", "incident_id", help="Incident id to rebuild from its stored articles.")
 @click.option("--all", "every", is_flag=True, help="Rebuild every incident.")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes reading articles (from 20 articles on); "
-              "default: INGEST_WORKERS, else one per core; 1 reads in this process.")
+@click.option("--workers", type=click.IntRange(min=1), help="Articles read at once, each in its own process held to "
+              "INGEST_MAX_SECONDS and INGEST_MAX_MB; default: INGEST_WORKERS, else one per core.")
 @with_appcontext
 def reingest_command(incident_id: str | None, every: bool, workers: int | None) -> None:
     """Rebuild incidents from their stored article texts with the current extractor; print what was renamed,
-    merged, added and dropped, then link the model."""
+    merged, added and dropped, then link the model. Each article is read within INGEST_MAX_SECONDS and
+    INGEST_MAX_MB; if one is over, its incident is left unchanged and the command fails naming the setting."""
     if bool(incident_id) == every:
         raise click.UsageError("give --incident ID or --all")
     store = graph_store()
     nlp = current_app.extensions["nlp"].get()
-    unchanged = []
+    unchanged, over = [], []
     try:
         for iid in store.incident_ids() if every else [incident_id]:
-            report, links = reingest_and_relink(store, nlp, iid,
-                                                workers=workers or current_app.config.get("INGEST_WORKERS"))
+            try:
+                report, links = reingest_and_relink(store, nlp, iid, budget=limits().budget,
+                                                    workers=workers or current_app.config.get("INGEST_WORKERS"))
+            except BudgetExceeded as err:
+                click.echo(f"incident {iid}: left unchanged: {err}")
+                over.append(err)
+                continue
             click.echo(report.table())
             if links is not None:
                 click.echo(link_summary(links))
@@ -89,6 +99,10 @@ def reingest_command(incident_id: str | None, every: bool, workers: int | None) 
                 unchanged.append(iid)
     except (GraphError, IncidentChanged) as err:
         raise click.ClickException(str(err)) from err
+    if over:
+        settings = sorted({err.setting for err in over})
+        raise click.ClickException(f"{len(over)} incident(s) left unchanged: an article is over its budget; raise "
+                                   f"{' or '.join(settings)} to rebuild them")
     if unchanged:
         raise click.ClickException(f"{len(unchanged)} incident(s) left unchanged, some of their sources have no "
                                    f"stored text: {', '.join(unchanged)}")

@@ -35,7 +35,8 @@ import pickle
 import resource
 import signal
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -118,6 +119,32 @@ def extract_within(budget: Budget | None, nlp: Language, article: Article, incid
     if budget is None or doc is not None:
         return extract_article(nlp, article, incident_id, doc=doc, ctx=ctx)
     return run_within(budget, extract_article, nlp, article, incident_id, ctx=ctx)
+
+
+def extractions_within(budget: Budget, nlp: Language, articles: Sequence[Article], incident_id: str, *,
+                       year: int | None, workers: int = 1) -> Iterator[Extraction | BudgetExceeded]:
+    """Each article's Extraction, in order, every one read in its own child held to ``budget``, up to ``workers``
+    at once (the command line's budgeted reads); an article over its budget yields its BudgetExceeded instead,
+    so the caller can skip it and go on."""
+
+    def read(article: Article) -> Extraction | BudgetExceeded:
+        try:
+            return run_within(budget, extract_article, nlp, article, incident_id,
+                              ctx=TimeContext(published=article.published, incident_year=year))
+        except BudgetExceeded as err:
+            return err
+
+    if workers <= 1 or len(articles) <= 1:
+        yield from map(read, articles)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # each thread waits on its child without the GIL
+        futures = [pool.submit(read, article) for article in articles]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def _outcome(budget: Budget, message: tuple[str, Any], exitcode: int | None) -> Any:

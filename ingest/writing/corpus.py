@@ -34,7 +34,7 @@ from ingest.claims.contradiction_updates import new_contradiction_edges
 from ingest.extraction.extract import NO_CONTENT
 from ingest.reading.sources import Article, ArticleRejected, article_from_text, read_article
 from ingest.timing.times import TimeContext, extract_times
-from ingest.writing.budget import Budget, extract_within
+from ingest.writing.budget import Budget, BudgetExceeded, extract_within, extractions_within
 from ingest.writing.workers import extractions, worker_count
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
@@ -205,16 +205,19 @@ def write_articles(store: GraphStore, index: IncidentIndex, nlp: Language, artic
 
     Articles already stored (same cleaned text, or twice in the batch) are reported as not created and not
     read. The year of dateless dates is decided once for the batch (``incident_year``). With a ``budget``
-    each article is read in a child process held to it; else from ``ingest.writing.workers.MIN_PARALLEL``
-    new articles on, ``workers`` processes read them. A rejected article is added to ``report.errors``, or
-    raised with ``strict``. ``report.totals`` are the incident's counts afterwards.
+    each article is read in a child process held to it (``workers`` of them at once); else from
+    ``ingest.writing.workers.MIN_PARALLEL`` new articles on, ``workers`` processes read them. A rejected
+    article, or one over its budget (BudgetExceeded), is added to ``report.errors`` with nothing of it
+    written, or raised with ``strict``. ``report.totals`` are the incident's counts afterwards.
     """
     todo = _new_articles(store, index.incident_id, list(articles), report)
     year = incident_year(index, articles)
-    if budget is not None:
-        ctx = [TimeContext(published=a.published, incident_year=year) for a in todo]
-        stream: Iterator[Extraction] = (extract_within(budget, nlp, a, index.incident_id, ctx=c)
-                                        for a, c in zip(todo, ctx))
+    stream: Iterator[Extraction | BudgetExceeded]
+    if budget is not None and strict and len(todo) == 1:  # the API's one article: raised as it comes
+        ctx = TimeContext(published=todo[0].published, incident_year=year)
+        stream = (extract_within(budget, nlp, a, index.incident_id, ctx=ctx) for a in todo)
+    elif budget is not None:
+        stream = extractions_within(budget, nlp, todo, index.incident_id, year=year, workers=worker_count(workers))
     else:
         stream = extractions(nlp, todo, index.incident_id, year=year, workers=worker_count(workers))
     with closing(stream) as extracted:
@@ -225,11 +228,18 @@ def write_articles(store: GraphStore, index: IncidentIndex, nlp: Language, artic
             pairs = tqdm(pairs, total=len(todo), desc="ingest", unit="article")
         for article, extraction in pairs:
             try:
+                if isinstance(extraction, BudgetExceeded):
+                    raise extraction
                 report.articles.append(_apply(store, index, article, extraction, keep_empty=keep_empty))
             except ArticleRejected as err:
                 if strict:
                     raise
                 report.errors.append((article.name or article.title, str(err)))
+            except BudgetExceeded as err:
+                if strict:
+                    raise
+                report.errors.append((article.name or article.title,
+                                      f"{err}: skipped, nothing of it stored (raise {err.setting} to take it)"))
     conflicts = refresh_contradictions(store, index.incident_id, index=index)
     if conflicts and len(report.articles) == 1 and report.articles[0].created:
         report.articles[0].added["CONTRADICTS"] = conflicts

@@ -32,6 +32,7 @@ from graph.memory_store import MemoryStore
 from graph.schema import Edge, Node, NodeId
 from graph.store import GraphStore
 from ingest.reading.sources import Article
+from ingest.writing.budget import Budget, BudgetExceeded, extractions_within
 from ingest.writing.corpus import INDEXES, incident_year, refresh_contradictions
 from ingest.writing.workers import extractions, worker_count
 
@@ -85,10 +86,12 @@ class ReingestReport:
 
 
 def reingest_incident(store: GraphStore, nlp: Language, incident_id: str, *,
-                      workers: int | None = None) -> ReingestReport:
+                      workers: int | None = None, budget: Budget | None = None) -> ReingestReport:
     """Rebuild one incident's graph from its Sources' stored text (see the module docstring).
 
-    Raises IncidentNotFound for an unknown incident and IncidentChanged if another writer changed it meanwhile.
+    With a ``budget`` each article is read in a child process held to it. Raises IncidentNotFound for an
+    unknown incident, IncidentChanged if another writer changed it meanwhile, and BudgetExceeded (naming the
+    source) if an article is over its budget; then nothing is written.
     """
     with INDEXES.hold(store, incident_id):  # no ingest of this process writes the incident meanwhile
         version = store.version(incident_id)
@@ -99,7 +102,7 @@ def reingest_incident(store: GraphStore, nlp: Language, incident_id: str, *,
                                                             if not isinstance(d.get("text"), str)])
         if not report.rebuilt:
             return report
-        new = _rebuilt(nlp, old, incident_id, sources, worker_count(workers))
+        new = _rebuilt(nlp, old, incident_id, sources, worker_count(workers), budget)
         _compare(old, new, report)
         nodes, edges = _with_kept(old, new, incident_id)
         if store.version(incident_id) != version:
@@ -110,7 +113,7 @@ def reingest_incident(store: GraphStore, nlp: Language, incident_id: str, *,
 
 
 def _rebuilt(nlp: Language, old: nx.MultiDiGraph, incident_id: str, sources: list[tuple[NodeId, dict[str, Any]]],
-             workers: int) -> nx.MultiDiGraph:
+             workers: int, budget: Budget | None = None) -> nx.MultiDiGraph:
     """The incident's article-derived graph extracted afresh from ``sources``, in a scratch store."""
     scratch = MemoryStore(None)
     scratch.upsert([_incident_node(old, incident_id)])
@@ -119,8 +122,14 @@ def _rebuilt(nlp: Language, old: nx.MultiDiGraph, incident_id: str, sources: lis
                         content_hash=d["content_hash"]) for _, d in sources]
     orders = [d["order"] for _, d in sources if isinstance(d.get("order"), int)]
     unordered = iter(range(max(orders, default=-1) + 1, len(sources) + max(orders, default=-1) + 1))
-    with closing(extractions(nlp, articles, incident_id, year=incident_year(index, articles), workers=workers)) as got:
-        for (_, stored), extraction in zip(sources, got):
+    year = incident_year(index, articles)
+    read = (extractions(nlp, articles, incident_id, year=year, workers=workers) if budget is None
+            else extractions_within(budget, nlp, articles, incident_id, year=year, workers=workers))
+    with closing(read) as got:
+        for (sid, stored), extraction in zip(sources, got):
+            if isinstance(extraction, BudgetExceeded):
+                raise BudgetExceeded(extraction.setting, extraction.limit,
+                                     f"source {sid} ({stored.get('title', '')!r}): {extraction}")
             order = stored.get("order")
             extraction.source.order = order if isinstance(order, int) else next(unordered)
             apply_extraction(scratch, extraction, index=index)
