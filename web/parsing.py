@@ -86,8 +86,9 @@ def read_body(req: Request) -> bytes:
     Content-Length, Werkzeug stops reading at the limit without saying so and would hand a
     view a silently truncated article, so the raw stream is read to one byte past the limit.
     A body that ends before its Content-Length, or whose chunked framing is broken, is 400;
-    one that does not arrive in time is 408. After either the connection is shut for reading,
-    so the server does not wait on the rest of a body it will never use.
+    one that does not arrive in time is 408 (under gunicorn and Flask's development server, whose
+    socket gets a timeout, so a stalled read ends at the deadline). After either the connection is shut
+    for reading, so the server does not wait on the rest of a body it will never use.
     """
     cached = req.environ.get(_BODY_KEY)
     if cached is None:
@@ -102,7 +103,10 @@ def _read_raw(req: Request) -> bytes:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     want = length if length is not None else (limit + 1 if limit else None)
     timeout = current_app.extensions["limits"].body_read_timeout
-    sock = req.environ.get("gunicorn.socket")
+    # gunicorn's and Werkzeug's development server (``make run``) both hand over the connection's socket.
+    sock = req.environ.get("gunicorn.socket") or req.environ.get("werkzeug.socket")
+    stream = req.environ["wsgi.input"]
+    read = getattr(stream, "read1", stream.read)  # one receive per call where the stream can (a buffered file)
     chunks: list[bytes] = []
     got = 0
     deadline = time.monotonic() + timeout
@@ -113,7 +117,7 @@ def _read_raw(req: Request) -> bytes:
                 raise TimeoutError
             if sock is not None:
                 sock.settimeout(left)  # the socket's own timeout ends a read the client stalls mid-way
-            chunk = req.environ["wsgi.input"].read(BODY_CHUNK if want is None else min(BODY_CHUNK, want - got))
+            chunk = read(BODY_CHUNK if want is None else min(BODY_CHUNK, want - got))
             if not chunk:
                 break
             chunks.append(chunk)
