@@ -513,9 +513,11 @@ def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
     connectives = tuple(p for p in list(cues["sentence_connectives"]) + list(cues["cause_connectives"]) if " " not in p)
     links = []
     for head in doc:
-        if _continues(head) or in_question(head):
+        if head.pos_ not in ("VERB", "AUX") or _continues(head):
             continue
         clauses = [v for v in _clause_sequence(head) if _finite(v)]
+        if len(clauses) < 2 or in_question(head):
+            continue
         told = [(v, e) for v in clauses if (e := _clause_at(v, at)) is not None]
         for (v1, first), (v2, then) in pairwise(told):
             if first.key == then.key or _joined_by(v2, CONTRAST) or _joined_by(v2, connectives) or _states_its_cause(v1) \

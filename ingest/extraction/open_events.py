@@ -374,8 +374,18 @@ def _no_longer(tok: Token) -> bool:
 
 
 def in_question(tok: Token) -> bool:
-    sent = tok.sent
-    return sent.text.rstrip().rstrip("\"”’'").endswith("?")
+    """True if ``tok``'s sentence is a question. The doc's questions are found once (``Token.sent`` and
+    ``Span.text`` cost the sentence's length, so asking per token is quadratic on a long sentence)."""
+    doc = tok.doc
+    asked = doc.user_data.get("questions")
+    if asked is None:
+        asked = bytearray(len(doc))
+        for sent in doc.sents:
+            last = next((t for t in reversed(sent) if not (t.is_space or t.text in ("\"", "”", "’", "'"))), None)
+            if last is not None and last.text.endswith("?"):
+                asked[sent.start:sent.end] = b"\x01" * len(sent)
+        doc.user_data["questions"] = asked
+    return bool(asked[tok.i])
 
 
 def _has_subject(verb: Token) -> bool:
