@@ -423,17 +423,23 @@ def find_components(doc: Doc) -> list[ComponentRef]:
     return sorted(refs, key=lambda r: r.start)
 
 
+MAX_LISTED = 30
+
+
 def _listed_with(doc: Doc, refs: list[ComponentRef], known: dict[int, ComponentRef]) -> list[ComponentRef]:
     """Names listed with a named system ("Trello, Quora, IFTTT and Giphy"): peers of a system are systems,
     whatever entity type the small model guessed for them."""
     stop = set(load_system_heads()["not_components"])
     found: list[ComponentRef] = []
+    lists: dict[int, list[Token]] = {}
     for ref in [r for r in refs if r.end - r.start == 1 and doc[r.start].pos_ == "PROPN"]:
         tok = doc[ref.start]
         top = tok
         while top.dep_ == "conj" and top.head.i != top.i:
             top = top.head
-        peers = [top] + [t for t in top.subtree if t.dep_ == "conj" and t.head.i in (top.i, *(p.i for p in top.subtree))]
+        if top.i not in lists:  # every conjunct under the list's head, looked up once per list
+            lists[top.i] = [top] + [t for t in top.subtree if t.dep_ == "conj"][:MAX_LISTED]
+        peers = lists[top.i]
         for peer in peers:
             if peer.i in known or peer.pos_ != "PROPN" or not peer.is_alpha or not peer.text[0].isupper() \
                     or peer.ent_type_ in ("PERSON", "DATE", "TIME") or peer.text in stop \
