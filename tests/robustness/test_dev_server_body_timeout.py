@@ -11,6 +11,8 @@ import time
 import pytest
 from werkzeug.serving import make_server
 
+from tests.robustness.stalled_client import stalled_reply
+
 READ_TIMEOUT_S = 1
 HEAD = (b"POST /api/incidents/dev/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: 1000\r\n\r\n")
@@ -40,13 +42,7 @@ def healthz_seconds(port: int) -> float:
 
 @pytest.mark.timeout(60)
 def test_a_client_stalling_mid_body_gets_408_and_is_disconnected_by_the_dev_server(dev_server):
-    with socket.create_connection(("127.0.0.1", dev_server), timeout=10) as sock:
-        started = time.monotonic()
-        sock.sendall(HEAD + b'{"text": "DynamoDB')  # ... and then nothing more
-        reply = b""
-        while chunk := sock.recv(65536):  # until the server closes the connection
-            reply += chunk
-        elapsed = time.monotonic() - started
+    reply, elapsed = stalled_reply(dev_server, HEAD + b'{"text": "DynamoDB')  # ... and then nothing more
     assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
     assert b"BODY_READ_TIMEOUT" in reply
     assert READ_TIMEOUT_S <= elapsed < READ_TIMEOUT_S + 3

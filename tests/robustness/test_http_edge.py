@@ -13,6 +13,7 @@ import time
 import pytest
 
 from bench.gunicorn_server import GunicornServer, post_json, request
+from tests.robustness.stalled_client import stalled_reply
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 READ_TIMEOUT_S = 1
@@ -86,13 +87,7 @@ def test_malformed_chunked_body_is_400_not_500(server, chunks):
 
 
 def test_a_client_stalling_mid_body_gets_408_after_body_read_timeout_and_is_disconnected(server):
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        started = time.monotonic()
-        sock.sendall(post_head("Content-Length: 1000\r\n") + ARTICLE[:20])  # ... and then nothing more
-        reply = b""
-        while chunk := sock.recv(65536):  # until the server closes the connection
-            reply += chunk
-        elapsed = time.monotonic() - started
+    reply, elapsed = stalled_reply(server.port, post_head("Content-Length: 1000\r\n") + ARTICLE[:20])
     assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
     assert b"BODY_READ_TIMEOUT" in reply
     assert READ_TIMEOUT_S <= elapsed < READ_TIMEOUT_S + 3
