@@ -8,7 +8,9 @@ the process (the child shares the loaded pipeline copy-on-write, which costs abo
 * ``RLIMIT_CPU`` ends the work after ``Budget.seconds`` of CPU time: the kernel sends
   SIGXCPU, then SIGKILL a second later;
 * ``RLIMIT_DATA`` caps the memory it may add to what the parent held at ``Budget.max_mb``:
-  an allocation past it fails (MemoryError) and the child reports it;
+  an allocation past it fails (MemoryError) and the child reports it; a child the kernel kills
+  before ``Budget.seconds`` have passed cannot have reached its CPU limit, so it went over its
+  memory (an allocation in C code that aborts, or the out-of-memory killer);
 * the child runs at a lower priority (``NICE``), so requests served meanwhile keep the CPU.
 
 The parent waits without holding the GIL and kills the child once ``wall_seconds`` have
@@ -23,6 +25,10 @@ raised again in the parent.
 Traceback (most recent call last):
 ...
 ingest.writing.budget.BudgetExceeded: reading the article took more than 1 s of CPU time (INGEST_MAX_SECONDS)
+>>> run_within(Budget(seconds=5, max_mb=256), _killed)
+Traceback (most recent call last):
+...
+ingest.writing.budget.BudgetExceeded: reading the article needed more than 256 MB of memory (INGEST_MAX_MB)
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import os
 import pickle
 import resource
 import signal
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -95,6 +102,7 @@ def run_within(budget: Budget, work: Callable[..., T], *args: Any, **kwargs: Any
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(send, budget, work, args, kwargs), daemon=True)
+    started = time.monotonic()
     child.start()
     send.close()  # the child holds the only writing end: EOF on ours means it died
     try:
@@ -109,7 +117,7 @@ def run_within(budget: Budget, work: Callable[..., T], *args: Any, **kwargs: Any
         child.join(10)
     # A child that answered exits by itself; waiting for it would add its teardown (about 8 ms) to every
     # article. multiprocessing reaps it when the next child starts.
-    return _outcome(budget, message, child.exitcode)
+    return _outcome(budget, message, child.exitcode, time.monotonic() - started)
 
 
 def extract_within(budget: Budget | None, nlp: Language, article: Article, incident_id: str, *,
@@ -147,8 +155,12 @@ def extractions_within(budget: Budget, nlp: Language, articles: Sequence[Article
                 future.cancel()
 
 
-def _outcome(budget: Budget, message: tuple[str, Any], exitcode: int | None) -> Any:
+def _outcome(budget: Budget, message: tuple[str, Any], exitcode: int | None, elapsed: float) -> Any:
     status, payload = message
+    if status == "died" and exitcode == -signal.SIGKILL and elapsed < budget.seconds:
+        # CPU time never runs ahead of the clock: a child killed before ``seconds`` had passed did not reach
+        # its CPU limit; the kernel ended it for its memory
+        status = "memory"
     if status == "ok":
         return payload
     if status == "error":
@@ -206,6 +218,11 @@ def _data_bytes() -> int:
             if line.startswith("VmData:"):
                 return int(line.split()[1]) * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _killed() -> None:
+    """What the out-of-memory killer does to a child (for the doctest)."""
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _spin() -> None:
