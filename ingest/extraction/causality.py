@@ -330,7 +330,7 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
                 effect = _side(_subtree(head, exclude=first), head, events, opener)
             if temporal and not (cause is not None and effect is not None and cause.kind in TROUBLE_KINDS
                                  and effect.kind in TROUBLE_KINDS):
-                continue  # "the strain persisted even after DynamoDB was restored": only "later than"
+                continue  # "the queue kept growing even after the cache was restored": only "later than"
             link = _link(cause, effect, phrase, conf, first, doc)
             if link is not None:
                 links.append(link)

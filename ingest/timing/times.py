@@ -247,7 +247,7 @@ CORRECTABLE_DAYS = 31  # a written year is a slip only for a date this close to 
 
 def _near_incident(year: int, month: int, day: int, state: _State, ctx: TimeContext) -> bool:
     """Whether the date, read in the incident's year, falls among the incident's days: then a different
-    written year is a slip ("October 19, 2023" in an account of October 2025). A date far from them
+    written year is a slip ("March 3, 2022" in an account of March 2024). A date far from them
     ("last year, on June 3, 2023, a similar change...") is another time, and keeps its year."""
     try:
         candidate = date(year, month, day)
