@@ -281,6 +281,14 @@ def _range_zone(text: str, end: int) -> str | None:
     return _clock_zone(m) if m else None
 
 
+def _restates_in_words(text: str, m: re.Match[str], state: _State) -> bool:
+    """"14:01 UTC (10:01 a.m. on the US East Coast)": a zoneless clock opening a bracket right after a clock
+    with a zone restates it in a zone the text names by a place; it is no moment of its own."""
+    prev = state.previous
+    return bool(prev and prev.kind == "clock" and prev.zone) and re.fullmatch(
+        r"\s*[(\[]\s*", text[prev.end:m.start()]) is not None  # type: ignore[union-attr]
+
+
 def _is_pair(text: str, m: re.Match[str], state: _State) -> bool:
     """Whether this clock restates the previous one in another zone: "X (Y)" or "X [Y]"."""
     prev = state.previous
@@ -295,6 +303,10 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     if clock is None:
         return None
     abbr = _clock_zone(m) or _range_zone(text, m.end())
+    if abbr is None and _restates_in_words(text, m, state):
+        expr = TimeExpression(m.start(), m.end(), m.group(), "clock", precision="minute")
+        expr.pair_of = state.previous.start  # type: ignore[union-attr]
+        return expr  # "14:44 UTC (10:44 a.m. in New York)": the same instant, in a zone told by a place
     tz, label = zone_info(abbr, state.zone)
     expr = TimeExpression(m.start(), m.end(), m.group(), "clock", zone=abbr,
                           precision="minute" if m.group("minute") or m.group("minute24") or m.group("minutemil")

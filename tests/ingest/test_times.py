@@ -48,6 +48,14 @@ def test_parenthesised_utc_is_its_own_expression_paired_with_the_local_one():
     assert local.paired_utc == utc(2023, 10, 20, 7, 48)  # one hour off the computed 06:48: detectable
 
 
+def test_a_zoneless_clock_in_brackets_restates_the_one_before_in_a_zone_named_by_a_place():
+    text = "On July 20, 2016 the site was down from 14:44 UTC (10:44 a.m. in New York) until 15:18 UTC."
+    found = by_raw(text, TimeContext(published="2016-07"))
+    first, restated = found["14:44 UTC"], found["10:44 a.m."]
+    assert (restated.utc, restated.pair_of) == (None, first.start)  # no moment of its own on the timeline
+    assert found["15:18 UTC"].utc == utc(2016, 7, 20, 15, 18)  # and the narrative goes on from 14:44
+
+
 def test_times_without_date_roll_over_midnight_in_narrative_order():
     found = by_raw(SEED_000, TimeContext(published="2025-10"))
     assert [found[r].utc for r in ("2:25 AM PDT", "9:25 AM UTC", "5:28 AM PDT", "12:28 PM UTC")] == [
