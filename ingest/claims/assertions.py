@@ -27,6 +27,7 @@ from ingest.timing.times import TimeContext, TimeExpression, extract_times
 LEXICON = load_claim_phrases()
 _PRONOUNS = frozenset({"it", "this", "that", "they", "which"})
 _CUT_PUNCT = frozenset({",", ";", "(", ")", "—", "–", ":", "!", "?", "[", "]"})
+_CAUSE_WORDS = frozenset(LEXICON["origin_lemmas"]) | frozenset(LEXICON["incident_cause_lemmas"])
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -224,20 +225,41 @@ def _first_noticed_claims(sent: Any) -> list[ClaimRecord]:
     return out
 
 
+def _is_the_incident(noun: Any) -> bool:
+    """"the outage", "Tuesday's outage", "the AWS incident": a noun for the incident as a whole, not a part
+    of it ("the DNS failure", "the latency problem": a common noun before it makes it one thing among many)."""
+    if noun is None or noun.lemma_.lower() not in LEXICON["incident_lemmas"] or _is_negated(noun):
+        return False
+    return not any(c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ", "VERB")
+                   and c.lower_ not in load_cues()["drop_modifiers"] for c in noun.children)
+
+
 def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:
-    """"the issue stemmed from X", "the outage was traced to X": X is the root cause."""
+    """What the text says caused the incident as a whole is its root cause: "the issue stemmed from X", "the
+    outage was traced to X", "the outage was caused by X", "X triggered the incident", "X led to the
+    outage", "X was responsible for the disruption"."""
     out = []
     for token in sent:
-        preps = LEXICON["origin_lemmas"].get(token.lemma_)
-        if not preps:  # most tokens: skip the walk over their children
+        lemma = token.lemma_.lower()
+        if lemma not in _CAUSE_WORDS or _is_negated(token):  # most tokens: skip the walk over their children
             continue
+        cause = None
+        preps = LEXICON["origin_lemmas"].get(lemma)
         subj = _child(token, "nsubj", "nsubjpass")
-        if subj is None or subj.lemma_ not in LEXICON["incident_lemmas"]:
-            continue
-        prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in preps), None)
-        obj = _child(prep, "pobj") if prep is not None else None
-        if obj is not None:
-            about = phrase(obj)
+        if subj is None and token.dep_ == "acomp":
+            subj = _child(token.head, "nsubj")  # "X was responsible for the outage"
+        if preps and _is_the_incident(subj):  # "the issue stemmed from X"
+            prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in preps), None)
+            cause = _child(prep, "pobj") if prep is not None else None
+        elif lemma in LEXICON["incident_cause_lemmas"] and _is_the_incident(_child(token, "nsubjpass")):
+            cause = _child(_child(token, "agent") or token, "pobj")  # "the outage was caused by X"
+        elif lemma in LEXICON["incident_cause_lemmas"] and subj is not None:
+            told = _child(token, "dobj")  # "X caused the outage"; "X led to the outage", "X responsible for it"
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("to", "in", "for")):
+                told = told if told is not None else _child(prep, "pobj")
+            cause = subj if _is_the_incident(told) and subj.lower_ not in _PRONOUNS else None
+        if cause is not None:
+            about = phrase(cause)
             out.append(ClaimRecord("root_cause", sent.text, None, sent.start_char, sent.end_char, about, True))
             state["about"] = about
     return out

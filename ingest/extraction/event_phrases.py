@@ -119,8 +119,8 @@ def subject_of(tok: Token) -> Token | None:
                 return node.head if relative else child  # "the proxy, which crashed": the proxy
         if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
             return node.head
-        if node.dep_ not in ("xcomp", "conj", "ccomp", "advcl", "acomp", "oprd") or node.head is node:
-            return None
+        if node.dep_ not in ("xcomp", "conj", "ccomp", "advcl", "acomp", "oprd", "advmod") or node.head is node:
+            return None  # an advmod predicate: "the site was down"
         node = node.head
     return None
 

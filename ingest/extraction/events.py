@@ -108,7 +108,9 @@ def _verb_concept(tok: Token, concepts: tuple[EventConcept, ...]) -> tuple[Event
             if not negated and tok.pos_ in ("VERB", "AUX") and any(
                     _verb_matches(tok, p) for p in sorted(phrases, key=len, reverse=True)):
                 return concept, role
-        if tok.pos_ == "ADJ" and lemma in concept.adjectives and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp", "amod"):
+        if lemma in concept.adjectives and (
+                tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp", "amod")
+                or tok.dep_ == "advmod" and tok.head.lemma_ == "be"):  # "the site was down", "is offline"
             return concept, "subject"
         if tok.pos_ == "VERB" and lemma in concept.negated_verbs and is_negated(tok):
             return concept, "negated"
@@ -213,9 +215,13 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     lo = tok.i if scope_tok is None else min(tok.i, edge if scope_tok.i < tok.i else scope_tok.i, scope_tok.i)
     hi = max([tok.i] + [c.i for c in tok.children if c.dep_ in ("prt", "advmod", "xcomp")] +
              ([scope_tok.i] if scope_tok is not None else []))
-    # "Slack became unavailable", "the site was back up": the text's own words say more than "outage"
-    told = " ".join([tok.lower_, *particles(tok)]) if role == "subject" and concept.id in load_cues()[
-        "told_concepts"] and (tok.tag_ in ("VBD", "VBN") or tok.pos_ == "ADJ") and tok.dep_ != "amod" else None
+    # "Slack became unavailable", "the update was reverted", "apps time out": the text's own verb says more
+    # than the concept's label ("outage", "mitigation", "timeout") and reads as the reader saw it. What a verb
+    # did to its object reads right only as a participle ("reverted the update": "update reverted", but "withdrew
+    # the routes" stays "route withdrawal"); a gerund or an infinitive reads better as the label ("replica deletion",
+    # "caused checks to fail": "check failure")
+    told = " ".join([tok.lower_, *particles(tok)]) if tok.dep_ != "amod" and tok.tag_ not in ("VBG", "VB") and (
+        role == "subject" or tok.tag_ == "VBN" or tok.lower_.endswith("ed")) else None
     return make_event(tok, concept, comps, words, lo, hi + 1, told=told)
 
 
@@ -247,12 +253,13 @@ def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, Co
             event = resolve_absence(tok, events)
         if event is None and (found := _noun_match(tok)) is not None:
             event = _noun_event(tok, found[0], comp_at, found[1])
-    elif tok.pos_ in ("VERB", "AUX", "ADJ") and (found := _verb_concept(tok, concepts)) is not None:
+    elif (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.dep_ == "advmod") and (found := _verb_concept(tok, concepts)):
         event = _verb_event(tok, found[0], found[1], comp_at)
     if event is not None and event.vague:
         resolved = resolve_vague(tok, event, events)
-        if resolved is None and not _concept(event.concept).generic:
-            event.vague = False  # "the failover": specific enough when nothing came before
+        if resolved is None and (not _concept(event.concept).generic
+                                 or tok.lemma_.lower() in load_cues()["incident_nouns"]):
+            event.vague = False  # "the failover", "the outage": specific enough when nothing came before
             return event
         return resolved
     return event

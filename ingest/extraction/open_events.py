@@ -135,10 +135,12 @@ class OpenEvents:
         return self.at(root, named=root.pos_ == "NOUN")
 
     def _tells_a_state(self, verb: Token) -> bool:
-        """A past "be" with an adjective of trouble or of what was done to its subject ("were overwhelmed",
-        "was unreachable", "were unable to watch"), with a subject and no event on it yet."""
+        """A past "be" (or "became", "remained"...) with an adjective of trouble or of what was done to its
+        subject ("were overwhelmed", "was unreachable", "were unable to watch", "became unusually slow"), with a
+        subject and no event on it yet."""
         acomp = next((c for c in verb.children if c.dep_ == "acomp" and c.pos_ in ("ADJ", "VERB")), None)
-        if verb.lemma_ != "be" or verb.tag_ != "VBD" or acomp is None or verb.i in self.made \
+        if verb.lemma_.lower() not in load_cues()["linking_verbs"] or verb.tag_ not in ("VBD", "VBN") \
+                or acomp is None or verb.i in self.made \
                 or acomp.i in self.by_anchor or not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
             return False
         word = acomp.lower_
@@ -156,7 +158,7 @@ class OpenEvents:
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         negated = any(c.dep_ == "neg" for c in verb.children)  # "the exception could not be handled"
         return subj is not None and not negated and not any(c.dep_ == "dobj" for c in verb.children) and (
-            subj.i in self.by_anchor or _is_concept_noun(subj.lemma_.lower()))
+            subj.i in self.by_anchor or _is_concept_noun(subj.lemma_.lower(), alone=True))
 
     def keep_only(self, keys: set[str]) -> None:
         """Drop the open events no causal link uses: a side whose statement came to nothing tells nothing."""
@@ -190,7 +192,10 @@ class OpenEvents:
 
     def _noun_event(self, head: Token, named: bool = False) -> EventRef | None:
         comps = components_near(head, self.comp_at)
-        if head.i in self.comp_at or not (is_eventive(head) or named and head.pos_ == "NOUN"):
+        trouble = [c.lower_ for c in head.lefts if c.dep_ == "amod" and event_kind_known([c.lower_])]
+        if head.i in self.comp_at and trouble and comps:
+            words = trouble + [comps[0].name]  # "a faulty network switch", "an expired certificate"
+        elif head.i in self.comp_at or not (is_eventive(head) or named and head.pos_ == "NOUN"):
             if not comps or head.dep_ not in ("dobj", "nsubjpass", "pobj"):
                 return None  # "customers", "a lot", "the planner created plans": not something that happened
             words = [comps[0].name, "failure"]  # "took down DynamoDB": what happened to it
@@ -216,9 +221,10 @@ class OpenEvents:
             return self.at(obj)  # "the fleet suffered long delays": the delays
         if lemma == "be" and obj is not None and obj.dep_ == "attr":
             return self.at(obj)
+        linking = lemma in cues["linking_verbs"]
         if lemma in cues["non_event_verbs"] and not any(c.dep_ == "prt" for c in verb.children):
-            if lemma == "be" and acomp is not None and subj is not None:
-                pass  # "the cache was stale"
+            if linking and acomp is not None and subj is not None:
+                pass  # "the cache was stale", "the enactor became slow"
             else:
                 return self.at(obj) if obj is not None and obj.dep_ == "dobj" else None
         scope = obj if obj is not None and obj.dep_ in ("dobj", "nsubjpass") else subj
@@ -229,9 +235,9 @@ class OpenEvents:
         scope_words = _noun_words(scope, self.comp_at) if scope is not None else []
         if not _has_subject(verb):
             return None  # "please follow the banner": an instruction, not something that happened
-        if lemma == "be" and acomp is not None and (blocked := _blocked_verb(acomp)) is not None:
+        if linking and acomp is not None and (blocked := _blocked_verb(acomp)) is not None:
             return self._clause_event(blocked)  # "we are unable to change the icons"
-        if lemma == "be" and acomp is not None:  # "the cache was stale": stale cache; "lines were overwhelmed"
+        if linking and acomp is not None:  # "the cache was stale": stale cache; "lines were overwhelmed"
             words = scope_words + [acomp.lower_] if acomp.lower_.endswith("ed") else [acomp.lower_] + scope_words
         else:
             negated = any(c.dep_ == "neg" or _no_longer(c) for c in verb.children) or _blocked_by(verb) or (
@@ -281,8 +287,11 @@ def is_happening(tok: Token) -> bool:
         and lemma not in load_cues()["non_event_nouns"]
 
 
-def _is_concept_noun(lemma: str) -> bool:
-    return any(phrase[-1] == lemma for concept in load_event_concepts() for phrase in concept.nouns)
+def _is_concept_noun(lemma: str, *, alone: bool = False) -> bool:
+    """The head of a concept's noun phrase ("outage", "record" of "empty record"). ``alone``: a whole phrase
+    on its own ("backlog"), where "orders" (of "duplicate order") names a thing, not a happening."""
+    return any((phrase == (lemma,)) if alone else phrase[-1] == lemma
+               for concept in load_event_concepts() for phrase in concept.nouns)
 
 
 NARRATED_KIND = "action"

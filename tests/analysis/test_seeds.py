@@ -65,7 +65,7 @@ def test_seed_outage_runs_from_0648_to_2050_utc_not_from_midnight(seed_graph):
     data = timeline(seed_graph).to_dict()
     assert (data["start"]["at"], data["end"]["at"], data["duration_minutes"]) == (
         "2025-10-20T06:48:00Z", "2025-10-20T20:50:00Z", 842)
-    assert f"{IID}:e:website-disruption" in data["start"]["ids"]
+    assert f"{IID}:e:website-affected" in data["start"]["ids"]
     midnight = [e for e in data["events"] if e["at"] == "2025-10-20T00:00:00Z"]
     assert midnight and all(e["band"] == {"from": "2025-10-20T00:00:00Z", "to": "2025-10-21T00:00:00Z"}
                             for e in midnight)

@@ -160,3 +160,22 @@ def test_a_root_cause_section_that_opens_with_a_report_names_what_was_reported(n
               "routing table in the edge proxy fleet.")
     assert [c.about_text for c in section_claims(doc)] == [
         "the issue stemmed from a stale routing table in the edge proxy fleet"]
+
+
+@pytest.mark.parametrize("text, about", [
+    ("The outage was caused by a misconfigured load balancer.", "a misconfigured load balancer"),
+    ("A faulty network switch triggered the outage on Monday.", "A faulty network switch"),
+    ("A bug in the deploy tool was responsible for the outage.", "A bug in the deploy tool"),
+    ("An expired certificate led to Tuesday's disruption.", "An expired certificate"),
+])
+def test_what_caused_the_incident_as_a_whole_is_its_root_cause(nlp, text, about):
+    assert claims(nlp, text) == [("root_cause", None, about, True)]
+
+
+@pytest.mark.parametrize("text", [
+    "The DNS failure was caused by a race in the planner.",  # one failure among many, not the incident
+    "A faulty switch did not cause the outage.",
+    "It caused the outage.",
+])
+def test_a_cause_of_one_part_or_a_denied_or_unnamed_cause_is_no_root_cause_claim(nlp, text):
+    assert [c for c in claims(nlp, text) if c[0] == "root_cause"] == []

@@ -37,7 +37,7 @@ def test_this_points_back_to_the_previous_sentence(nlp):
 
 def test_a_which_clause_after_a_comma_is_an_effect_of_the_clause_before(nlp):
     _, links = told(nlp, "Engineers disabled the automatic failover, which stopped the capacity loss.")
-    assert links == [("failover mitigation", "capacity loss stopped", "which")]
+    assert links == [("failover disabled", "capacity loss stopped", "which")]
 
 
 def test_an_inability_is_a_failure_of_what_could_not_happen(nlp):
@@ -191,5 +191,26 @@ def test_a_past_state_of_trouble_is_an_event(nlp):
 
 def test_trouble_after_trouble_was_caused_by_it_but_not_what_followed_a_recovery(nlp):
     assert told(nlp, "Viewers were unable to watch shows after a security certificate on the login servers "
-                     "expired.")[1] == [("security certificate expiry", "show watch failure", "after")]
+                     "expired.")[1] == [("security certificate expired", "show watch failure", "after")]
     assert told(nlp, "The strain persisted even after DynamoDB was restored.")[1] == []
+
+
+def test_the_outage_with_nothing_told_before_is_the_incidents_own_event(nlp):
+    events, links = told(nlp, "The outage was caused by a misconfigured load balancer.")
+    assert links == [("misconfigured load balancer", "outage", "cause")]
+    assert ("misconfigured load balancer", "condition") in events
+
+
+def test_a_component_told_as_a_cause_is_what_went_wrong_with_it(nlp):
+    assert told(nlp, "A faulty network switch triggered the outage.")[1] == [
+        ("faulty network switch", "outage", "trigger")]
+
+
+def test_a_state_told_by_a_linking_verb_is_an_event(nlp):
+    assert told(nlp, "The cache became unusually slow.")[0] == [("slow cache", "symptom")]
+    assert told(nlp, "The ledger database remained unreachable until noon.")[0] == [
+        ("ledger database unreachable", "failure")]
+
+
+def test_a_clause_whose_subject_is_a_thing_named_like_a_concept_is_still_told(nlp):
+    assert told(nlp, "Orders dropped sharply.")[0] == [("order dropped", "failure")]

@@ -41,8 +41,8 @@ def test_certificate_expiry_components_and_dependency(parsed):
 
 def test_certificate_expiry_causes_handshake_failures(parsed):
     doc = parsed["cert_expiry"]
-    assert ("tls certificate expiry", "tls handshake failure", "cause") in causes(doc)
-    assert {e.summary for e in doc._.events} >= {"TLS certificate expiry", "login service outage",
+    assert ("tls certificate expired", "tls handshake failure", "cause") in causes(doc)
+    assert {e.summary for e in doc._.events} >= {"TLS certificate expired", "login service outage",
                                                   "login service recovered"}
 
 
@@ -64,8 +64,8 @@ def test_load_balancer_text_times_the_removal_and_links_it_to_the_errors(nlp):
             "unhealthy. As a result, the Acme checkout service returned errors to customers for 40 minutes.")
     extraction = extract_article(nlp, article_from_text(text), "acme")
     events = {n.id: n.props for n in extraction.nodes if n.label == "Event"}
-    assert events["acme:e:health-check-timeout-deletion"]["at"] == "2024-03-03T14:05:00Z"
+    assert events["acme:e:health-check-timeout-removed"]["at"] == "2024-03-03T14:05:00Z"
     # the removal -> the backends marked unhealthy (told in no lexicon word) -> the checkout errors
     assert [(e.source, e.target) for e in extraction.edges if e.type == "CAUSES"] == [
-        ("acme:e:health-check-timeout-deletion", "acme:e:backend-mark-unhealthy"),
+        ("acme:e:health-check-timeout-removed", "acme:e:backend-mark-unhealthy"),
         ("acme:e:backend-mark-unhealthy", "acme:e:checkout-service-errors")]

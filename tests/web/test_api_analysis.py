@@ -127,7 +127,7 @@ def test_timeline_starts_at_0648_and_ends_at_2050_with_the_events_behind_them(se
     timeline = TimelineOut.model_validate(seeded.get(_url(seed_id, "/timeline")).get_json())
     assert (timeline.start.at, timeline.end.at, timeline.duration_minutes) == (
         "2025-10-20T06:48:00Z", "2025-10-20T20:50:00Z", 842)
-    assert f"{seed_id}:e:website-disruption" in timeline.start.ids and timeline.end.ids
+    assert f"{seed_id}:e:website-affected" in timeline.start.ids and timeline.end.ids
     assert all(e.band and e.band.from_ == "2025-10-20T00:00:00Z" for e in timeline.events if e.precision == "day")
 
 
