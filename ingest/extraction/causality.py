@@ -381,8 +381,11 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
         phrase = next((p for p in cues if [t.lower_ for t in doc[tok.i:tok.i + len(p.split())]] == p.split()), None)
         if phrase is None:
             continue
-        if tok.dep_ in ("mark", "advmod") and tok.head.dep_ == "advcl":  # "when X, Y"
-            clause, main = tok.head, tok.head.head
+        last = doc[tok.i + len(phrase.split()) - 1]  # "as soon as X, Y": the last "as" marks the clause
+        if last.dep_ in ("mark", "advmod") and last.head.dep_ == "advcl":  # "when X, Y"
+            clause, main = last.head, last.head.head
+            while main.pos_ == "ADV" and main.dep_ == "advmod" and main.head is not main:
+                main = main.head  # "as soon as X, Y": the clause hangs on "soon", which hangs on Y
         elif tok.lower_ == "with" and tok.i == tok.sent.start and tok.dep_ == "prep":  # "With X overwhelmed, Y"
             clause, main = tok, tok.head
             if any(t.lower_ in load_cues()["ended_markers"] for t in tok.subtree):

@@ -220,7 +220,9 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     # did to its object reads right only as a participle ("reverted the update": "update reverted", but "withdrew
     # the routes" stays "route withdrawal"); a gerund or an infinitive reads better as the label ("replica deletion",
     # "caused checks to fail": "check failure")
-    told = " ".join([tok.lower_, *particles(tok)]) if tok.dep_ != "amod" and tok.tag_ not in ("VBG", "VB") and (
+    phrase = max((p for p in concept.verbs + concept.object_verbs if _verb_matches(tok, p)), key=len, default=())
+    rest = list(phrase[1:]) if len(phrase) > 2 else particles(tok)  # "came to a stop" -> "came to stop"
+    told = " ".join([tok.lower_, *rest]) if tok.dep_ != "amod" and tok.tag_ not in ("VBG", "VB") and (
         role == "subject" or tok.tag_ == "VBN" or tok.lower_.endswith("ed")) else None
     return make_event(tok, concept, comps, words, lo, hi + 1, told=told)
 

@@ -80,10 +80,18 @@ class OpenEvents:
         made = []
         for verb in self.doc:
             lemma = verb.lemma_.lower()
+            pending = self.made.get(verb.i)
+            if pending is not None and pending.anchor == verb.i and pending.concept == OPEN and not pending.anaphor \
+                    and (verb.pos_ in ("VERB", "AUX") or _specific(pending.summary.split()[:-1])):
+                # made for a causal statement that came to nothing: the clause (or a specific noun phrase,
+                # "a quadratic regex", not "a system change") still tells it
+                made.append(pending)
+                continue
             if self._tells_a_state(verb):
                 pass  # "lines were overwhelmed", "viewers were unable to watch": a state the clause reports
             elif verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
-                    or lemma in skip and not self._suffers_untold_trouble(verb) \
+                    or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
+                    and not _cannot(verb) \
                     or lemma in causal and acts_on_something(verb) \
                     or verb.dep_ in ("amod", "compound") \
                     or not _has_own_or_shared_subject(verb) or in_question(verb) \
@@ -222,7 +230,7 @@ class OpenEvents:
         if lemma == "be" and obj is not None and obj.dep_ == "attr":
             return self.at(obj)
         linking = lemma in cues["linking_verbs"]
-        if lemma in cues["non_event_verbs"] and not any(c.dep_ == "prt" for c in verb.children):
+        if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb):
             if linking and acomp is not None and subj is not None:
                 pass  # "the cache was stale", "the enactor became slow"
             else:
@@ -304,12 +312,13 @@ TIMELINE_ITEM = re.compile(
 
 
 def _clauses(item: Span) -> list[Span]:
-    """The parts of a timeline entry split at semicolons ("Rollout complete; impact ends")."""
+    """The parts of a timeline entry split at semicolons and sentences ("Rollout complete; impact ends",
+    "13:15: Replication lag grows. We start adding read replicas.")."""
     parts, start = [], item.start
     for tok in item:
-        if tok.text == ";":
+        if tok.text == ";" or tok.is_sent_start and tok.i > start:
             parts.append(item.doc[start:tok.i])
-            start = tok.i + 1
+            start = tok.i + (tok.text == ";")
     parts.append(item.doc[start:item.end])
     return [p for p in parts if len(p)]
 
@@ -375,6 +384,18 @@ def acts_on_something(verb: Token) -> bool:
     """A causal verb used with what it acts on ("overwhelmed the database", "led to errors"): its link tells
     it; used alone ("proxy processes starved") it tells a happening of its subject."""
     return any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prep", "attr", "agent") for c in verb.children)
+
+
+def _cannot(verb: Token) -> bool:
+    """"users could not post comments", "the leader couldn't write": an inability is trouble whatever the verb."""
+    return any(a.lower_ in ("could", "can", "ca") for a in verb.children if a.dep_ == "aux") and (
+        any(c.dep_ == "neg" for c in verb.children) or any(_no_longer(c) for c in verb.children))
+
+
+def _phrasal(verb: Token) -> bool:
+    """"went away", "came back", "gave up": a particle makes a verb that tells nothing alone tell a happening."""
+    return any(c.dep_ == "prt" or c.dep_ == "advmod" and c.lower_ in load_cues()["verb_particles"]
+               for c in verb.children)
 
 
 def _no_longer(tok: Token) -> bool:
@@ -463,6 +484,12 @@ def _head_word(tok: Token) -> str:
         return tok.lower_
     lemma = tok.lemma_.lower()
     return tok.lower_[:-3] + "y" if tok.lower_.endswith("ies") and lemma.endswith("ie") else lemma
+
+
+def _specific(modifiers: list[str]) -> bool:
+    """A noun phrase's modifiers say which thing ("quadratic regex") or there are none ("the upgrade"); only
+    vague ones ("a system change") make it no particular event."""
+    return not modifiers or _has_content(modifiers)
 
 
 def _has_content(words: list[str]) -> bool:

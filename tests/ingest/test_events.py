@@ -144,3 +144,8 @@ def test_a_system_said_to_be_down_is_out(nlp):
 def test_the_texts_own_verb_names_what_happened(nlp):
     assert events(nlp, "Engineers reverted the update at 14:00.") == [("update reverted", "mitigation", [])]
     assert events(nlp, "The requests timed out.")[0][0] == "request timed out"
+
+
+def test_coming_to_a_stop_is_an_outage_told_in_its_own_words(nlp):
+    assert events(nlp, "Minutes later the checkout site came to a near stop.")[0][:2] == (
+        "checkout site came to stop", "failure")

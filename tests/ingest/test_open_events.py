@@ -214,3 +214,18 @@ def test_a_state_told_by_a_linking_verb_is_an_event(nlp):
 
 def test_a_clause_whose_subject_is_a_thing_named_like_a_concept_is_still_told(nlp):
     assert told(nlp, "Orders dropped sharply.")[0] == [("order dropped", "failure")]
+
+
+def test_a_phrasal_verb_tells_a_happening_even_when_the_verb_alone_would_not(nlp):
+    events, links = told(nlp, "As soon as the upgrade removed that label, the BGP sessions went away.")
+    assert ("BGP session went away", "failure") in events
+    assert ("label removed", "bgp session went away", "as soon as") in links
+
+
+def test_an_inability_is_trouble_whatever_its_verb(nlp):
+    assert ("comment post failure", "failure") in told(nlp, "After the change, many users could not post comments.")[0]
+
+
+def test_each_sentence_of_a_timeline_entry_tells_its_own_event(nlp):
+    events, _ = told(nlp, "- 23:03: All pending webhooks are processed. Status returns to green.\n")
+    assert [e for e, _ in events] == ["pending webhook processing", "status return"]
