@@ -78,6 +78,14 @@ def _child(token: Any, *deps: str) -> Any | None:
     return next((c for c in token.children if c.dep_ in deps), None)
 
 
+def what_it_is(copula: Any, subject: Any) -> Any | None:
+    """What "<subject> was ..." says the subject is: the attribute, else the adjective, else a clause after it
+    ("the real fault was a quadratic regex"; in "The consensus was that ...; the real fault was X" the clause
+    before the subject is not it)."""
+    return next((c for dep in ("attr", "acomp", "ccomp") for c in copula.children
+                 if c.dep_ == dep and (dep != "ccomp" or c.i > subject.i)), None)
+
+
 def _is_negated(token: Any) -> bool:
     return any(c.dep_ == "neg" for c in token.children)
 
@@ -146,7 +154,7 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
         verb, negated, about = head.head, _negated_phrase(head, length), None
         start = sent.start_char
         if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ == "be":
-            target = _child(verb, "attr", "acomp", "ccomp")  # "the real failure is that the backups broke"
+            target = what_it_is(verb, head)  # "the real failure is that the backups broke"
             about, negated = (phrase(target) if target is not None else None), negated or _is_negated(verb)
         elif head.dep_ in ("attr", "acomp") or head.dep_ in ("xcomp", "advcl") and verb.lemma_ == "be":
             # "X was the root cause", "X was to blame"

@@ -34,7 +34,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
-from ingest.claims.assertions import phrase_heads
+from ingest.claims.assertions import phrase_heads, what_it_is
 from ingest.extraction.events import EventRef, is_negated
 from ingest.extraction.open_events import OpenEvents, acts_on_something, in_question, is_eventive, is_happening
 from ingest.lexicon import load_claim_phrases, load_cues
@@ -701,7 +701,7 @@ def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> t
         if verb.lemma_.lower() != "be" or _is_negated_claim(verb):
             continue
         if tok.dep_ == "nsubj":  # "the root cause was X", "the real failure is that X"
-            told = next((c for c in verb.children if c.dep_ in ("attr", "acomp", "ccomp")), None)
+            told = what_it_is(verb, tok)
         elif tok.dep_ in ("attr", "xcomp", "advcl"):  # "X was the root cause", "X was to blame"
             told = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         else:

@@ -179,3 +179,9 @@ def test_what_caused_the_incident_as_a_whole_is_its_root_cause(nlp, text, about)
 ])
 def test_a_cause_of_one_part_or_a_denied_or_unnamed_cause_is_no_root_cause_claim(nlp, text):
     assert [c for c in claims(nlp, text) if c[0] == "root_cause"] == []
+
+
+def test_what_the_subject_is_said_to_be_is_after_it_not_the_clause_before(nlp):
+    text = ("Most readers agreed that the deploy was only the trigger; the real fault was an unbounded retry loop "
+            "in the client.")
+    assert ("root_cause", None, "an unbounded retry loop in the client", True) in claims(nlp, text)
