@@ -442,7 +442,7 @@ def _listed_with(doc: Doc, refs: list[ComponentRef], known: dict[int, ComponentR
         peers = lists[top.i]
         for peer in peers:
             if peer.i in known or peer.pos_ != "PROPN" or not peer.is_alpha or not peer.text[0].isupper() \
-                    or peer.ent_type_ in ("PERSON", "DATE", "TIME") or peer.text in stop \
+                    or peer.ent_type_ in ("DATE", "TIME") or peer.text in stop \
                     or _names_no_system(peer) or any(t.dep_ == "compound" for t in peer.children):
                 continue
             new = ComponentRef(peer.i, peer.i + 1, peer.idx, peer.idx + len(peer), peer.text, display_slug(peer.text),

@@ -133,3 +133,7 @@ def test_tools_and_hosts_named_as_written_are_components(nlp):
     names = [c.name for c in nlp("The team ran pg_basebackup against db1, then pg_dump failed on web-03.")._.components]
     assert names == ["pg_basebackup", "db1", "pg_dump", "web-03"]
     assert nlp("The sha256 check passed.")._.components == []
+
+
+def test_names_listed_with_a_system_are_systems_even_when_the_model_took_them_for_people(nlp):
+    assert names(nlp, "Gmail, Calendar and Search returned errors for an hour.") >= {"Gmail", "Calendar", "Search"}
