@@ -32,7 +32,7 @@ from analysis.findings import (
 )
 from analysis.node_view import node_label, node_view
 from analysis.resolve import Match, NoMatch, component_event, matches
-from analysis.roles import Assignment, assign_roles, assignment
+from analysis.roles import EARLIEST_SEEN, Assignment, assign_roles, assignment
 from graph.errors import NodeNotFound
 from graph.schema import NodeId
 
@@ -48,7 +48,8 @@ def root_causes(graph: nx.MultiDiGraph) -> RootCauseReport:
     """Every event of the incident in its role, with open questions, causal cycles and disagreements.
 
     Root causes come first named by the most sources, then explaining the most effects, then the better
-    attested; the other lists run from the nearest to the root cause outwards, then by time.
+    attested; the other lists run from the nearest to the root cause outwards, then by time, except that the
+    first symptom seen (the earliest timed) leads the first symptoms.
     """
     asg = assignment(graph)
     report = RootCauseReport()
@@ -69,7 +70,9 @@ def root_causes(graph: nx.MultiDiGraph) -> RootCauseReport:
 
 def _report_order(graph: nx.MultiDiGraph, asg: Assignment, rank: dict[NodeId, int], node: NodeId) -> tuple:
     steps = asg.distance.get(node, (10**9, ""))[0]
-    return rank.get(node, len(rank)), steps, str(graph.nodes[node].get("at") or "~"), node
+    role = asg.roles[node]
+    seen_first = role.role == "first_symptom" and role.reason.startswith(EARLIEST_SEEN)  # the first one seen
+    return rank.get(node, len(rank)), not seen_first, steps, str(graph.nodes[node].get("at") or "~"), node
 
 
 def open_questions(graph: nx.MultiDiGraph, asg: Assignment) -> list[OpenQuestion]:

@@ -30,9 +30,9 @@ cause. Rules, in order:
    symptom) with low confidence.
 5. The **first symptoms** are the observable symptoms (kind symptom or failure,
    or ``observable``) that some root reaches without passing through another one;
-   among them the earliest by time if all are timed, else the causally nearest. When no root reaches
-   a symptom, the earliest symptom timed to the minute is the first one seen. A ``first_symptom`` claim
-   overrides this.
+   among them the earliest by time if all are timed, else the causally nearest. The earliest symptom
+   timed to the minute is a first symptom as well (the first one seen), unless a symptom timed as early
+   already is one. A ``first_symptom`` claim overrides this.
 6. **Reviewers** stand above all of it: an event a reviewer set a role for
    (``analysis.corrected_view``) takes that role, and its notes say who set it.
 
@@ -68,6 +68,7 @@ OBSERVABLE_KINDS = frozenset({"symptom", "failure"})
 KIND_ROLES = {"symptom": "symptom", "impact": "impact", "recovery": "recovery", "mitigation": "mitigation",
               "failure": "symptom", "condition": "contributing_factor", "action": "contributing_factor"}
 AGAINST_ROOT = ("not_root_cause", "first_symptom", "symptom")
+EARLIEST_SEEN = "the earliest symptom the sources time"  # the reason that marks the first symptom seen
 # Cue words that say "set off" rather than "made happen"; matched as substrings of an edge's cue(s).
 TRIGGER_CUES = ("trigger", "set off", "sets off", "spark", "kicked off", "kick off", "touched off", "set in motion")
 
@@ -352,20 +353,23 @@ class _Decision:
                 why = (f"the first observable effect of {self.label(root)!r} "
                        f"({_plural(front[node][0], 'causal step')} below it)")
                 roles[node] = self._relabel(node, roles[node], "first_symptom", why)
-        if not per_root:
-            self._first_timed_symptom(roles)
+        self._first_timed_symptom(roles)
 
     def _first_timed_symptom(self, roles: dict[NodeId, RoleAssignment]) -> None:
-        """No root cause reaches a symptom: the earliest symptom timed to the minute is the first one seen
-        (the sources tell when it was seen, not what it came from)."""
+        """The earliest symptom timed to the minute is a first symptom too: the sources tell when it was seen,
+        even where they leave what it came from untold (a causal front can only name what the links reach)."""
         nodes = self.cg.graph.nodes
-        timed = [n for n, r in roles.items() if r.role == "symptom"
-                 and nodes[n].get("observable", self.cg.kind(n) in OBSERVABLE_KINDS) and nodes[n].get("at") and nodes[n].get("precision", "minute") in ("minute", "second")]
+        timed = [n for n, r in roles.items() if r.role in ("symptom", "first_symptom", "contributing_factor")
+                 and nodes[n].get("observable", self.cg.kind(n) in OBSERVABLE_KINDS) and nodes[n].get("at")
+                 and nodes[n].get("precision", "minute") in ("minute", "second")]
         if not timed:
             return
         first = min(str(nodes[n]["at"]) for n in timed)
-        for node in sorted(n for n in timed if str(nodes[n]["at"]) == first):
-            why = f"the earliest symptom the sources time ({first[11:16]} UTC); no root cause is linked to it"
+        earliest = sorted(n for n in timed if str(nodes[n]["at"]) == first)
+        if any(roles[n].role == "first_symptom" for n in earliest):
+            return  # a first symptom the links found was seen first: it stands alone
+        for node in earliest:
+            why = f"{EARLIEST_SEEN} ({first[11:16]} UTC)"
             roles[node] = self._relabel(node, roles[node], "first_symptom", why)
 
     def _earliest(self, candidates: list[NodeId], front: dict[NodeId, tuple[int, NodeId]]) -> list[NodeId]:

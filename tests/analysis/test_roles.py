@@ -176,3 +176,16 @@ def test_with_no_root_reaching_a_symptom_the_earliest_timed_symptom_is_the_first
     roles = roles_of(b.build())
     assert roles["errors"] == "first_symptom"
     assert roles["paged"] == roles["slow"] == "symptom"
+
+
+def test_the_earliest_timed_symptom_is_a_first_symptom_even_when_no_link_reaches_it():
+    b = IncidentBuilder("q", "Checkout outage")
+    b.source("s", "Status updates")
+    b.event("push", "bad configuration push", "action", at="2026-03-03T14:00:00Z")
+    b.event("errors", "checkout errors", "symptom", at="2026-03-03T14:20:00Z")
+    b.event("slow", "login pages slow", "symptom", at="2026-03-03T14:05:00Z")
+    b.causes("push", "errors")
+    report = root_causes(b.build())
+    assert ids(report.root_causes) == ["push"]
+    assert ids(report.first_symptoms) == ["slow", "errors"]  # the first one seen comes first
+    assert report.first_symptoms[0].reason.startswith("the earliest symptom the sources time (14:05 UTC)")
