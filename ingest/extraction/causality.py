@@ -136,6 +136,9 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
                      None)
         # "the retries overwhelmed the database": what happened to the database, told by the verb
         effect = opener.at(tok) if thing is not None else opener.at(_pobj(targets[0]))
+        if effect is None and targets[0].pos_ not in ("VERB", "AUX"):
+            # "let the command through": the small clause's subject is what the verb brought about
+            effect = opener.at(next((c for c in targets[0].children if c.dep_ == "nsubj"), None))
     node = tok
     while node.dep_ in ("xcomp", "conj") and not any(c.dep_ in ("nsubj", "csubj") for c in node.children):
         node = node.head
@@ -279,6 +282,16 @@ def _purpose(verb: Token, cues: dict) -> bool:
     return bool(infinitive) and not any(c.dep_ in ("dobj", "ccomp", "attr", "oprd") for c in verb.children)
 
 
+def _unreal(verb: Token, cues: dict) -> bool:
+    """"should have blocked it", "could cause crashes", "would have prevented it": a modal makes the verb what
+    could or should have happened, not what did; a negated one ("could not stop") still tells what happened."""
+    node = verb
+    while node.dep_ == "conj" and node.head is not node and not any(c.dep_ == "aux" for c in node.children):
+        node = node.head  # "reviews commands and should have blocked it": the modal sits on the conjunct
+    modal = any(c.dep_ == "aux" and c.lower_ in cues["hypothetical_modals"] for c in node.children)
+    return modal and not any(c.dep_ == "neg" for c in node.children)
+
+
 def _verb_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = None) -> list[CausalLink]:
     cues = load_cues()
     links: list[CausalLink] = []
@@ -286,8 +299,8 @@ def _verb_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = No
     for tok in doc:
         if tok.pos_ not in ("VERB", "AUX"):
             continue
-        if _purpose(tok, cues):
-            continue  # "a tool meant to block such commands": what it was for, not what happened
+        if _purpose(tok, cues) or _unreal(tok, cues):
+            continue  # "a tool meant to block such commands", "should have blocked it": not what happened
         found, reverse = _cue_phrase(tok, cues["causal_verbs"]), False
         if found is None and (found := _cue_phrase(tok, cues["reverse_verbs"])) is not None:
             reverse = True

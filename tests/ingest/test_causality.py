@@ -140,3 +140,13 @@ def test_subject_of_a_blocked_action_is_not_its_cause(nlp):
 def test_participle_clause_is_an_effect_of_its_main_clause(nlp):
     found = links(nlp, "The PostgreSQL primary failed, removing the replica from the pool.")
     assert [(c, e, cue) for c, e, cue, _ in found] == [("postgresql failed", "replica deletion", "removing")]
+
+
+def test_what_should_or_could_have_happened_links_nothing(nlp):
+    assert links(nlp, "The audit tool reviews such commands and should have blocked the bad command.") == []
+    assert links(nlp, "A retry storm could overload the cache.") == []
+
+
+def test_what_a_verb_let_through_is_its_effect(nlp):
+    assert [(c, e, cue) for c, e, cue, _ in links(nlp, "A bug in the audit tool let the command through.")] == [
+        ("audit tool software bug", "command", "let")]
