@@ -245,12 +245,16 @@ class OpenEvents:
             return None  # "please follow the banner": an instruction, not something that happened
         if linking and acomp is not None and (blocked := _blocked_verb(acomp)) is not None:
             return self._clause_event(blocked)  # "we are unable to change the icons"
-        if linking and acomp is not None:  # "the cache was stale": stale cache; "lines were overwhelmed"
+        if linking and acomp is not None and lemma != "be":  # "the rotation went wrong", "the enactor became slow"
+            words = scope_words[-3:] + [verb.lower_, acomp.lower_]
+        elif linking and acomp is not None:  # "the cache was stale": stale cache; "lines were overwhelmed"
             words = scope_words + [acomp.lower_] if acomp.lower_.endswith("ed") else [acomp.lower_] + scope_words
         else:
             negated = any(c.dep_ == "neg" or _no_longer(c) for c in verb.children) or _blocked_by(verb) or (
                 subj is not None and subj.lower_ in load_cues()["negative_subjects"])
-            nominal = cues["nominals"].get(lemma) or (verb.lower_ if verb.tag_ in ("VBD", "VBN") else lemma)
+            told = verb.tag_ in ("VBD", "VBN") or verb.tag_ == "VBG" and any(
+                c.dep_ == "aux" and c.tag_ == "VBD" for c in verb.children)  # "was missing", "were waiting"
+            nominal = cues["nominals"].get(lemma) or (verb.lower_ if told else lemma)
             words = scope_words + [nominal, *particles(verb)] + _complement_words(verb) + (
                 ["failure"] if negated and nominal not in ("fail", "failure") else [])
         if not _has_content(words) or (lemma in ("be", "have", "do") and acomp is None):
