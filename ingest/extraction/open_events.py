@@ -307,6 +307,7 @@ def _is_concept_noun(lemma: str, *, alone: bool = False) -> bool:
 
 
 NARRATED_KIND = "action"
+TROUBLE = ("failure", "symptom", "condition", "impact")
 
 
 # A timeline entry: a line that opens with a clock time (after a list mark, a date or a weekday), then what happened.
@@ -371,9 +372,12 @@ def _tells_past(verb: Token) -> bool:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if verb.tag_ == "VBG" and any(a.tag_ == "VBD" for a in auxes):
         return True
+    if verb.tag_ == "VB" and any(a.lower_ == "did" for a in auxes) and any(c.dep_ == "neg" for c in verb.children):
+        # "did not validate the chain" tells a failure; "did not fail" tells none
+        return not event_kind_known([verb.lemma_.lower()]) or event_kind([verb.lemma_.lower()]) not in TROUBLE
     return verb.tag_ == "VB" and any(a.lower_ == "could" for a in auxes) and (
         any(c.dep_ == "neg" for c in verb.children)
-        or any(_no_longer(c) for c in verb.children))
+        or any(_no_longer(c) for c in verb.children))  # "could not be handled", "could no longer pass"
 
 
 def _has_own_or_shared_subject(verb: Token) -> bool:

@@ -229,3 +229,8 @@ def test_an_inability_is_trouble_whatever_its_verb(nlp):
 def test_each_sentence_of_a_timeline_entry_tells_its_own_event(nlp):
     events, _ = told(nlp, "- 23:03: All pending webhooks are processed. Status returns to green.\n")
     assert [e for e, _ in events] == ["pending webhook processing", "status return"]
+
+
+def test_what_was_not_done_is_a_failure_but_not_failing_is_none(nlp):
+    assert told(nlp, "The rotation script did not validate the chain.")[0] == [("chain validation failure", "failure")]
+    assert told(nlp, "The DNS resolvers did not fail.")[0] == []
