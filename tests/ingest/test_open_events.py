@@ -234,3 +234,8 @@ def test_each_sentence_of_a_timeline_entry_tells_its_own_event(nlp):
 def test_what_was_not_done_is_a_failure_but_not_failing_is_none(nlp):
     assert told(nlp, "The rotation script did not validate the chain.")[0] == [("chain validation failure", "failure")]
     assert told(nlp, "The DNS resolvers did not fail.")[0] == []
+
+
+def test_an_amount_is_no_named_product_so_the_clauses_still_chain(nlp):
+    assert told(nlp, "By then about 300 GB of data had been deleted, and GitLab.com went down.")[1] == [
+        ("300 gb deleted", "gitlab.com went down", "and")]
