@@ -576,7 +576,8 @@ def _named_peers(first: Token, then: Token) -> bool:
     products list parallel impacts, not a cascade."""
     subjects = [next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None) for v in (first, then)]
     return all(s is not None and (s.pos_ == "PROPN" or any(t.pos_ == "PROPN" for t in s.lefts))
-               and not any(c.dep_ == "nummod" for c in s.children) for s in subjects) \
+               and not any(c.dep_ == "nummod" and any(ch.isdigit() for ch in c.text) for c in s.children)
+               for s in subjects) \
         and subjects[0].lower_ != subjects[1].lower_  # "300 GB of data" is an amount, not a named product
 
 
