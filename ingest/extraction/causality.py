@@ -36,7 +36,14 @@ from spacy.tokens import Doc, Span, Token
 
 from ingest.claims.assertions import phrase_heads, what_it_is
 from ingest.extraction.events import EventRef, is_negated
-from ingest.extraction.open_events import OpenEvents, acts_on_something, in_question, is_eventive, is_happening
+from ingest.extraction.open_events import (
+    OpenEvents,
+    acts_on_something,
+    cue_phrase,
+    in_question,
+    is_eventive,
+    is_happening,
+)
 from ingest.lexicon import load_claim_phrases, load_cues
 
 
@@ -91,20 +98,6 @@ def _subtree(tok: Token | None, exclude: Token | None = None) -> set[int]:
     if exclude is not None:
         out -= {t.i for t in exclude.subtree}
     return out
-
-
-def _cue_phrase(tok: Token, phrases: dict[str, float]) -> tuple[str, float] | None:
-    """The longest cue phrase headed by verb ``tok`` ("result in", "take down", "stem from")."""
-    words = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "dobj", "acomp")}
-    best = None
-    for phrase, conf in phrases.items():
-        parts = phrase.split()
-        if parts[0] == "be":
-            continue
-        if parts[0] == tok.lemma_.lower() and all(p in words for p in parts[1:]) and (
-                best is None or len(parts) > len(best[0].split())):
-            best = (phrase, conf)
-    return best
 
 
 def _link(cause: EventRef | None, effect: EventRef | None, cue: str, conf: float, cue_tok: Token,
@@ -301,8 +294,8 @@ def _verb_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = No
             continue
         if _purpose(tok, cues) or _unreal(tok, cues):
             continue  # "a tool meant to block such commands", "should have blocked it": not what happened
-        found, reverse = _cue_phrase(tok, cues["causal_verbs"]), False
-        if found is None and (found := _cue_phrase(tok, cues["reverse_verbs"])) is not None:
+        found, reverse = cue_phrase(tok, cues["causal_verbs"]), False
+        if found is None and (found := cue_phrase(tok, cues["reverse_verbs"])) is not None:
             reverse = True
         if found is None:
             continue
@@ -419,7 +412,7 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
 def _causal_clause(tok: Token) -> bool:
     """True if the sentence of ``tok`` also has a causal verb or noun ("after X failed, Y resulted")."""
     cues = load_cues()
-    return any(t.pos_ in ("VERB", "AUX") and (_cue_phrase(t, cues["causal_verbs"]) or _cue_phrase(t, cues["reverse_verbs"]))
+    return any(t.pos_ in ("VERB", "AUX") and (cue_phrase(t, cues["causal_verbs"]) or cue_phrase(t, cues["reverse_verbs"]))
                or t.lemma_.lower() in cues["causal_nouns"] and t.pos_ == "NOUN" for t in tok.sent)
 
 
@@ -468,7 +461,7 @@ def _states_its_cause(verb: Token) -> bool:
     """True if ``verb`` is a causal verb with a subject: its clause tells its own cause and effect."""
     cues = load_cues()
     return verb.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "csubj") for c in verb.children) and bool(
-        _cue_phrase(verb, cues["causal_verbs"]) or _cue_phrase(verb, cues["reverse_verbs"])) \
+        cue_phrase(verb, cues["causal_verbs"]) or cue_phrase(verb, cues["reverse_verbs"])) \
         and acts_on_something(verb)  # "proxy processes starved": a happening, not a cause and its effect
 
 
@@ -634,12 +627,12 @@ def _list_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> 
     links = []
     for n, sent in enumerate(sents):
         last = next((t for t in reversed(sent) if not t.is_space), None)
-        verb = next((t for t in sent if t.pos_ in ("VERB", "AUX") and _cue_phrase(t, cues["causal_verbs"])), None)
+        verb = next((t for t in sent if t.pos_ in ("VERB", "AUX") and cue_phrase(t, cues["causal_verbs"])), None)
         if last is None or last.text != ":" or verb is None:
             continue
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
         cause = _side(_subtree(subj), subj, events, opener) if subj is not None else None
-        conf = _cue_phrase(verb, cues["causal_verbs"])[1] * 0.9  # type: ignore[index]
+        conf = cue_phrase(verb, cues["causal_verbs"])[1] * 0.9  # type: ignore[index]
         items = [s for s in sents[n + 1:n + 1 + 2 * MAX_LIST_ITEMS] if not all(t.is_punct or t.like_num or t.is_space
                                                                               for t in s)]
         for item in items[:MAX_LIST_ITEMS]:

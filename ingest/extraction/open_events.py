@@ -75,8 +75,7 @@ class OpenEvents:
         fell behind") as an event, unless an event already stands on its verb. Returns the new events."""
         cues = load_cues()
         skip = set(cues["non_event_verbs"]) | set(cues["light_verbs"])
-        causal = {p.split()[0] for p in list(cues["causal_verbs"]) + list(cues["reverse_verbs"])
-                  + list(cues["attribution_verbs"])}
+        attributions = {f"{verb} {prep}": 1.0 for verb, preps in cues["attribution_verbs"].items() for prep in preps}
         made = []
         for verb in self.doc:
             lemma = verb.lemma_.lower()
@@ -91,8 +90,9 @@ class OpenEvents:
                 pass  # "lines were overwhelmed", "viewers were unable to watch": a state the clause reports
             elif verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
-                    and not _cannot(verb) \
-                    or lemma in causal and acts_on_something(verb) \
+                    and not _cannot(verb) and not _done_to(verb) \
+                    or acts_on_something(verb) and any(cue_phrase(verb, p) for p in (
+                        cues["causal_verbs"], cues["reverse_verbs"], attributions)) \
                     or verb.dep_ in ("amod", "compound") \
                     or not _has_own_or_shared_subject(verb) or in_question(verb) \
                     or verb.i in self.by_anchor or self._tells_its_subject(verb):
@@ -230,7 +230,7 @@ class OpenEvents:
         if lemma == "be" and obj is not None and obj.dep_ == "attr":
             return self.at(obj)
         linking = lemma in cues["linking_verbs"]
-        if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb):
+        if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb):
             if linking and acomp is not None and subj is not None:
                 pass  # "the cache was stale", "the enactor became slow"
             else:
@@ -388,10 +388,33 @@ def _has_own_or_shared_subject(verb: Token) -> bool:
     return False
 
 
+def cue_phrase(tok: Token, phrases: dict[str, float]) -> tuple[str, float] | None:
+    """The longest cue phrase headed by verb ``tok`` ("result in", "take down", "stem from")."""
+    words = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "dobj", "acomp")}
+    best = None
+    for phrase, conf in phrases.items():
+        parts = phrase.split()
+        if parts[0] == "be":
+            continue
+        if parts[0] == tok.lemma_.lower() and all(p in words for p in parts[1:]) and (
+                best is None or len(parts) > len(best[0].split())):
+            best = (phrase, conf)
+    return best
+
+
 def acts_on_something(verb: Token) -> bool:
     """A causal verb used with what it acts on ("overwhelmed the database", "led to errors"): its link tells
     it; used alone ("proxy processes starved") it tells a happening of its subject."""
     return any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prep", "attr", "agent") for c in verb.children)
+
+
+def _done_to(verb: Token) -> bool:
+    """"a leap second was added", "the flag was set": in the passive, a verb that otherwise reports or links
+    ("added", "set") tells what was done to its subject; "it was reported that ..." still only reports."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    return subj is not None and subj.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "auxpass" for c in verb.children) \
+        and not any(c.dep_ == "ccomp" for c in verb.children) \
+        and verb.lemma_.lower() not in load_cues()["reporting_verbs"]
 
 
 def _cannot(verb: Token) -> bool:

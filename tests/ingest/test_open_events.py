@@ -136,7 +136,7 @@ def test_a_past_inability_and_a_past_progressive_are_events(nlp):
 
 def test_what_was_done_by_each_gerund_brought_about_the_verb(nlp):
     _, links = told(nlp, "Engineers restored service by turning off the firewall rules and rolling back the change.")
-    assert {(c, e) for c, e, cue in links if cue == "by"} == {("firewall rule turn off", "service restored"),
+    assert {(c, e) for c, e, cue in links if cue == "by"} == {("firewall rule mitigation", "service restored"),
                                                              ("change mitigation", "service restored")}
 
 
@@ -239,3 +239,15 @@ def test_what_was_not_done_is_a_failure_but_not_failing_is_none(nlp):
 def test_an_amount_is_no_named_product_so_the_clauses_still_chain(nlp):
     assert told(nlp, "By then about 300 GB of data had been deleted, and GitLab.com went down.")[1] == [
         ("300 gb deleted", "gitlab.com went down", "and")]
+
+
+def test_a_verb_a_causal_phrase_starts_is_told_when_the_phrase_is_not_there(nlp):
+    # "pin ... on" attributes and "bring ... down" takes down; "pinned CPUs", "brought services back" happen
+    assert told(nlp, "It pinned CPUs near 100% across the whole network.")[0] == [("cpu pinned", "action")]
+    assert told(nlp, "The team turned off the automated checking system.")[0] == [
+        ("checking system turned off", "mitigation")]
+
+
+def test_in_the_passive_a_verb_that_otherwise_reports_tells_what_was_done(nlp):
+    assert told(nlp, "At midnight a leap second was added to the clocks.")[0] == [("leap second added", "action")]
+    assert told(nlp, "The loss was estimated at 440 million dollars.")[0] == []
