@@ -219,11 +219,14 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     # than the concept's label ("outage", "mitigation", "timeout") and reads as the reader saw it. What a verb
     # did to its object reads right only as a participle ("reverted the update": "update reverted", but "withdrew
     # the routes" stays "route withdrawal"); a gerund or an infinitive reads better as the label ("replica deletion",
-    # "caused checks to fail": "check failure")
+    # "caused checks to fail": "check failure"), a progressive as told ("S3 is operating normally")
     phrase = max((p for p in concept.verbs + concept.object_verbs if _verb_matches(tok, p)), key=len, default=())
-    rest = list(phrase[1:]) if len(phrase) > 2 else particles(tok)  # "came to a stop" -> "came to stop"
-    told = " ".join([tok.lower_, *rest]) if tok.dep_ != "amod" and tok.tag_ not in ("VBG", "VB") and (
-        role == "subject" or tok.tag_ == "VBN" or tok.lower_.endswith("ed")) else None
+    # "came to a stop" -> "came to stop"; "is operating normally" -> "operating normally"; "went down"
+    rest = list(phrase[1:]) if len(phrase) > 2 else list(dict.fromkeys([
+        w for w in phrase[1:] if any(c.lower_ == w and c.dep_ == "advmod" for c in tok.children)] + particles(tok)))
+    progressive = tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
+    told = " ".join([tok.lower_, *rest]) if tok.dep_ != "amod" and (tok.tag_ not in ("VBG", "VB") or progressive) \
+        and (role == "subject" or tok.tag_ == "VBN" or tok.lower_.endswith("ed")) else None
     return make_event(tok, concept, comps, words, lo, hi + 1, told=told)
 
 

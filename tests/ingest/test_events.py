@@ -66,7 +66,7 @@ def test_relative_clause_event_is_about_its_antecedent(nlp):
 
 def test_recovery_told_as_operating_normally(nlp):
     assert events(nlp, "By noon, new EC2 instance launches were operating normally.") == [
-        ("EC2 recovery", "recovery", ["ec2"])]
+        ("EC2 operating normally", "recovery", ["ec2"])]
 
 
 def test_negated_failure_verb_is_no_event(nlp):
@@ -149,3 +149,7 @@ def test_the_texts_own_verb_names_what_happened(nlp):
 def test_coming_to_a_stop_is_an_outage_told_in_its_own_words(nlp):
     assert events(nlp, "Minutes later the checkout site came to a near stop.")[0][:2] == (
         "checkout site came to stop", "failure")
+
+
+def test_a_progressive_keeps_its_words(nlp):
+    assert events(nlp, "S3 is now operating normally in the region.")[0][:2] == ("S3 operating normally", "recovery")
