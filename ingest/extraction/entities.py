@@ -420,7 +420,14 @@ def find_components(doc: Doc) -> list[ComponentRef]:
     refs += _bare_heads(doc, known)
     _possessive_parents(doc, refs, known)
     _appositive_parents(doc, refs, known)
+    refs = [r for r in refs if not _is_status_phrase(doc, r)]
     return sorted(refs, key=lambda r: r.start)
+
+
+def _is_status_phrase(doc: Doc, ref: ComponentRef) -> bool:
+    """"502 Bad Gateway", "503 Service Unavailable": an HTTP status's reason phrase names no system."""
+    return ref.start > 0 and re.fullmatch(r"[45]\d\d", doc[ref.start - 1].text) is not None \
+        and ref.end - ref.start >= 2 and all(t.text[:1].isupper() and t.is_alpha for t in doc[ref.start:ref.end])
 
 
 MAX_LISTED = 30

@@ -137,3 +137,8 @@ def test_tools_and_hosts_named_as_written_are_components(nlp):
 
 def test_names_listed_with_a_system_are_systems_even_when_the_model_took_them_for_people(nlp):
     assert names(nlp, "Gmail, Calendar and Search returned errors for an hour.") >= {"Gmail", "Calendar", "Search"}
+
+
+def test_an_http_status_reason_phrase_is_no_system(nlp):
+    assert "Bad Gateway" not in names(nlp, "Visitors of the Acme store saw 502 Bad Gateway errors.")
+    assert "EC2" in names(nlp, "We launched 400 EC2 instances.")
