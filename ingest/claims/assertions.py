@@ -235,7 +235,7 @@ def _first_noticed_claims(sent: Any) -> list[ClaimRecord]:
 
 def _is_the_incident(noun: Any) -> bool:
     """"the outage", "Tuesday's outage", "the AWS incident": a noun for the incident as a whole, not a part
-    of it ("the DNS failure", "the latency problem": a common noun before it makes it one thing among many)."""
+    of it ("the database failure", "the latency problem": a common noun before it makes it one thing among many)."""
     if noun is None or noun.lemma_.lower() not in LEXICON["incident_lemmas"] or _is_negated(noun):
         return False
     return not any(c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ", "VERB")

@@ -173,7 +173,7 @@ def test_what_caused_the_incident_as_a_whole_is_its_root_cause(nlp, text, about)
 
 
 @pytest.mark.parametrize("text", [
-    "The DNS failure was caused by a race in the planner.",  # one failure among many, not the incident
+    "The database failure was caused by a full disk on the primary.",  # one failure among many, not the incident
     "A faulty switch did not cause the outage.",
     "It caused the outage.",
 ])
