@@ -366,7 +366,8 @@ def _complement_words(verb: Token) -> list[str]:
 
 def _tells_past(verb: Token) -> bool:
     """A verb that tells something that happened: past tense, a participle, a past progressive ("were
-    waiting"), or a past inability ("could not be handled", "could no longer pass")."""
+    waiting"), a past inability ("could not be handled", "could no longer pass") or what was not done ("did
+    not validate the chain")."""
     if verb.tag_ in ("VBD", "VBN"):
         return True
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
@@ -375,9 +376,7 @@ def _tells_past(verb: Token) -> bool:
     if verb.tag_ == "VB" and any(a.lower_ == "did" for a in auxes) and any(c.dep_ == "neg" for c in verb.children):
         # "did not validate the chain" tells a failure; "did not fail" tells none
         return not event_kind_known([verb.lemma_.lower()]) or event_kind([verb.lemma_.lower()]) not in TROUBLE
-    return verb.tag_ == "VB" and any(a.lower_ == "could" for a in auxes) and (
-        any(c.dep_ == "neg" for c in verb.children)
-        or any(_no_longer(c) for c in verb.children))  # "could not be handled", "could no longer pass"
+    return verb.tag_ == "VB" and _cannot(verb, modals=("could",))  # "could not be handled", "could no longer pass"
 
 
 def _has_own_or_shared_subject(verb: Token) -> bool:
@@ -417,9 +416,9 @@ def _done_to(verb: Token) -> bool:
         and verb.lemma_.lower() not in load_cues()["reporting_verbs"]
 
 
-def _cannot(verb: Token) -> bool:
+def _cannot(verb: Token, modals: tuple[str, ...] = ("could", "can", "ca")) -> bool:
     """"users could not post comments", "the leader couldn't write": an inability is trouble whatever the verb."""
-    return any(a.lower_ in ("could", "can", "ca") for a in verb.children if a.dep_ == "aux") and (
+    return any(a.lower_ in modals for a in verb.children if a.dep_ == "aux") and (
         any(c.dep_ == "neg" for c in verb.children) or any(_no_longer(c) for c in verb.children))
 
 
