@@ -23,6 +23,7 @@ merges near-duplicates among them by their terms.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -75,7 +76,6 @@ class OpenEvents:
         fell behind") as an event, unless an event already stands on its verb. Returns the new events."""
         cues = load_cues()
         skip = set(cues["non_event_verbs"]) | set(cues["light_verbs"])
-        attributions = {f"{verb} {prep}": 1.0 for verb, preps in cues["attribution_verbs"].items() for prep in preps}
         made = []
         for verb in self.doc:
             lemma = verb.lemma_.lower()
@@ -92,7 +92,7 @@ class OpenEvents:
                     or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
                     and not _cannot(verb) and not _done_to(verb) \
                     or acts_on_something(verb) and any(cue_phrase(verb, p) for p in (
-                        cues["causal_verbs"], cues["reverse_verbs"], attributions)) \
+                        cues["causal_verbs"], cues["reverse_verbs"], attribution_phrases())) \
                     or verb.dep_ in ("amod", "compound") \
                     or not _has_own_or_shared_subject(verb) or in_question(verb) \
                     or verb.i in self.by_anchor or self._tells_its_subject(verb):
@@ -389,16 +389,37 @@ def _has_own_or_shared_subject(verb: Token) -> bool:
 
 def cue_phrase(tok: Token, phrases: dict[str, float]) -> tuple[str, float] | None:
     """The longest cue phrase headed by verb ``tok`` ("result in", "take down", "stem from")."""
+    candidates = _by_first_word(phrases).get(tok.lemma_.lower())
+    if not candidates:  # most verbs start no cue phrase: no walk over their children
+        return None
     words = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "dobj", "acomp")}
     best = None
-    for phrase, conf in phrases.items():
-        parts = phrase.split()
-        if parts[0] == "be":
-            continue
-        if parts[0] == tok.lemma_.lower() and all(p in words for p in parts[1:]) and (
-                best is None or len(parts) > len(best[0].split())):
+    for phrase, parts, conf in candidates:
+        if all(p in words for p in parts[1:]) and (best is None or len(parts) > len(best[0].split())):
             best = (phrase, conf)
     return best
+
+
+_PHRASE_INDEX: dict[int, tuple[dict[str, float], dict[str, list[tuple[str, list[str], float]]]]] = {}
+
+
+def _by_first_word(phrases: dict[str, float]) -> dict[str, list[tuple[str, list[str], float]]]:
+    """``phrases`` grouped by their first word ("be ..." phrases left out), built once per phrase table."""
+    cached = _PHRASE_INDEX.get(id(phrases))
+    if cached is None or cached[0] is not phrases:
+        index: dict[str, list[tuple[str, list[str], float]]] = {}
+        for phrase, conf in phrases.items():
+            parts = phrase.split()
+            if parts[0] != "be":
+                index.setdefault(parts[0], []).append((phrase, parts, conf))
+        cached = _PHRASE_INDEX[id(phrases)] = (phrases, index)
+    return cached[1]
+
+
+@lru_cache(maxsize=1)
+def attribution_phrases() -> dict[str, float]:
+    """"blame on", "trace to": each attribution verb with its preposition, as a cue phrase table."""
+    return {f"{verb} {prep}": 1.0 for verb, preps in load_cues()["attribution_verbs"].items() for prep in preps}
 
 
 def acts_on_something(verb: Token) -> bool:
