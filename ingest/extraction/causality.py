@@ -43,6 +43,8 @@ from ingest.extraction.open_events import (
     in_question,
     is_eventive,
     is_happening,
+    resulting_state,
+    verb_object,
 )
 from ingest.lexicon import load_claim_phrases, load_cues
 
@@ -114,6 +116,8 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
                 opener: OpenEvents | None = None) -> tuple[EventRef | None, EventRef | None]:
     """(cause, effect) around causal verb ``tok``, by voice and clause type."""
     own = next((e for e in events if e.anchor == tok.i and not e.anaphor), None)
+    if opener is not None and (state := resulting_state(tok, verb_object(tok))) is not None:
+        own = opener.state_of(*state) or own  # "left the orders table locked": the state, not the leaving
     if any(c.dep_ == "auxpass" for c in tok.children):
         agent = next((c for c in tok.children if c.dep_ in ("agent", "advcl")), None)
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
@@ -127,8 +131,14 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     if effect is None and targets and opener is not None:
         thing = next((c for c in targets if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and not is_eventive(c)),
                      None)
+        state = resulting_state(tok, thing)
+        if state is not None:  # "left the orders table locked", "made the cache unusable": the state it left
+            effect = opener.state_of(*state)
         # "the retries overwhelmed the database": what happened to the database, told by the verb
-        effect = opener.at(tok) if thing is not None else opener.at(_pobj(targets[0]))
+        elif thing is not None:
+            effect = opener.at(tok)
+        else:
+            effect = opener.at(_pobj(targets[0]))
         if effect is None and targets[0].pos_ not in ("VERB", "AUX"):
             # "let the command through": the small clause's subject is what the verb brought about
             effect = opener.at(next((c for c in targets[0].children if c.dep_ == "nsubj"), None))
@@ -297,6 +307,8 @@ def _verb_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = No
         found, reverse = cue_phrase(tok, cues["causal_verbs"]), False
         if found is None and (found := cue_phrase(tok, cues["reverse_verbs"])) is not None:
             reverse = True
+        if found is None and tok.lemma_.lower() in cues["state_verbs"] and resulting_state(tok, verb_object(tok)):
+            found = (tok.lemma_.lower(), cues["state_verbs"][tok.lemma_.lower()])  # "left the table locked"
         if found is None:
             continue
         cause, effect = _verb_sides(tok, events, effects_at, opener)
@@ -685,7 +697,8 @@ def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> l
         if not (is_happening(subj) or subj.lower_ in ("this", "that")) or subj.i in opener.comp_at:
             continue  # "Monitoring raised an alarm", "users traced the crash": who acted, not what caused
         cause = _side(_subtree(subj), subj, events, opener)
-        effect = opener.at(verb)
+        state = resulting_state(verb, verb_object(verb))
+        effect = opener.state_of(*state) if state is not None else opener.at(verb)
         link = _link(cause, effect, verb.lemma_.lower(), cues["agent_subject"], verb, doc)
         if link is not None:
             links.append(link)

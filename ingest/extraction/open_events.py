@@ -71,6 +71,24 @@ class OpenEvents:
                 self.by_anchor.setdefault(event.anchor, event)
         return event
 
+    def state_of(self, thing: Token, state: Token) -> EventRef | None:
+        """The state a causal verb left ``thing`` in ("left the orders table locked": "orders table locked")."""
+        if state.i in self.made:
+            return self.made[state.i]
+        if (blocked := _blocked_verb(state)) is not None:  # "left customers unable to pay": the payment failure
+            event = self.at(blocked)
+            self.made[state.i] = event
+            return event
+        words = _noun_words(thing, self.comp_at) + [state.lower_]
+        if not _has_content(words):
+            return None
+        event = self._event(state, words, components_near(thing, self.comp_at), min(thing.left_edge.i, state.i),
+                            max(thing.i, state.i) + 1)
+        self.made[state.i] = event
+        self.events.append(event)
+        self.by_anchor.setdefault(event.anchor, event)
+        return event
+
     def narrate(self) -> list[EventRef]:
         """Every clause that tells something happening in the past ("Proxy processes starved", "the standby
         fell behind") as an event, unless an event already stands on its verb. Returns the new events."""
@@ -93,6 +111,7 @@ class OpenEvents:
                     and not _cannot(verb) and not _done_to(verb) \
                     or acts_on_something(verb) and any(cue_phrase(verb, p) for p in (
                         cues["causal_verbs"], cues["reverse_verbs"], attribution_phrases())) \
+                    or lemma in cues["state_verbs"] and resulting_state(verb, verb_object(verb)) \
                     or verb.dep_ in ("amod", "compound") \
                     or not _has_own_or_shared_subject(verb) or in_question(verb) \
                     or verb.i in self.by_anchor or self._tells_its_subject(verb):
@@ -420,6 +439,28 @@ def _by_first_word(phrases: dict[str, float]) -> dict[str, list[tuple[str, list[
 def attribution_phrases() -> dict[str, float]:
     """"blame on", "trace to": each attribution verb with its preposition, as a cue phrase table."""
     return {f"{verb} {prep}": 1.0 for verb, preps in load_cues()["attribution_verbs"].items() for prep in preps}
+
+
+def verb_object(verb: Token) -> Token | None:
+    """The thing a verb acts on: its direct object, if a noun."""
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+
+
+def resulting_state(verb: Token, thing: Token | None) -> tuple[Token, Token] | None:
+    """(thing, state) when a causal verb says what state it left something in: "left the orders table locked",
+    "made the cache unusable", "leaving the servers unreachable"."""
+    for comp in verb.children:
+        if comp.dep_ in ("oprd", "ccomp", "advcl", "acomp", "xcomp") and (comp.pos_ == "ADJ" or comp.tag_ == "VBN") \
+                and not any(c.dep_ in ("mark", "aux", "dobj") for c in comp.children):
+            subject = next((c for c in comp.children if c.dep_ == "nsubj"), None) or thing
+            if subject is not None and subject.pos_ in ("NOUN", "PROPN") and subject.i < comp.i:
+                return subject, comp
+    if thing is not None:
+        state = next((c for c in thing.children if c.dep_ in ("acomp", "amod") and c.pos_ == "ADJ" and c.i > thing.i),
+                     None)
+        if state is not None:
+            return thing, state  # "leaving the DNS servers unreachable": the adjective hangs on the noun
+    return None
 
 
 def acts_on_something(verb: Token) -> bool:

@@ -150,3 +150,13 @@ def test_what_should_or_could_have_happened_links_nothing(nlp):
 def test_what_a_verb_let_through_is_its_effect(nlp):
     assert [(c, e, cue) for c, e, cue, _ in links(nlp, "A bug in the audit tool let the command through.")] == [
         ("audit tool software bug", "command", "let")]
+
+
+def test_the_state_a_cause_left_something_in_is_its_effect(nlp):
+    found = [(c, e, cue) for c, e, cue, _ in links(nlp, "The failed migration left the orders table locked.")]
+    assert found == [("migration failure", "orders table locked", "leave")]
+    assert [(c, e) for c, e, _, _ in links(nlp, "The bad push made the cache unusable.")] == [
+        ("bad push", "cache unusable")]
+    assert [(c, e) for c, e, _, _ in links(nlp, "The outage left customers unable to pay for their orders.")] == [
+        ("outage", "pay failure")]
+    assert links(nlp, "The engineer left the office at noon.") == []
