@@ -219,9 +219,9 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     # than the concept's label ("outage", "mitigation", "timeout") and reads as the reader saw it. What a verb
     # did to its object reads right only as a participle ("reverted the update": "update reverted", but "withdrew
     # the routes" stays "route withdrawal"); a gerund or an infinitive reads better as the label ("replica deletion",
-    # "caused checks to fail": "check failure"), a progressive as told ("S3 is operating normally")
+    # "caused the probes to fail": "probe failure"), a progressive as told ("the API is working normally")
     phrase = max((p for p in concept.verbs + concept.object_verbs if _verb_matches(tok, p)), key=len, default=())
-    # "came to a stop" -> "came to stop"; "is operating normally" -> "operating normally"; "went down"
+    # "came to a stop" -> "came to stop"; "is working normally" -> "working normally"; "fell over"
     rest = list(phrase[1:]) if len(phrase) > 2 else list(dict.fromkeys([
         w for w in phrase[1:] if any(c.lower_ == w and c.dep_ == "advmod" for c in tok.children)] + particles(tok)))
     progressive = tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
