@@ -65,11 +65,15 @@ class OpenEvents:
             return self.antecedent(head)
         event = self._make(head, named)
         if event is not None:
-            self.made[head.i] = event
-            if self.by_anchor.get(event.anchor) is not event:
-                self.events.append(event)
-                self.by_anchor.setdefault(event.anchor, event)
+            self._keep(head, event)
         return event
+
+    def _keep(self, head: Token, event: EventRef) -> None:
+        """Remember ``event`` as what ``head`` tells and add it to the article's events (once)."""
+        self.made[head.i] = event
+        if self.by_anchor.get(event.anchor) is not event:
+            self.events.append(event)
+            self.by_anchor.setdefault(event.anchor, event)
 
     def state_of(self, thing: Token, state: Token) -> EventRef | None:
         """The state a causal verb left ``thing`` in ("left the orders table locked": "orders table locked")."""
@@ -84,9 +88,7 @@ class OpenEvents:
             return None
         event = self._event(state, words, components_near(thing, self.comp_at), min(thing.left_edge.i, state.i),
                             max(thing.i, state.i) + 1)
-        self.made[state.i] = event
-        self.events.append(event)
-        self.by_anchor.setdefault(event.anchor, event)
+        self._keep(state, event)
         return event
 
     def narrate(self) -> list[EventRef]:
@@ -155,9 +157,7 @@ class OpenEvents:
                 return None
             event = self._event(root, words, components_near(subj, self.comp_at) if subj is not None else [],
                                 clause.start, clause.end)
-            self.made[root.i] = event
-            self.events.append(event)
-            self.by_anchor.setdefault(event.anchor, event)
+            self._keep(root, event)
             return event
         return self.at(root, named=root.pos_ == "NOUN")
 
@@ -485,7 +485,7 @@ def _cannot(verb: Token, modals: tuple[str, ...] = ("could", "can", "ca")) -> bo
 
 
 def _phrasal(verb: Token) -> bool:
-    """"went away", "came back", "gave up": a particle makes a verb that tells nothing alone tell a happening."""
+    """"went away", "fell over", "gave up": a particle makes a verb that tells nothing alone tell a happening."""
     return any(c.dep_ == "prt" or c.dep_ == "advmod" and c.lower_ in load_cues()["verb_particles"]
                for c in verb.children)
 
