@@ -32,7 +32,7 @@ from analysis.findings import (
 )
 from analysis.node_view import node_label, node_view
 from analysis.resolve import Match, NoMatch, component_event, matches
-from analysis.roles import EARLIEST_SEEN, Assignment, assign_roles, assignment
+from analysis.roles import Assignment, assign_roles, assignment
 from graph.errors import NodeNotFound
 from graph.schema import NodeId
 
@@ -70,8 +70,7 @@ def root_causes(graph: nx.MultiDiGraph) -> RootCauseReport:
 
 def _report_order(graph: nx.MultiDiGraph, asg: Assignment, rank: dict[NodeId, int], node: NodeId) -> tuple:
     steps = asg.distance.get(node, (10**9, ""))[0]
-    role = asg.roles[node]
-    seen_first = role.role == "first_symptom" and role.reason.startswith(EARLIEST_SEEN)  # the first one seen
+    seen_first = node in asg.seen_first  # the first symptom seen leads the first symptoms
     return rank.get(node, len(rank)), not seen_first, steps, str(graph.nodes[node].get("at") or "~"), node
 
 

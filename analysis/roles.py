@@ -68,7 +68,6 @@ OBSERVABLE_KINDS = frozenset({"symptom", "failure"})
 KIND_ROLES = {"symptom": "symptom", "impact": "impact", "recovery": "recovery", "mitigation": "mitigation",
               "failure": "symptom", "condition": "contributing_factor", "action": "contributing_factor"}
 AGAINST_ROOT = ("not_root_cause", "first_symptom", "symptom")
-EARLIEST_SEEN = "the earliest symptom the sources time"  # the reason that marks the first symptom seen
 # Cue words that say "set off" rather than "made happen"; matched as substrings of an edge's cue(s).
 TRIGGER_CUES = ("trigger", "set off", "sets off", "spark", "kicked off", "kick off", "touched off", "set in motion")
 
@@ -125,6 +124,7 @@ class Assignment:
     disagreements: list[tuple[NodeId, str, str, str]]  # (node, structural role, claimed role, note)
     votes: dict[NodeId, Votes]
     distance: dict[NodeId, tuple[int, NodeId]]  # (causal steps, nearest root or trigger) for events below one
+    seen_first: set[NodeId] = field(default_factory=set)  # first symptoms named for being the earliest timed
 
 
 def assign_roles(graph: nx.MultiDiGraph) -> dict[NodeId, RoleAssignment]:
@@ -170,6 +170,7 @@ class _Decision:
         self.notes: dict[NodeId, list[str]] = {}
         self.disagreements: list[tuple[NodeId, str, str, str]] = []
         self.covered = 0
+        self.seen_first: set[NodeId] = set()
         self.outcome_mask = self._outcome_mask()
         self.total = self.outcome_mask.bit_count()
 
@@ -206,7 +207,8 @@ class _Decision:
         roles = {n: self._role(n, distance) for n in self.cg.dag}
         self._first_symptoms(roles, distance)
         roles = reviewed_roles(self.cg.graph, roles)  # a reviewer's role stands above the rules
-        return Assignment(self.cg, roles, self.roots, self.triggers, self.disagreements, self.votes, distance)
+        return Assignment(self.cg, roles, self.roots, self.triggers, self.disagreements, self.votes, distance,
+                          {n for n in self.seen_first if roles[n].role == "first_symptom"})
 
     def _add_root(self, node: NodeId, reason: str) -> None:
         self.roots.append(node)
@@ -369,8 +371,9 @@ class _Decision:
         if any(roles[n].role == "first_symptom" for n in earliest):
             return  # a first symptom the links found was seen first: it stands alone
         for node in earliest:
-            why = f"{EARLIEST_SEEN} ({first[11:16]} UTC)"
+            why = f"the earliest symptom the sources time ({first[11:16]} UTC)"
             roles[node] = self._relabel(node, roles[node], "first_symptom", why)
+            self.seen_first.add(node)
 
     def _earliest(self, candidates: list[NodeId], front: dict[NodeId, tuple[int, NodeId]]) -> list[NodeId]:
         times = {n: self.cg.graph.nodes[n].get("at") for n in candidates}
