@@ -348,7 +348,11 @@ def _event_remap(nodes: list[Node], index: IncidentIndex, remap: dict[NodeId, No
             continue
         props = _remapped_event_props(node.props, remap)
         same_concept = known.setdefault(props.get("concept", ""), [])
-        match = next((nid for nid, data in same_concept if nid != node.id and is_same_event(props, data)), None)
+        # The closest stored event, ties to the smaller id: the choice must not depend on the index's order,
+        # or an incident read fresh and one kept in the cache would merge a mention into different events.
+        terms = set(props.get("terms", []))
+        match = min(((-jaccard(terms, set(data.get("terms", []))), nid) for nid, data in same_concept
+                     if nid != node.id and is_same_event(props, data)), default=(0.0, None))[1]
         if match is not None:
             out[node.id] = match
         else:

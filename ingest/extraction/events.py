@@ -86,15 +86,34 @@ def _verb_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _verb_matches(tok: Token, phrase: tuple[str, ...]) -> bool:
+def _phrase_tokens(tok: Token, phrase: tuple[str, ...]) -> list[Token] | None:
+    """The tokens that tell verb phrase ``phrase`` with ``tok`` as its verb, in text order; None if they do not."""
     if tok.lemma_.lower() != phrase[0]:
-        return False
-    if len(phrase) == 1:
-        return True
+        return None
     kids = [c for c in tok.children if c.dep_ in ("prt", "advmod", "xcomp", "acomp", "prep", "dobj", "oprd")]
-    kids += [g for c in kids if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]  # "return to normal"
-    words = {w for c in kids for w in (c.lower_, c.lemma_.lower())}
-    return all(word in words for word in phrase[1:])
+    # "return to normal", "was back to normal": the object of a preposition on the verb or on its adverb
+    preps = [c for c in kids if c.dep_ == "prep"] + [g for c in kids if c.dep_ == "advmod" for g in c.children
+                                                      if g.dep_ == "prep"]
+    kids += [g for c in preps for g in c.children if g.dep_ == "pobj"]
+    found = [tok]
+    for word in phrase[1:]:
+        match = next((c for c in kids if word in (c.lower_, c.lemma_.lower())), None)
+        if match is None:
+            return None
+        found.append(match)
+    return sorted(found, key=lambda t: t.i)
+
+
+def _verb_matches(tok: Token, phrase: tuple[str, ...]) -> bool:
+    return _phrase_tokens(tok, phrase) is not None
+
+
+def _told_phrase(tok: Token, phrase: tuple[str, ...]) -> list[str]:
+    """The words of a multi-word verb phrase as the text has them, with the prepositions between them but
+    no article, adverb or bare "be": "came to a stop" -> "came to stop", "was back to normal" -> "back to normal"."""
+    found = _phrase_tokens(tok, phrase) or [tok]
+    span = tok.doc[found[0].i: found[-1].i + 1]
+    return [t.lower_ for t in span if (t in found or t.pos_ == "ADP") and not (t.i == tok.i and tok.lemma_ == "be")]
 
 
 def _verb_concept(tok: Token, concepts: tuple[EventConcept, ...]) -> tuple[EventConcept, str] | None:
@@ -128,8 +147,11 @@ def is_negated(tok: Token) -> bool:
         if head is node:
             return False
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
+        # "kept working" goes on; "kept them from working" and "stopped working" do not
+        continues = node.dep_ == "xcomp" and negators.get(head.lemma_.lower()) == "from" \
+            and head.lemma_.lower() not in load_cues()["cessation_verbs"]
         if head.lemma_.lower() in negators and node.dep_ in ("pcomp", "xcomp", "prep", "pobj", "ccomp", "advcl") \
-                and not own_subject:  # "X made Y unreachable, so checkout failed": a clause of its own
+                and not own_subject and not continues:  # "X made Y unreachable, so checkout failed": a clause of its own
             return True
         if node.dep_ not in ("pcomp", "pobj", "prep", "xcomp"):
             return False
@@ -173,7 +195,15 @@ def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentR
         told = " ".join([t.text if t.i in comp_at else t.lower_ for t in tok.doc[start:tok.i] if t.dep_ != "det"]
                         + [tok.lemma_.lower() if tok.tag_ == "NNS" else tok.lower_])
         return make_event(tok, concept, comps, [], start, end, label=told, use_component=False)
-    return make_event(tok, concept, comps, words, start, end, label=label)
+    # One word of the concept told in other words keeps the text's word ("replication lag", "traffic surge",
+    # "subsystem issue"): the summary says it, the terms keep the concept's label so the event still merges.
+    own = tok.lemma_.lower() if len(phrase) == 1 and not _same_word(phrase[0], concept.label) else None
+    return make_event(tok, concept, comps, words, start, end, label=label, told=own)
+
+
+def _same_word(word: str, label: str) -> bool:
+    """True if ``word`` is a form of one of ``label``'s words ("throttle" of "throttling", "error" of "errors")."""
+    return any(w[:5] == word[:5] for w in label.lower().split())
 
 
 def _hypothetical(tok: Token) -> bool:
@@ -190,7 +220,7 @@ def _hypothetical(tok: Token) -> bool:
 
 
 def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int, ComponentRef]) -> EventRef | None:
-    if concept.id == "failure" and any(c.dep_ == "xcomp" for c in tok.children):
+    if concept.id == "failure" and tok.lemma_ == "fail" and any(c.dep_ == "xcomp" for c in tok.children):
         return None  # "failed to connect": the blocked action is the event
     if role != "negated" and _hypothetical(tok):
         return None  # "LBs can easily get overloaded": what may happen, not what did
@@ -222,10 +252,9 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     # "caused the probes to fail": "probe failure"), a progressive as told ("the API is working normally")
     phrase = max((p for p in concept.verbs + concept.object_verbs if _verb_matches(tok, p)), key=len, default=())
     # "came to a stop" -> "came to stop"; "is working normally" -> "working normally"; "fell over"
-    rest = list(phrase[1:]) if len(phrase) > 2 else list(dict.fromkeys([
-        w for w in phrase[1:] if any(c.lower_ == w and c.dep_ == "advmod" for c in tok.children)] + particles(tok)))
+    said = _told_phrase(tok, phrase) if len(phrase) > 1 else [tok.lower_, *particles(tok)]
     progressive = tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
-    told = " ".join([tok.lower_, *rest]) if tok.dep_ != "amod" and (tok.tag_ not in ("VBG", "VB") or progressive) \
+    told = " ".join(dict.fromkeys(said)) if tok.dep_ != "amod" and (tok.tag_ not in ("VBG", "VB") or progressive) \
         and (role == "subject" or tok.tag_ == "VBN" or tok.lower_.endswith("ed")) else None
     return make_event(tok, concept, comps, words, lo, hi + 1, told=told)
 
@@ -294,6 +323,8 @@ def find_events(doc: Doc, components: list[ComponentRef]) -> list[EventRef]:
     events: list[EventRef] = []
     for tok in doc:
         event = _mention(doc, tok, events, comp_at, concepts)
+        if event is not None and tok.dep_ == "xcomp" and any(e.anchor == tok.head.i for e in events):
+            continue  # "stopped working": the verb phrase already told it, "working" is not a second event
         if event is not None:
             events.append(event)
     events = _acted_on(doc, events)

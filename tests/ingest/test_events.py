@@ -153,3 +153,25 @@ def test_coming_to_a_stop_is_an_outage_told_in_its_own_words(nlp):
 
 def test_a_progressive_keeps_its_words(nlp):
     assert events(nlp, "S3 is now operating normally in the region.")[0][:2] == ("S3 operating normally", "recovery")
+
+
+def test_a_noun_of_a_concept_keeps_the_texts_own_word(nlp):
+    assert events(nlp, "The replication lag is growing.") == [("replication lag", "condition", [])]
+    assert events(nlp, "There was a surge in traffic.")[0][:2] == ("traffic surge", "condition")
+    assert events(nlp, "Facebook downtime lasted hours.")[0][:2] == ("Facebook downtime", "failure")
+
+
+def test_a_bare_noun_of_a_concept_still_refers_back(nlp):
+    found = [e for e in nlp("The database went down at 9:00. The downtime lasted three hours.")._.events]
+    assert [e.summary for e in found] == ["database went down", "database went down"] and found[1].anaphor
+
+
+def test_back_to_normal_and_available_again_are_recoveries(nlp):
+    assert events(nlp, "By 2 PM, S3 was back to normal.")[0][:2] == ("S3 back to normal", "recovery")
+    assert events(nlp, "The site was broadly available again by noon.")[0][:2] == ("site available again",
+                                                                                    "recovery")
+
+
+def test_what_kept_going_is_no_failure_and_what_stopped_is_one_event(nlp):
+    assert events(nlp, "Anonymous Search kept working.") == []
+    assert events(nlp, "Internal tools stopped working.") == [("tool stopped working", "failure", [])]
