@@ -208,7 +208,7 @@ _LEADING_RUN = re.compile(r"\A\[(?:\\.|[^\]\\])+\][*+](?![?+{])")
 def _boilerplate() -> dict[str, list[re.Pattern[str]]]:
     data = json.loads((LEXICON / "boilerplate.json").read_text(encoding="utf-8"))
     rules = {key: [re.compile(p, re.IGNORECASE) for p in data[key]]
-             for key in ("line_patterns", "sentence_patterns", "tail_markers")}
+             for key in ("line_prefixes", "line_patterns", "sentence_patterns", "tail_markers")}
     rules["sentence_cores"] = [re.compile(_LEADING_RUN.sub("", p, count=1), re.IGNORECASE)
                                for p in data["sentence_patterns"]]
     return rules
@@ -251,6 +251,8 @@ def strip_boilerplate(text: str) -> tuple[str, list[str]]:
 
     >>> strip_boilerplate("EC2 failed.\\n.png)\\nSource link")
     ('EC2 failed.', ['.png)', 'Source link'])
+    >>> strip_boilerplate("3/ Then DNS failed.")[0]
+    'Then DNS failed.'
     """
     rules = _boilerplate()
     removed: list[str] = []
@@ -259,6 +261,10 @@ def strip_boilerplate(text: str) -> tuple[str, list[str]]:
         if line.strip() and any(p.fullmatch(line) for p in rules["line_patterns"]):
             removed.append(line.strip())
             continue
+        for prefix in rules["line_prefixes"]:  # "4/ My read: ...": the thread's post number is no word of it
+            if (match := prefix.match(line)) is not None:
+                line = line[match.end():]
+                break
         kept.append(_strip_sentences(line, rules, removed))
     kept = _strip_tail(kept, rules["tail_markers"], removed)
     return normalise_text("\n".join(kept)), removed
