@@ -482,7 +482,10 @@ def _joins_clauses(tok: Token) -> bool:
     prev = tok.doc[tok.i - 1]
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     purpose = nxt is not None and nxt.lower_ == "that"  # "so that": what should happen, not what did
-    return prev.text in (",", ";", "and", "—", "-", "–") and tok.head.pos_ in ("VERB", "AUX") and tok.head.i > tok.i \
+    # "X needed Y, so Z broke" is often parsed with "so" on the first verb and Z's verb as its conjunct
+    later = tok.head if tok.head.i > tok.i else next(
+        (c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i), tok.head) if tok.dep_ == "cc" else tok.head
+    return prev.text in (",", ";", "and", "—", "-", "–") and later.pos_ in ("VERB", "AUX") and later.i > tok.i \
         and not purpose
 
 

@@ -65,16 +65,25 @@ def vague_words() -> frozenset[str]:
     return frozenset(load_cues()["vague_qualifiers"])
 
 
+def label_word(tok: Token) -> str:
+    """A word as a label has it: the lemma, except a noun whose lemma is no regular singular of it
+    ("data" stays "data", not "datum"; "media" stays "media"; "servers" -> "server")."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "NOUN" and lemma != tok.lower_ and not tok.lower_.endswith("s"):
+        return tok.lower_
+    return lemma
+
+
 def phrase_words(tok: Token, comp_at: dict[int, ComponentRef], skip: set[str]) -> list[str]:
     """Lemmas of tok's compound modifiers and tok itself, without components, intensifiers and ``skip``."""
     drop = stop_words() | skip
-    words = [t.lemma_.lower() if t.pos_ != "PROPN" else t.text for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
+    words = [label_word(t) if t.pos_ != "PROPN" else t.text for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
              for t in c.subtree if t.i not in comp_at and t.is_alpha and t.lemma_.lower() not in drop
              and (t.pos_ in ("NOUN", "PROPN") or t.dep_ == "compound")]  # "valid", "planned": qualities
     # A three-digit number names a status code ("500 errors"); other numbers are counts.
     words = [c.text for c in tok.lefts if c.dep_ == "nummod" and c.text.isdigit() and len(c.text) == 3] + words
     if tok.i not in comp_at and tok.lemma_.lower() not in drop and tok.pos_ in ("NOUN", "PROPN"):
-        words.append(tok.lemma_.lower())
+        words.append(label_word(tok))
     return words
 
 

@@ -26,6 +26,7 @@ from ingest.extraction.event_phrases import (
     EventRef,
     components_near,
     is_qualifier,
+    label_word,
     make_event,
     object_of,
     particles,
@@ -193,11 +194,11 @@ def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentR
     if concept.scoped and len(phrase) > 1 and inner:
         # "an empty TLS record": a kind of thing inside the concept's phrase reads as written
         told = " ".join([t.text if t.i in comp_at else t.lower_ for t in tok.doc[start:tok.i] if t.dep_ != "det"]
-                        + [tok.lemma_.lower() if tok.tag_ == "NNS" else tok.lower_])
+                        + [label_word(tok) if tok.tag_ == "NNS" else tok.lower_])
         return make_event(tok, concept, comps, [], start, end, label=told, use_component=False)
     # One word of the concept told in other words keeps the text's word ("replication lag", "traffic surge",
     # "subsystem issue"): the summary says it, the terms keep the concept's label so the event still merges.
-    own = tok.lemma_.lower() if len(phrase) == 1 and not _same_word(phrase[0], concept.label) else None
+    own = label_word(tok) if len(phrase) == 1 and not _same_word(phrase[0], concept.label) else None
     return make_event(tok, concept, comps, words, start, end, label=label, told=own)
 
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from ingest.extraction.entities import ComponentRef
-from ingest.extraction.event_phrases import EventRef, components_near, particles, stop_words
+from ingest.extraction.event_phrases import EventRef, components_near, label_word, particles, stop_words
 from ingest.lexicon import load_cues, load_event_concepts, load_event_kinds
 
 OPEN = "open"
@@ -240,7 +240,8 @@ class OpenEvents:
         if (told := self.by_anchor.get(verb.i)) is not None:
             return told  # "leases started to time out": the lexicon's timeout
         cues = load_cues()
-        obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")), None)
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")
+                    and c.pos_ not in ("SCONJ", "ADP", "CCONJ")), None)  # a misread "that" names nothing
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
         acomp = next((c for c in verb.children if c.dep_ in ("acomp", "oprd")), None)
         lemma = verb.lemma_.lower()
@@ -558,7 +559,7 @@ def _noun_words(head: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
             before = _modifier_words(pobj, drop) + [_head_word(pobj)]
             break
     mods = _modifier_words(head, drop)
-    own = [] if head.pos_ == "PRON" else [_head_word(head)]
+    own = [] if head.pos_ in ("PRON", "SCONJ", "ADP", "DET", "CCONJ") else [_head_word(head)]  # "that" misread
     return [w for w in before + mods + own if w]
 
 
@@ -574,7 +575,7 @@ def _head_word(tok: Token) -> str:
         return tok.text
     if tok.tag_ != "NNS":
         return tok.lower_
-    lemma = tok.lemma_.lower()
+    lemma = label_word(tok)
     return tok.lower_[:-3] + "y" if tok.lower_.endswith("ies") and lemma.endswith("ie") else lemma
 
 
