@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from lemminflect import getInflection
 from spacy.tokens import Doc, Token
 
 from ingest.extraction.entities import ComponentRef
@@ -248,16 +249,25 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
              ([scope_tok.i] if scope_tok is not None else []))
     # "Slack became unavailable", "the update was reverted", "apps time out": the text's own verb says more
     # than the concept's label ("outage", "mitigation", "timeout") and reads as the reader saw it. What a verb
-    # did to its object reads right only as a participle ("reverted the update": "update reverted", but "withdrew
-    # the routes" stays "route withdrawal"); a gerund or an infinitive reads better as the label ("replica deletion",
-    # "caused the probes to fail": "probe failure"), a progressive as told ("the API is working normally")
+    # did to its object reads as its participle ("withdrew the routes", "rolling back the update": "route
+    # withdrawn", "update rolled back"); an infinitive reads better as the label ("caused the probes to fail":
+    # "probe failure"), a progressive as told ("the API is working normally")
     phrase = max((p for p in concept.verbs + concept.object_verbs if _verb_matches(tok, p)), key=len, default=())
     # "came to a stop" -> "came to stop"; "is working normally" -> "working normally"; "fell over"
     said = _told_phrase(tok, phrase) if len(phrase) > 1 else [tok.lower_, *particles(tok)]
     progressive = tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
-    told = " ".join(dict.fromkeys(said)) if tok.dep_ != "amod" and (tok.tag_ not in ("VBG", "VB") or progressive) \
-        and (role == "subject" or tok.tag_ == "VBN" or tok.lower_.endswith("ed")) else None
+    if role == "object" and tok.tag_ in ("VBD", "VBG") and not progressive and tok.dep_ != "amod":
+        said = [participle(tok), *said[1:]]  # "rolling back the change", "withdrew the routes": "change rolled back"
+    told = " ".join(dict.fromkeys(said)) if tok.dep_ != "amod" and (tok.tag_ not in ("VBG", "VB") or progressive
+                                                                      or role == "object") \
+        and (role == "subject" or tok.tag_ in ("VBN", "VBD", "VBG")) else None
     return make_event(tok, concept, comps, words, lo, hi + 1, told=told)
+
+
+def participle(verb: Token) -> str:
+    """The past participle of ``verb`` ("rolling" -> "rolled", "withdrew" -> "withdrawn")."""
+    forms = getInflection(verb.lemma_.lower(), tag="VBN")
+    return forms[0] if forms else verb.lower_
 
 
 def _mark_unexplained(doc: Doc, events: list[EventRef]) -> None:

@@ -50,12 +50,12 @@ def test_database_failover_events_and_dependency(parsed):
     doc = parsed["db_failover"]
     assert [(d.dependent, d.provider) for d in doc._.depends] == [("order-service", "postgresql")]
     kinds = {e.summary: e.kind for e in doc._.events}
-    assert kinds["network link loss"] == "failure" and kinds["failover"] == "action"
+    assert kinds["network link lost"] == "failure" and kinds["failover"] == "action"
     assert ("duplicate key", "500 errors", "lead to") in causes(doc)
 
 
 def test_bgp_withdrawal_is_caused_by_the_change_that_withdrew_the_routes(parsed):
-    assert ("configuration change", "bgp route withdrawal", "withdraw") in causes(parsed["bgp_withdrawal"])
+    assert ("configuration change", "bgp route withdrawn", "withdraw") in causes(parsed["bgp_withdrawal"])
 
 
 def test_load_balancer_text_times_the_removal_and_links_it_to_the_errors(nlp):
