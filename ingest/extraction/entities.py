@@ -277,12 +277,22 @@ def _named_entities(doc: Doc) -> list[ComponentRef]:
     refs = []
     for ent in doc.ents:
         if ent.label_ in NAMED_LABELS and not _in_heading(doc, ent.start_char):
-            span = _trimmed(ent)
-            if len(span) and _is_name(span):
-                ref = _span_ref(span, span.text)
-                ref.kind = "service"
-                refs.append(ref)
+            for part in _list_parts(_trimmed(ent)):
+                span = _trimmed(part)
+                if len(span) and _is_name(span):
+                    ref = _span_ref(span, span.text)
+                    ref.kind = "service"
+                    refs.append(ref)
     return refs
+
+
+def _list_parts(span: Span) -> list[Span]:
+    """The names of a list the model took for one entity: "Messenger, Oculus and Workplace" -> three."""
+    cuts = [t.i for t in span if t.text == "," or t.dep_ == "cc" and t.lower_ in ("and", "or")]
+    if not cuts:
+        return [span]
+    bounds = [span.start, *cuts, span.end]
+    return [span.doc[a + (a in cuts): b] for a, b in zip(bounds, bounds[1:]) if b > a + (a in cuts)]
 
 
 def _proper_names(doc: Doc) -> list[ComponentRef]:

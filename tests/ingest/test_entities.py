@@ -142,3 +142,15 @@ def test_names_listed_with_a_system_are_systems_even_when_the_model_took_them_fo
 def test_an_http_status_reason_phrase_is_no_system(nlp):
     assert "Bad Gateway" not in names(nlp, "Visitors of the Acme store saw 502 Bad Gateway errors.")
     assert "EC2" in names(nlp, "We launched 400 EC2 instances.")
+
+
+def test_a_list_the_model_reads_as_one_entity_is_one_component_per_name(nlp):
+    names = {ref.name for ref in nlp("Messenger, Oculus and Workplace were also down.")._.components}
+    assert {"Messenger", "Oculus", "Workplace"} <= names and not any("," in n for n in names)
+    assert "AT&T" in {ref.name for ref in nlp("AT&T customers could not call.")._.components}
+
+
+def test_operating_systems_are_components_even_when_the_model_takes_them_for_people(nlp):
+    names = {ref.name for ref in nlp("The sensor crashed Windows; macOS and Linux hosts were fine.")
+             ._.components}
+    assert {"Windows", "macOS", "Linux"} <= names
