@@ -94,8 +94,9 @@ def _phrase_tokens(tok: Token, phrase: tuple[str, ...]) -> list[Token] | None:
         return None
     kids = [c for c in tok.children if c.dep_ in ("prt", "advmod", "xcomp", "acomp", "prep", "dobj", "oprd")]
     # "return to normal", "was back to normal": the object of a preposition on the verb or on its adverb
-    preps = [c for c in kids if c.dep_ == "prep"] + [g for c in kids if c.dep_ == "advmod" for g in c.children
-                                                      if g.dep_ == "prep"]
+    inner = [g for c in kids if c.dep_ == "advmod" for g in c.children if g.dep_ in ("prep", "advmod")]
+    kids += [g for g in inner if g.dep_ == "advmod"]  # "were back online" with "back" under "online"
+    preps = [c for c in kids if c.dep_ == "prep"] + [g for g in inner if g.dep_ == "prep"]
     kids += [g for c in preps for g in c.children if g.dep_ == "pobj"]
     found = [tok]
     for word in phrase[1:]:
