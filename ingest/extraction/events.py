@@ -115,6 +115,8 @@ def _told_phrase(tok: Token, phrase: tuple[str, ...]) -> list[str]:
     """The words of a multi-word verb phrase as the text has them, with the prepositions between them but
     no article, adverb or bare "be": "came to a stop" -> "came to stop", "was back to normal" -> "back to normal"."""
     found = _phrase_tokens(tok, phrase) or [tok]
+    found += [c for c in tok.children if c.i == found[-1].i + 1 and (  # "came back up"
+        c.dep_ == "prt" or c.dep_ == "advmod" and c.lower_ in load_cues()["verb_particles"])]
     span = tok.doc[found[0].i: found[-1].i + 1]
     return [t.lower_ for t in span if (t in found or t.pos_ == "ADP") and not (t.i == tok.i and tok.lemma_ == "be")]
 

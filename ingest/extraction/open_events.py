@@ -184,6 +184,9 @@ class OpenEvents:
         """"The backlog grew", "the outage began": an intransitive verb of an event says that it happened."""
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         negated = any(c.dep_ == "neg" for c in verb.children)  # "the exception could not be handled"
+        if subj is not None and subj.dep_ == "nsubjpass" \
+                and verb.lemma_.lower() not in load_cues()["realizing_verbs"]:
+            return False  # "the update had been pulled": what was done to it, not that it happened
         return subj is not None and not negated and not any(c.dep_ == "dobj" for c in verb.children) and (
             subj.i in self.by_anchor or _is_concept_noun(subj.lemma_.lower(), alone=True))
 
