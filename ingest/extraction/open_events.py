@@ -247,6 +247,9 @@ class OpenEvents:
                     and c.pos_ not in ("SCONJ", "ADP", "CCONJ")), None)  # a misread "that" names nothing
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
         acomp = next((c for c in verb.children if c.dep_ in ("acomp", "oprd")), None)
+        switch = _switch_particle(verb)
+        if obj is None and switch is not None:  # "switched on Power Peg": the particle read as a preposition
+            obj = next(c for c in switch.children if c.dep_ == "pobj")
         lemma = verb.lemma_.lower()
         if lemma in cues["light_verbs"] and obj is not None and obj.dep_ == "dobj":
             return self.at(obj)  # "the fleet suffered long delays": the delays
@@ -258,7 +261,7 @@ class OpenEvents:
                 pass  # "the cache was stale", "the enactor became slow"
             else:
                 return self.at(obj) if obj is not None and obj.dep_ == "dobj" else None
-        scope = obj if obj is not None and obj.dep_ in ("dobj", "nsubjpass") else subj
+        scope = obj if obj is not None and (obj.dep_ in ("dobj", "nsubjpass") or switch is not None) else subj
         if scope is not None and (scope.pos_ == "PRON" or scope.tag_ in ("WDT", "WP")):
             scope = scope.head if scope.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else None
             scope = verb.head if verb.dep_ == "relcl" else scope
@@ -278,7 +281,8 @@ class OpenEvents:
             told = verb.tag_ in ("VBD", "VBN") or verb.tag_ == "VBG" and any(
                 c.dep_ == "aux" and c.tag_ == "VBD" for c in verb.children)  # "was missing", "were waiting"
             nominal = cues["nominals"].get(lemma) or (verb.lower_ if told else lemma)
-            words = scope_words + [nominal, *particles(verb)] + _complement_words(verb) + (
+            said = [switch.lower_] if switch is not None else particles(verb)
+            words = scope_words + [nominal, *said] + _complement_words(verb) + (
                 ["failure"] if negated and nominal not in ("fail", "failure") else [])
         if not _has_content(words) or (lemma in ("be", "have", "do") and acomp is None):
             return None
@@ -486,6 +490,15 @@ def _cannot(verb: Token, modals: tuple[str, ...] = ("could", "can", "ca")) -> bo
     """"users could not post comments", "the leader couldn't write": an inability is trouble whatever the verb."""
     return any(a.lower_ in modals for a in verb.children if a.dep_ == "aux") and (
         any(c.dep_ == "neg" for c in verb.children) or any(_no_longer(c) for c in verb.children))
+
+
+def _switch_particle(verb: Token) -> Token | None:
+    """The "on"/"off" right after a switching verb that the parser took for a preposition ("switched on
+    Power Peg", "turned off the rules"), or None."""
+    if verb.lemma_.lower() not in load_cues()["switch_verbs"]:
+        return None
+    return next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "off") and c.i == verb.i + 1
+                 and any(g.dep_ == "pobj" for g in c.children)), None)
 
 
 def _phrasal(verb: Token) -> bool:

@@ -257,3 +257,9 @@ def test_a_passive_tells_what_was_done_to_an_event_noun_unless_its_verb_realises
     assert told(nlp, "The support bulletin confirmed that the update had been pulled.")[0] == [
         ("update pulled", "action")]
     assert [s for s, _ in told(nlp, "The database outage was reported by users.")[0]] == ["database outage"]
+
+
+def test_switched_on_names_what_was_switched_even_when_parsed_as_a_preposition(nlp):
+    events, links = told(nlp, "The repurposed flag switched on Power Peg, and the server started firing orders.")
+    assert events[0][0] == "Power Peg switched on" and links[0][:2] == ("power peg switched on", events[1][0].lower())
+    assert told(nlp, "The team relied on the cache.")[0] == [("team relied", "action")]
