@@ -192,10 +192,15 @@ def _which_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[C
     links = []
     for verb in doc:
         subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ == "which"), None)
-        if verb.dep_ != "relcl" or subj is None or doc[subj.i - 1].text != "," or is_negated(verb) \
+        # the parser hangs a ", which" clause on the noun before it (relcl) or on the verb (advcl)
+        if verb.dep_ not in ("relcl", "advcl") or subj is None or doc[subj.i - 1].text != "," or is_negated(verb) \
                 or not any(c.dep_ in ("dobj", "prt", "xcomp", "ccomp") for c in verb.children):
             continue
-        main = verb.head.head if verb.head.dep_ in ("dobj", "attr", "pobj", "nsubjpass") else verb.head
+        main = verb.head
+        for _ in range(3):  # "disabled the failover for NLB, which ...": from the noun up to the verb
+            if main.pos_ in ("VERB", "AUX") or main.dep_ not in ("dobj", "attr", "pobj", "nsubjpass", "prep"):
+                break
+            main = main.head
         if main.pos_ not in ("VERB", "AUX"):
             continue
         cause = _side(_subtree(main, exclude=verb), main, events, opener)

@@ -92,7 +92,8 @@ def _phrase_tokens(tok: Token, phrase: tuple[str, ...]) -> list[Token] | None:
     """The tokens that tell verb phrase ``phrase`` with ``tok`` as its verb, in text order; None if they do not."""
     if tok.lemma_.lower() != phrase[0]:
         return None
-    kids = [c for c in tok.children if c.dep_ in ("prt", "advmod", "xcomp", "acomp", "prep", "dobj", "oprd")]
+    kids = [c for c in tok.children if c.dep_ in ("prt", "advmod", "xcomp", "acomp", "prep", "dobj", "oprd")
+            or c.dep_ == "ccomp" and c.pos_ in ("ADJ", "ADV")]  # "took the site offline"
     # "return to normal", "was back to normal": the object of a preposition on the verb or on its adverb
     inner = [g for c in kids if c.dep_ == "advmod" for g in c.children if g.dep_ in ("prep", "advmod")]
     kids += [g for g in inner if g.dep_ == "advmod"]  # "were back online" with "back" under "online"

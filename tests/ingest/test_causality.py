@@ -160,3 +160,12 @@ def test_the_state_a_cause_left_something_in_is_its_effect(nlp):
     assert [(c, e) for c, e, _, _ in links(nlp, "The outage left customers unable to pay for their orders.")] == [
         ("outage", "pay failure")]
     assert links(nlp, "The engineer left the office at noon.") == []
+
+
+def test_a_which_clause_after_a_prepositional_object_or_hung_on_the_verb_is_an_effect_of_the_clause(nlp):
+    found = [(c, e, cue) for c, e, cue, _ in links(
+        nlp, "At 9:36 AM engineers disabled automatic health check failover for NLB, which stopped the capacity loss.")]
+    assert ("health check failover disabled", "capacity loss stopped", "which") in found
+    found = [(c, e, cue) for c, e, cue, _ in links(
+        nlp, "The load balancer pulled the servers out of rotation, which took the whole site offline.")]
+    assert ("server pulled", "site taken offline", "which") in found
