@@ -110,7 +110,7 @@ class OpenEvents:
                 pass  # "lines were overwhelmed", "viewers were unable to watch": a state the clause reports
             elif verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
-                    and not _cannot(verb) and not _done_to(verb) \
+                    and not _cannot(verb) and not _done_to(verb) and _entered_state(verb) is None \
                     or acts_on_something(verb) and any(cue_phrase(verb, p) for p in (
                         cues["causal_verbs"], cues["reverse_verbs"], attribution_phrases())) \
                     or lemma in cues["state_verbs"] and resulting_state(verb, verb_object(verb)) \
@@ -253,10 +253,14 @@ class OpenEvents:
         lemma = verb.lemma_.lower()
         if lemma in cues["light_verbs"] and obj is not None and obj.dep_ == "dobj":
             return self.at(obj)  # "the fleet suffered long delays": the delays
+        state = _entered_state(verb) if obj is None else None
+        if state is not None and state.i in self.by_anchor:
+            return self.by_anchor[state.i]  # "DWFM fell into congestive collapse": the collapse
         if lemma == "be" and obj is not None and obj.dep_ == "attr":
             return self.at(obj)
         linking = lemma in cues["linking_verbs"]
-        if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb):
+        if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb) \
+                and state is None:
             if linking and acomp is not None and subj is not None:
                 pass  # "the cache was stale", "the enactor became slow"
             else:
@@ -282,6 +286,8 @@ class OpenEvents:
                 c.dep_ == "aux" and c.tag_ == "VBD" for c in verb.children)  # "was missing", "were waiting"
             nominal = cues["nominals"].get(lemma) or (verb.lower_ if told else lemma)
             said = [switch.lower_] if switch is not None else particles(verb)
+            if state is not None:  # "the load balancers went into panic mode"
+                said = ["into", *_noun_words(state, self.comp_at)]
             words = scope_words + [nominal, *said] + _complement_words(verb) + (
                 ["failure"] if negated and nominal not in ("fail", "failure") else [])
         if not _has_content(words) or (lemma in ("be", "have", "do") and acomp is None):
@@ -490,6 +496,16 @@ def _cannot(verb: Token, modals: tuple[str, ...] = ("could", "can", "ca")) -> bo
     """"users could not post comments", "the leader couldn't write": an inability is trouble whatever the verb."""
     return any(a.lower_ in modals for a in verb.children if a.dep_ == "aux") and (
         any(c.dep_ == "neg" for c in verb.children) or any(_no_longer(c) for c in verb.children))
+
+
+def _entered_state(verb: Token) -> Token | None:
+    """What a verb of entering says its subject went into ("fell into congestive collapse", "went into panic
+    mode"), or None."""
+    if verb.lemma_.lower() not in load_cues()["entering_verbs"]:
+        return None
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "into"), None)
+    return next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None) \
+        if prep is not None else None
 
 
 def _switch_particle(verb: Token) -> Token | None:

@@ -263,3 +263,10 @@ def test_switched_on_names_what_was_switched_even_when_parsed_as_a_preposition(n
     events, links = told(nlp, "The repurposed flag switched on Power Peg, and the server started firing orders.")
     assert events[0][0] == "Power Peg switched on" and links[0][:2] == ("power peg switched on", events[1][0].lower())
     assert told(nlp, "The team relied on the cache.")[0] == [("team relied", "action")]
+
+
+def test_what_a_system_fell_or_went_into_is_what_happened(nlp):
+    events, _ = told(nlp, "Renewals timed out, and DWFM fell into congestive collapse.")
+    assert [s for s, _ in events] == ["renewal timed out", "congestive collapse"]
+    assert told(nlp, "The load balancers went into panic mode.")[0] == [
+        ("load balancer went into panic mode", "failure")]
