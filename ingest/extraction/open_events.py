@@ -235,6 +235,8 @@ class OpenEvents:
             words = [w for w in words if w != _head_word(head)] + [head.text.rstrip("sS"), "errors"]  # "502s"
         if not _has_content(words):
             return None
+        if _denied(head):
+            words = ["no", *words]  # "had no WAL archiving": an absence, not the thing
         start = min([head.i] + [c.left_edge.i for c in head.lefts if c.dep_ in MODIFIERS + ("poss",)])
         return self._event(head, words, comps, start, head.i + 1)
 
@@ -292,6 +294,8 @@ class OpenEvents:
                 ["failure"] if negated and nominal not in ("fail", "failure") else [])
         if not _has_content(words) or (lemma in ("be", "have", "do") and acomp is None):
             return None
+        if scope is not None and scope.dep_ in ("nsubj", "nsubjpass") and _denied(scope) and "failure" not in words:
+            words = ["no", *words]  # "no alert was attached", "no one noticed"
         lo = min([verb.i] + ([scope.left_edge.i] if scope is not None and abs(scope.i - verb.i) <= 8 else []))
         hi = max([verb.i] + ([scope.i] if scope is not None and abs(scope.i - verb.i) <= 8 else []))
         return self._event(verb, words, comps, lo, hi + 1)
@@ -300,7 +304,8 @@ class OpenEvents:
         words = list(dict.fromkeys(words))[-MAX_WORDS:]
         summary = " ".join(words)
         terms = sorted({w.lower() for w in words} - stop_words())
-        return EventRef(anchor.i, start, end, OPEN, event_kind(words), summary, [c.slug for c in comps], terms)
+        kind = "condition" if words[0] == "no" else event_kind(words)  # an absence is a standing condition
+        return EventRef(anchor.i, start, end, OPEN, kind, summary, [c.slug for c in comps], terms)
 
 
 HTTP_ERROR = re.compile(r"^[45](?:\d\d|xx)s?$", re.IGNORECASE)  # "502s", "5xx": error responses that users saw
@@ -496,6 +501,11 @@ def _cannot(verb: Token, modals: tuple[str, ...] = ("could", "can", "ca")) -> bo
     """"users could not post comments", "the leader couldn't write": an inability is trouble whatever the verb."""
     return any(a.lower_ in modals for a in verb.children if a.dep_ == "aux") and (
         any(c.dep_ == "neg" for c in verb.children) or any(_no_longer(c) for c in verb.children))
+
+
+def _denied(noun: Token) -> bool:
+    """True if ``noun`` is denied by its determiner: "no WAL archiving", "No alert"."""
+    return any(t.dep_ == "det" and t.lower_ == "no" for c in noun.lefts for t in c.subtree)
 
 
 def _entered_state(verb: Token) -> Token | None:

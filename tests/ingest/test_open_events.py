@@ -270,3 +270,9 @@ def test_what_a_system_fell_or_went_into_is_what_happened(nlp):
     assert [s for s, _ in events] == ["renewal timed out", "congestive collapse"]
     assert told(nlp, "The load balancers went into panic mode.")[0] == [
         ("load balancer went into panic mode", "failure")]
+
+
+def test_what_the_text_says_was_absent_is_told_as_an_absence(nlp):
+    events, links = told(nlp, "Because GitLab.com had no WAL archiving, the team had to re-seed the replica.")
+    assert ("no WAL archiving", "condition") in events and links[0][0] == "no wal archiving"
+    assert told(nlp, "No alert was attached to the disk metric.")[0] == [("no alert attached", "condition")]
