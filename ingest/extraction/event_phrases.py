@@ -18,7 +18,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from ingest.extraction.entities import ComponentRef
-from ingest.lexicon import EventConcept, load_component_lexicon, load_cues, load_system_heads
+from ingest.lexicon import EventConcept, load_component_lexicon, load_cues, load_system_heads, load_zone_names
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 PRONOUNS = ("it", "they", "this", "that", "these", "them", "its")
@@ -118,12 +118,22 @@ def recent_component(doc: Doc, before: int, comp_at: dict[int, ComponentRef]) ->
     return (subjects or seen or [None])[0]
 
 
+@lru_cache(maxsize=1)
+def _zone_abbreviations() -> frozenset[str]:
+    return frozenset(w for w in load_zone_names() if w.isupper())
+
+
+def is_clock_word(tok: Token) -> bool:
+    """True if ``tok`` is part of a clock time the parser took for a noun ("2:25 AM / 09:25 UTC: ...")."""
+    return tok.ent_type_ == "TIME" or tok.text in _zone_abbreviations() or tok.lower_ in ("am", "pm", "a.m.", "p.m.")
+
+
 def subject_of(tok: Token) -> Token | None:
     """The subject of tok's clause, climbing through xcomp/conj/aux chains ("leases started to time out")."""
     node = tok
     for _ in range(4):
         for child in node.children:
-            if child.dep_ in SUBJECTS:
+            if child.dep_ in SUBJECTS and not is_clock_word(child):
                 relative = child.tag_ in ("WDT", "WP") and node.dep_ in ("relcl", "acl")
                 return node.head if relative else child  # "the proxy, which crashed": the proxy
         if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):

@@ -28,7 +28,14 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from ingest.extraction.entities import ComponentRef
-from ingest.extraction.event_phrases import EventRef, components_near, label_word, particles, stop_words
+from ingest.extraction.event_phrases import (
+    EventRef,
+    components_near,
+    is_clock_word,
+    label_word,
+    particles,
+    stop_words,
+)
 from ingest.lexicon import load_cues, load_event_concepts, load_event_kinds
 
 OPEN = "open"
@@ -247,7 +254,7 @@ class OpenEvents:
         cues = load_cues()
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")
                     and c.pos_ not in ("SCONJ", "ADP", "CCONJ")), None)  # a misread "that" names nothing
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not is_clock_word(c)), None)
         acomp = next((c for c in verb.children if c.dep_ in ("acomp", "oprd")), None)
         switch = _switch_particle(verb)
         if obj is None and switch is not None:  # "switched on Power Peg": the particle read as a preposition
@@ -349,9 +356,12 @@ TROUBLE = ("failure", "symptom", "condition", "impact")
 
 
 # A timeline entry: a line that opens with a clock time (after a list mark, a date or a weekday), then what happened.
+_ITEM_CLOCK = r"\d{1,2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?(?:[ \t]+[A-Z]{2,4})?"
+# "- 2:25 AM / 09:25 UTC: DNS record restored": one instant in two zones, then what happened
 TIMELINE_ITEM = re.compile(
     r"(?m)^[ \t]*(?:[-*•–][ \t]*)?(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},?[ \t]+(?:\d{4}[ \t,]+)?)?"
-    r"\d{1,2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?(?:[ \t]+[A-Z]{2,4})?[ \t]*[:\-–—]?[ \t]+(?P<body>[A-Za-z][^\n]{2,})$")
+    rf"{_ITEM_CLOCK}(?:[ \t]*[/(][ \t]*{_ITEM_CLOCK}\)?)?[ \t]*[:\-–—]?[ \t]+"
+    r"(?!(?:[AaPp]\.?[Mm]\.?|UTC|GMT)\b)(?P<body>[A-Za-z][^\n]{2,})$")
 
 
 def _clauses(item: Span) -> list[Span]:

@@ -276,3 +276,9 @@ def test_what_the_text_says_was_absent_is_told_as_an_absence(nlp):
     events, links = told(nlp, "Because GitLab.com had no WAL archiving, the team had to re-seed the replica.")
     assert ("no WAL archiving", "condition") in events and links[0][0] == "no wal archiving"
     assert told(nlp, "No alert was attached to the disk metric.")[0] == [("no alert attached", "condition")]
+
+
+def test_a_clock_in_two_zones_is_no_subject_of_a_timeline_entry(nlp):
+    events, _ = told(nlp, "- 2:25 AM / 09:25 UTC: DNS record restored; DWFM lease recovery starts\n"
+                          "- 2:40 AM (09:40 UTC): DynamoDB recovered\n")
+    assert [s for s, _ in events][0] == "DNS record restored" and "DynamoDB recovered" in [s for s, _ in events]
