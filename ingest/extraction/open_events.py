@@ -430,8 +430,9 @@ def _tells_past(verb: Token) -> bool:
 def _has_own_or_shared_subject(verb: Token) -> bool:
     """"someone pushed a change and yanked the routes": a conjoined verb shares its first verb's subject."""
     for node in (verb, verb.head if verb.dep_ == "conj" and verb.head.pos_ == "VERB" else None):
-        if node is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
-            return True
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")] if node is not None else []
+        if subjects:
+            return not all(c.lower_ in ("what", "whatever") for c in subjects)  # "here is what happened"
     return False
 
 

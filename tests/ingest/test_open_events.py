@@ -282,3 +282,8 @@ def test_a_clock_in_two_zones_is_no_subject_of_a_timeline_entry(nlp):
     events, _ = told(nlp, "- 2:25 AM / 09:25 UTC: DNS record restored; DWFM lease recovery starts\n"
                           "- 2:40 AM (09:40 UTC): DynamoDB recovered\n")
     assert [s for s, _ in events][0] == "DNS record restored" and "DynamoDB recovered" in [s for s, _ in events]
+
+
+def test_what_happened_announces_the_story_and_is_no_event(nlp):
+    assert told(nlp, "Here is what happened on Tuesday.")[0] == []
+    assert told(nlp, "The database failed.")[0] == [("database failed", "failure")]
