@@ -159,10 +159,24 @@ def object_of(tok: Token, *, connectives: bool = True) -> Token | None:
     return None
 
 
+def partitive_head(tok: Token) -> Token:
+    """What a partitive names: "some of the servers" -> servers, "one of the command's inputs" -> inputs."""
+    for _ in range(2):
+        if tok.lower_ not in load_cues()["partitive_words"]:
+            break
+        pobj = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                     if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
+        if pobj is None:
+            break
+        tok = pobj
+    return tok
+
+
 def scope_of(tok: Token | None, comp_at: dict[int, ComponentRef]) -> tuple[list[ComponentRef], list[str]]:
     """Components and phrase words naming what a verb event happens to ("new instances" -> ["instance"])."""
     if tok is None:
         return [], []
+    tok = partitive_head(tok)
     if tok.pos_ == "PRON" and tok.lower_ in PRONOUNS:
         recent = recent_component(tok.doc, tok.i, comp_at)
         return ([recent] if recent else []), []

@@ -33,6 +33,7 @@ from ingest.extraction.event_phrases import (
     components_near,
     is_clock_word,
     label_word,
+    partitive_head,
     particles,
     stop_words,
 )
@@ -502,7 +503,7 @@ def acts_on_something(verb: Token) -> bool:
 def _done_to(verb: Token) -> bool:
     """"a leap second was added", "the flag was set": in the passive, a verb that otherwise reports or links
     ("added", "set") tells what was done to its subject; "it was reported that ..." still only reports."""
-    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    subj = next((partitive_head(c) for c in verb.children if c.dep_ == "nsubjpass"), None)
     return subj is not None and subj.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "auxpass" for c in verb.children) \
         and not any(c.dep_ == "ccomp" for c in verb.children) \
         and verb.lemma_.lower() not in load_cues()["reporting_verbs"]
@@ -602,6 +603,7 @@ def _main_verb(verb: Token) -> Token:
 
 def _noun_words(head: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
     """Readable words of a noun phrase: what an of/in phrase names, the modifiers, the head (singular)."""
+    head = partitive_head(head)
     drop = stop_words()
     before: list[str] = []
     for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "in", "on", "to", "for")):

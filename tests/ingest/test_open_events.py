@@ -287,3 +287,12 @@ def test_a_clock_in_two_zones_is_no_subject_of_a_timeline_entry(nlp):
 def test_what_happened_announces_the_story_and_is_no_event(nlp):
     assert told(nlp, "Here is what happened on Tuesday.")[0] == []
     assert told(nlp, "The database failed.")[0] == [("database failed", "failure")]
+
+
+def test_a_partitive_subject_names_what_its_of_phrase_names(nlp):
+    assert told(nlp, "Some of the servers crashed.")[0] == [("server crashed", "failure")]
+    assert told(nlp, "Many of the requests timed out.")[0] == [("request timed out", "symptom")]
+    events, links = told(nlp, "One of the command's inputs was entered incorrectly, and a far larger group of "
+                              "machines was removed.")
+    assert [s for s, _ in events] == ["input entered", "group removed"] and links[0][:2] == (
+        "input entered", "group removed")
