@@ -162,8 +162,8 @@ def object_of(tok: Token, *, connectives: bool = True) -> Token | None:
 def partitive_head(tok: Token) -> Token:
     """What a partitive names: "some of the servers" -> servers, "one of the command's inputs" -> inputs."""
     for _ in range(2):
-        if tok.lower_ not in load_cues()["partitive_words"]:
-            break
+        if tok.lower_ not in load_cues()["partitive_words"] and not tok.like_num and tok.text != "%":
+            break  # "some of the servers", "30% of its capacity", "2,000 of the hosts"
         pobj = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
                      if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
         if pobj is None:

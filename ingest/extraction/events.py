@@ -30,6 +30,7 @@ from ingest.extraction.event_phrases import (
     label_word,
     make_event,
     object_of,
+    partitive_head,
     particles,
     phrase_words,
     scope_of,
@@ -242,6 +243,11 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
         start = subj.i if subj is not None and 0 <= tok.i - subj.i <= 6 else tok.i
         return make_event(tok, concept, comps, scope_words, start, end, use_component=False)
     scope_tok = object_of(tok) if role == "object" else subject_of(tok)
+    scope_tok = partitive_head(scope_tok) if scope_tok is not None else None
+    amount = None
+    if role == "object" and scope_tok is not None and (scope_tok.like_num or scope_tok.ent_type_ in AMOUNTS):
+        # "Knight lost $440 million": who lost it, and how much
+        amount, scope_tok, role = scope_tok, subject_of(tok), "subject"
     if scope_tok is None and tok.dep_ in ("amod", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
         scope_tok = tok.head  # "failed payments": the payments failed
     if role == "subject" and tok.pos_ == "ADJ" and scope_tok is None and tok.head.pos_ == "VERB":
@@ -262,10 +268,17 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     progressive = tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
     if role == "object" and tok.tag_ in ("VBD", "VBG") and not progressive and tok.dep_ != "amod":
         said = [participle(tok), *said[1:]]  # "rolling back the change", "withdrew the routes": "change rolled back"
+    if amount is not None:
+        inside = [t for t in amount.subtree if t.dep_ not in ("prep", "pobj", "det", "poss") and t.head.dep_ != "prep"
+                  and (t.dep_ != "quantmod" or not t.is_alpha)]  # "$440 million", "30%", not "about"
+        said.append("".join(t.text_with_ws for t in inside).strip())
     told = " ".join(dict.fromkeys(said)) if tok.dep_ != "amod" and (tok.tag_ not in ("VBG", "VB") or progressive
                                                                       or role == "object") \
         and (role == "subject" or tok.tag_ in ("VBN", "VBD", "VBG")) else None
     return make_event(tok, concept, comps, words, lo, hi + 1, told=told)
+
+
+AMOUNTS = ("MONEY", "QUANTITY", "PERCENT", "CARDINAL")
 
 
 def participle(verb: Token) -> str:

@@ -175,3 +175,8 @@ def test_back_to_normal_and_available_again_are_recoveries(nlp):
 def test_what_kept_going_is_no_failure_and_what_stopped_is_one_event(nlp):
     assert events(nlp, "Anonymous Search kept working.") == []
     assert events(nlp, "Internal tools stopped working.") == [("tool stopped working", "failure", [])]
+
+
+def test_an_amount_lost_names_who_lost_it_and_a_share_names_what_it_is_of(nlp):
+    assert events(nlp, "Knight lost $440 million in 45 minutes.")[0][0] == "Knight lost $440 million"
+    assert events(nlp, "The cluster lost 30% of its capacity.")[0][0] == "capacity lost"
