@@ -106,6 +106,9 @@ def _phrase_tokens(tok: Token, phrase: tuple[str, ...]) -> list[Token] | None:
         if match is None:
             return None
         found.append(match)
+    # "fell over the next two days" is no "fell over": a preposition with an object of its own is no particle
+    if any(t.dep_ == "prep" and any(g.dep_ == "pobj" and g not in found for g in t.children) for t in found):
+        return None
     return sorted(found, key=lambda t: t.i)
 
 
@@ -120,7 +123,8 @@ def _told_phrase(tok: Token, phrase: tuple[str, ...]) -> list[str]:
     found += [c for c in tok.children if c.i == found[-1].i + 1 and (  # "came back up"
         c.dep_ == "prt" or c.dep_ == "advmod" and c.lower_ in load_cues()["verb_particles"])]
     span = tok.doc[found[0].i: found[-1].i + 1]
-    return [t.lower_ for t in span if (t in found or t.pos_ == "ADP") and not (t.i == tok.i and tok.lemma_ == "be")]
+    return [t.lower_ for t in span if (t in found or t.pos_ == "ADP" and any(c in found for c in t.children))
+            and not (t.i == tok.i and tok.lemma_ == "be")]
 
 
 def _verb_concept(tok: Token, concepts: tuple[EventConcept, ...]) -> tuple[EventConcept, str] | None:

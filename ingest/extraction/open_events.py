@@ -291,7 +291,7 @@ class OpenEvents:
             words = scope_words + [acomp.lower_] if acomp.lower_.endswith("ed") else [acomp.lower_] + scope_words
         else:
             negated = any(c.dep_ == "neg" or _no_longer(c) for c in verb.children) or _blocked_by(verb) or (
-                subj is not None and subj.lower_ in load_cues()["negative_subjects"])
+                subj is not None and (subj.lower_ in load_cues()["negative_subjects"] or _denied(subj)))
             told = verb.tag_ in ("VBD", "VBN") or verb.tag_ == "VBG" and any(
                 c.dep_ == "aux" and c.tag_ == "VBD" for c in verb.children)  # "was missing", "were waiting"
             nominal = cues["nominals"].get(lemma) or (verb.lower_ if told else lemma)

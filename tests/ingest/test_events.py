@@ -180,3 +180,9 @@ def test_what_kept_going_is_no_failure_and_what_stopped_is_one_event(nlp):
 def test_an_amount_lost_names_who_lost_it_and_a_share_names_what_it_is_of(nlp):
     assert events(nlp, "Knight lost $440 million in 45 minutes.")[0][0] == "Knight lost $440 million"
     assert events(nlp, "The cluster lost 30% of its capacity.")[0][0] == "capacity lost"
+
+
+def test_a_preposition_with_its_own_object_is_no_particle(nlp):
+    assert events(nlp, "Knight's shares fell by about three quarters over the next two trading days.")[0][0] \
+        == "share fell"
+    assert events(nlp, "The database fell over.")[0][:2] == ("database fell over", "failure")

@@ -296,3 +296,7 @@ def test_a_partitive_subject_names_what_its_of_phrase_names(nlp):
                               "machines was removed.")
     assert [s for s, _ in events] == ["input entered", "group removed"] and links[0][:2] == (
         "input entered", "group removed")
+
+
+def test_a_subject_denied_by_no_denies_its_clause(nlp):
+    assert told(nlp, "No second person checked the work.")[0] == [("work checked failure", "failure")]
