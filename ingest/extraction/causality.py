@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
@@ -391,6 +392,15 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
     return links
 
 
+@lru_cache(maxsize=8)
+def _phrases_by_first_word(cue: str) -> dict[str, list[tuple[str, list[str]]]]:
+    """The phrases of cue list ``cue`` by their first word, longest first: a token is checked against few."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for phrase in sorted(load_cues()[cue], key=lambda p: -len(p.split())):
+        out.setdefault(phrase.split()[0], []).append((phrase, phrase.split()))
+    return out
+
+
 def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:
     """"While DynamoDB could not be reached, the checks failed", "Once the root expired, clients failed",
     "With its machines overwhelmed, it could not pass requests": in an account of trouble, the situation a
@@ -399,9 +409,11 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
     Only when one side is trouble, or the main clause tells a recovery or a mitigation.
     """
     cues = load_cues()["narrative_connectives"]
+    by_first = _phrases_by_first_word("narrative_connectives")
     links = []
     for tok in doc:
-        phrase = next((p for p in cues if [t.lower_ for t in doc[tok.i:tok.i + len(p.split())]] == p.split()), None)
+        phrase = next((p for p, words in by_first.get(tok.lower_, ())
+                       if [t.lower_ for t in doc[tok.i:tok.i + len(words)]] == words), None)
         if phrase is None:
             continue
         last = doc[tok.i + len(phrase.split()) - 1]  # "as soon as X, Y": the last "as" marks the clause

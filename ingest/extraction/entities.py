@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -292,7 +293,7 @@ def _list_parts(span: Span) -> list[Span]:
     if not cuts:
         return [span]
     bounds = [span.start, *cuts, span.end]
-    return [span.doc[a + (a in cuts): b] for a, b in zip(bounds, bounds[1:]) if b > a + (a in cuts)]
+    return [span.doc[a + (a in cuts): b] for a, b in pairwise(bounds) if b > a + (a in cuts)]
 
 
 def _proper_names(doc: Doc) -> list[ComponentRef]:

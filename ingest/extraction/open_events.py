@@ -33,8 +33,8 @@ from ingest.extraction.event_phrases import (
     components_near,
     is_clock_word,
     label_word,
-    partitive_head,
     particles,
+    partitive_head,
     stop_words,
 )
 from ingest.lexicon import load_cues, load_event_concepts, load_event_kinds

@@ -281,7 +281,8 @@ def test_what_the_text_says_was_absent_is_told_as_an_absence(nlp):
 def test_a_clock_in_two_zones_is_no_subject_of_a_timeline_entry(nlp):
     events, _ = told(nlp, "- 2:25 AM / 09:25 UTC: DNS record restored; DWFM lease recovery starts\n"
                           "- 2:40 AM (09:40 UTC): DynamoDB recovered\n")
-    assert [s for s, _ in events][0] == "DNS record restored" and "DynamoDB recovered" in [s for s, _ in events]
+    said = [s for s, _ in events]
+    assert said[0] == "DNS record restored" and "DynamoDB recovered" in said
 
 
 def test_what_happened_announces_the_story_and_is_no_event(nlp):
