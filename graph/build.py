@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from bisect import insort
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -265,8 +266,8 @@ class IncidentIndex:
         if label == "Component":
             for key in _component_keys(props, node_id):
                 self.component_keys.setdefault(key, node_id)
-        elif label == "Event" and not known:
-            self.events.setdefault(props.get("concept", ""), []).append((node_id, props))
+        elif label == "Event" and not known:  # in id order: merging takes the first match (_event_remap)
+            insort(self.events.setdefault(props.get("concept", ""), []), (node_id, props), key=_first)
         elif label == "Event":  # times are the one thing merging must see as stored now
             self.nodes[node_id].update(merge_event_times(self.nodes[node_id], props))
 
@@ -306,6 +307,10 @@ class IndexCache:
                 indexes[incident_id] = cached
                 while len(indexes) > self.size:
                     indexes.popitem(last=False)
+
+
+def _first(pair: tuple[NodeId, dict[str, Any]]) -> NodeId:
+    return pair[0]
 
 
 def _slug(node_id: NodeId) -> str:
@@ -348,15 +353,13 @@ def _event_remap(nodes: list[Node], index: IncidentIndex, remap: dict[NodeId, No
             continue
         props = _remapped_event_props(node.props, remap)
         same_concept = known.setdefault(props.get("concept", ""), [])
-        # The closest stored event, ties to the smaller id: the choice must not depend on the index's order,
-        # or an incident read fresh and one kept in the cache would merge a mention into different events.
-        terms = set(props.get("terms", []))
-        match = min(((-jaccard(terms, set(data.get("terms", []))), nid) for nid, data in same_concept
-                     if nid != node.id and is_same_event(props, data)), default=(0.0, None))[1]
+        # The first in id order: both lists are kept sorted by id, so an incident read fresh and one kept in
+        # the cache merge a mention into the same event (insertion order differs between the two).
+        match = next((nid for nid, data in same_concept if nid != node.id and is_same_event(props, data)), None)
         if match is not None:
             out[node.id] = match
         else:
-            same_concept.append((node.id, props))
+            insort(same_concept, (node.id, props), key=_first)
     return out
 
 
