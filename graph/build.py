@@ -172,6 +172,7 @@ class IncidentIndex:
         self.edge_keys: set[tuple[str, NodeId, NodeId]] = set()
         # Targets of the edges of each (type, source): what a ``replace`` pair removes, found without a scan.
         self.targets: dict[ReplacePair, set[NodeId]] = {}
+        self.sources_of: dict[str, set[NodeId]] = {}  # by edge type: the nodes holding such an edge
         self.times: dict[NodeId, tuple[str, NodeId, list[NodeId]]] = {}
         self.component_keys: dict[str, NodeId] = {}
         self.events: dict[str, list[tuple[NodeId, dict[str, Any]]]] = {}  # by concept
@@ -204,6 +205,7 @@ class IncidentIndex:
         for type_, source in pairs:
             for target in self.targets.pop((type_, source), ()):
                 self.edge_keys.discard((type_, source, target))
+            self.sources_of.get(type_, set()).discard(source)
 
     def upsert(self, store: GraphStore, nodes: list[Node], edges: list[Edge], *,
                replace: list[ReplacePair] | None = None,
@@ -254,6 +256,7 @@ class IncidentIndex:
         for key in keys:
             self.edge_keys.add(key)
             self.targets.setdefault(key[:2], set()).add(key[2])
+            self.sources_of.setdefault(key[0], set()).add(key[1])
 
     def _add_node(self, node_id: NodeId, label: str, props: dict[str, Any]) -> None:
         known = node_id in self.nodes
@@ -420,7 +423,7 @@ def _before_edges(index: IncidentIndex) -> Derived:
             wanted[a] = (b, list(dict.fromkeys(ev_a[:1] + ev_b[:1])))
     sources = [nid for _, nid, _ in points]
     # Any other node holding BEFORE edges (a TimePoint without ``utc``) is no part of the chain: clear it too.
-    sources += sorted({s for t, s in index.targets if t == "BEFORE"} - set(sources))
+    sources += sorted(index.sources_of.get("BEFORE", set()) - set(sources))
     out, replace = [], []
     for source in sources:
         stored = index.targets.get(("BEFORE", source), set())
