@@ -194,7 +194,7 @@ def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentR
     if not words and not comps:
         for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "of", "on", "to")):
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-            if pobj is not None:
+            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):  # "worst outage in four years"
                 words, end = phrase_words(pobj, comp_at, set()), max(end, pobj.i + 1)
                 break
     start = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")])

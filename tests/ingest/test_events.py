@@ -186,3 +186,8 @@ def test_a_preposition_with_its_own_object_is_no_particle(nlp):
     assert events(nlp, "Knight's shares fell by about three quarters over the next two trading days.")[0][0] \
         == "share fell"
     assert events(nlp, "The database fell over.")[0][:2] == ("database fell over", "failure")
+
+
+def test_a_stretch_of_time_does_not_name_what_an_event_happens_to(nlp):
+    assert events(nlp, "It was the longest outage in a decade.")[0][0] != "decade outage"
+    assert events(nlp, "There was a spike in errors.")[0][0] == "error spike"
