@@ -243,6 +243,7 @@ class OpenEvents:
             words = [w for w in words if w != _head_word(head)] + [head.text.rstrip("sS"), "errors"]  # "502s"
         if not _has_content(words):
             return None
+        words = _experienced_by(head, self.comp_at) + words
         if _denied(head):
             words = ["no", *words]  # "had no WAL archiving": an absence, not the thing
         start = min([head.i] + [c.left_edge.i for c in head.lefts if c.dep_ in MODIFIERS + ("poss",)])
@@ -513,6 +514,18 @@ def _cannot(verb: Token, modals: tuple[str, ...] = ("could", "can", "ca")) -> bo
     """"users could not post comments", "the leader couldn't write": an inability is trouble whatever the verb."""
     return any(a.lower_ in modals for a in verb.children if a.dep_ == "aux") and (
         any(c.dep_ == "neg" for c in verb.children) or any(_no_longer(c) for c in verb.children))
+
+
+def _experienced_by(noun: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
+    """Who a light verb says met the trouble, when they are people rather than a system: "visitors got
+    502s" -> ["visitor"] (a system's name is the event's component instead)."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() not in load_cues()["light_verbs"]:
+        return []
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ != "NOUN" or any(t.i in comp_at for t in subj.subtree):
+        return []
+    return [_head_word(subj)]
 
 
 def _denied(noun: Token) -> bool:

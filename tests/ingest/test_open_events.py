@@ -301,3 +301,8 @@ def test_a_partitive_subject_names_what_its_of_phrase_names(nlp):
 
 def test_a_subject_denied_by_no_denies_its_clause(nlp):
     assert told(nlp, "No second person checked the work.")[0] == [("work checked failure", "failure")]
+
+
+def test_who_met_the_trouble_names_it_when_they_are_people(nlp):
+    events, _ = told(nlp, "Proxy processes starved, and visitors got 502s.")
+    assert ("visitor 502 errors", "symptom") in events
