@@ -167,7 +167,34 @@ class OpenEvents:
                                 clause.start, clause.end)
             self._keep(root, event)
             return event
-        return self.at(root, named=root.pos_ == "NOUN")
+        event = self.at(root, named=root.pos_ == "NOUN")
+        if event is None and root.pos_ in ("VERB", "AUX"):
+            event = self._entry_clause(root, clause)
+        return event
+
+    def _entry_clause(self, verb: Token, clause: Span) -> EventRef | None:
+        """A timeline entry tells what happened at its time even in words that tell nothing elsewhere
+        ("Site status set to yellow", "Engineers see that clusters are in an unexpected topology"): its
+        subject, verb and what the verb reaches name it; what an observer saw, its seen clause ("Engineers see
+        that clusters are in an unexpected topology": "database cluster unexpected topology")."""
+        seen = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+        if seen is not None and verb.lemma_.lower() in load_cues()["non_event_verbs"]:
+            verb = seen
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")),
+                    None)
+        reached = [g for c in verb.children if c.dep_ in ("dobj", "xcomp", "ccomp", "acomp", "attr", "prep")
+                   for g in ([c] if c.dep_ != "prep" else [p for p in c.children if p.dep_ == "pobj"])
+                   if g.pos_ in ("NOUN", "PROPN", "ADJ", "VERB")]
+        said = [] if verb.lemma_ == "be" else [verb.lower_]
+        words = (_noun_words(subj, self.comp_at) if subj is not None else []) + said + [
+            w for g in reached[:1] for w in (_noun_words(g, self.comp_at) if g.pos_ in ("NOUN", "PROPN")
+                                             else [g.lower_])]
+        if subj is None or not _has_content(words) or len(words) < 2:
+            return None
+        comps = components_near(subj, self.comp_at)
+        event = self._event(verb, words, comps, clause.start, clause.end)
+        self._keep(verb, event)
+        return event
 
     def _tells_a_state(self, verb: Token) -> bool:
         """A past "be" (or "became", "remained"...) with an adjective of trouble or of what was done to its

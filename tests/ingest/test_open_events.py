@@ -306,3 +306,9 @@ def test_a_subject_denied_by_no_denies_its_clause(nlp):
 def test_who_met_the_trouble_names_it_when_they_are_people(nlp):
     events, _ = told(nlp, "Proxy processes starved, and visitors got 502s.")
     assert ("visitor 502 errors", "symptom") in events
+
+
+def test_every_timeline_entry_tells_what_happened_even_in_words_that_tell_nothing_elsewhere(nlp):
+    events, _ = told(nlp, "- 23:02: Engineers see that many database clusters are in an unexpected topology.\n"
+                          "- 23:09: Site status set to yellow.\n")
+    assert [s for s, _ in events] == ["database cluster unexpected topology", "site status set yellow"]
