@@ -116,6 +116,8 @@ class OpenEvents:
                 continue
             if self._tells_a_state(verb):
                 pass  # "lines were overwhelmed", "viewers were unable to watch": a state the clause reports
+            elif _goes_on(verb):
+                pass  # "the process kept running": a happening that went on
             elif verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
                     and not _cannot(verb) and not _done_to(verb) and _entered_state(verb) is None \
@@ -277,13 +279,17 @@ class OpenEvents:
         return self._event(head, words, comps, start, head.i + 1)
 
     def _clause_event(self, verb: Token) -> EventRef | None:
+        aspect = verb
         verb = _main_verb(verb)
+        going_on = aspect is not verb and aspect.lemma_.lower() in load_cues()["continuing_verbs"] \
+            and _tells_past(aspect)  # "the process kept running", "phones kept retrying"
         if (told := self.by_anchor.get(verb.i)) is not None:
             return told  # "leases started to time out": the lexicon's timeout
         cues = load_cues()
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")
                     and c.pos_ not in ("SCONJ", "ADP", "CCONJ")), None)  # a misread "that" names nothing
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not is_clock_word(c)), None)
+        subj = next((c for c in (aspect if going_on else verb).children if c.dep_ in ("nsubj", "csubj")
+                     and not is_clock_word(c)), None)
         acomp = next((c for c in verb.children if c.dep_ in ("acomp", "oprd")), None)
         switch = _switch_particle(verb)
         if obj is None and switch is not None:  # "switched on Power Peg": the particle read as a preposition
@@ -323,6 +329,8 @@ class OpenEvents:
             told = verb.tag_ in ("VBD", "VBN") or verb.tag_ == "VBG" and any(
                 c.dep_ == "aux" and c.tag_ == "VBD" for c in verb.children)  # "was missing", "were waiting"
             nominal = cues["nominals"].get(lemma) or (verb.lower_ if told else lemma)
+            if going_on:
+                nominal = f"{aspect.lower_} {verb.lower_}"
             said = [switch.lower_] if switch is not None else particles(verb)
             if state is not None:  # "the load balancers went into panic mode"
                 said = ["into", *_noun_words(state, self.comp_at)]
@@ -628,6 +636,12 @@ def _is_reference(tok: Token) -> bool:
     dets = [c.lower_ for c in tok.children if c.dep_ == "det"]
     return tok.pos_ == "NOUN" and tok.lemma_.lower() in load_cues()["anaphor_nouns"] and bool(dets) \
         and all(c.dep_ in ("det", "punct") for c in tok.children)
+
+
+def _goes_on(verb: Token) -> bool:
+    """"kept running", "continued retrying": a past verb of going on with the verb it keeps going."""
+    return verb.pos_ == "VERB" and verb.lemma_.lower() in load_cues()["continuing_verbs"] and _tells_past(verb) \
+        and any(c.dep_ == "xcomp" and c.tag_ == "VBG" for c in verb.children) and _has_own_or_shared_subject(verb)
 
 
 def _main_verb(verb: Token) -> Token:

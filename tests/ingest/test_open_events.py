@@ -312,3 +312,9 @@ def test_every_timeline_entry_tells_what_happened_even_in_words_that_tell_nothin
     events, _ = told(nlp, "- 23:02: Engineers see that many database clusters are in an unexpected topology.\n"
                           "- 23:09: Site status set to yellow.\n")
     assert [s for s, _ in events] == ["database cluster unexpected topology", "site status set yellow"]
+
+
+def test_what_kept_going_is_told_with_both_verbs(nlp):
+    assert [s for s, _ in told(nlp, "The process kept running with bad statistics.")[0]] == ["process kept running"]
+    assert [s for s, _ in told(nlp, "The phones kept retrying.")[0]] == ["phone kept retrying"]
+    assert told(nlp, "Leases started to time out.")[0] == [("lease timeout", "symptom")]
