@@ -527,8 +527,9 @@ def _bare_heads(doc: Doc, known: dict[int, ComponentRef]) -> list[ComponentRef]:
     out = []
     for tok in doc:
         word = _singular(tok).lower()
-        if tok.pos_ != "NOUN" or tok.i in known or word not in heads or tok.dep_ not in (
-                "nsubj", "nsubjpass", "dobj") or any(c.dep_ in ("compound", "amod", "nmod") for c in tok.children) \
+        role = tok.head.dep_ if tok.dep_ == "conj" else tok.dep_  # "the hardware and routers there"
+        if tok.pos_ != "NOUN" or tok.i in known or word not in heads or role not in (
+                "nsubj", "nsubjpass", "dobj", "pobj") or any(c.dep_ in ("compound", "amod", "nmod") for c in tok.children) \
                 or not any(c.dep_ in ("det", "poss") for c in tok.children) and tok.tag_ != "NNS":
             continue
         ref = ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, display_slug(word), word,

@@ -154,3 +154,8 @@ def test_operating_systems_are_components_even_when_the_model_takes_them_for_peo
     names = {ref.name for ref in nlp("The sensor crashed Windows; macOS and Linux hosts were fine.")
              ._.components}
     assert {"Windows", "macOS", "Linux"} <= names
+
+
+def test_a_system_head_alone_after_a_preposition_or_in_a_list_is_the_accounts_own_system(nlp):
+    assert "router" in {ref.name for ref in nlp("The hardware and routers there are hard to modify.")._.components}
+    assert "database" in {ref.name for ref in nlp("The load on the database climbed.")._.components}
