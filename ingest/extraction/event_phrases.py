@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from lemminflect import getInflection
 from spacy.tokens import Doc, Token
 
 from ingest.extraction.entities import ComponentRef
@@ -63,6 +64,12 @@ def stop_words() -> frozenset[str]:
 def vague_words() -> frozenset[str]:
     """Nouns too general to scope an event on their own ("system", "service", "engineer")."""
     return frozenset(load_cues()["vague_qualifiers"])
+
+
+def participle(verb: Token) -> str:
+    """The past participle of ``verb`` ("rolling" -> "rolled", "withdrew" -> "withdrawn", "took" -> "taken")."""
+    forms = getInflection(verb.lemma_.lower(), tag="VBN")
+    return forms[0] if forms else verb.lower_
 
 
 def label_word(tok: Token) -> str:

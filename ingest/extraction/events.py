@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from lemminflect import getInflection
 from spacy.tokens import Doc, Token
 
 from ingest.extraction.entities import ComponentRef
@@ -30,6 +29,7 @@ from ingest.extraction.event_phrases import (
     label_word,
     make_event,
     object_of,
+    participle,
     particles,
     partitive_head,
     phrase_words,
@@ -240,9 +240,11 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
         comps, words = scope_of(obj, comp_at)
         subj_comps, subj_words = scope_of(subj, comp_at)
         nominal = load_cues()["nominals"].get(tok.lemma_.lower(), tok.lemma_.lower())
-        comps = unique_components(subj_comps + comps)
+        # "the gateway could not connect to the database": who could not, and what they could not reach
         subject = [c.name for c in subj_comps[:1]] or subj_words
-        scope_words = subject + words + [nominal]
+        reached = words or [c.name for c in comps[:1] if c not in subj_comps[:1]]
+        comps = unique_components(subj_comps + comps)
+        scope_words = subject + reached + [nominal]
         end = tok.i + 1 if obj is None or obj.i < tok.i else obj.i + 1
         start = subj.i if subj is not None and 0 <= tok.i - subj.i <= 6 else tok.i
         return make_event(tok, concept, comps, scope_words, start, end, use_component=False)
@@ -285,10 +287,6 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
 AMOUNTS = ("MONEY", "QUANTITY", "PERCENT", "CARDINAL")
 
 
-def participle(verb: Token) -> str:
-    """The past participle of ``verb`` ("rolling" -> "rolled", "withdrew" -> "withdrawn")."""
-    forms = getInflection(verb.lemma_.lower(), tag="VBN")
-    return forms[0] if forms else verb.lower_
 
 
 def _mark_unexplained(doc: Doc, events: list[EventRef]) -> None:

@@ -33,6 +33,7 @@ from ingest.extraction.event_phrases import (
     components_near,
     is_clock_word,
     label_word,
+    participle,
     particles,
     partitive_head,
     stop_words,
@@ -121,6 +122,7 @@ class OpenEvents:
             elif verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
                     and not _cannot(verb) and not _done_to(verb) and _entered_state(verb) is None \
+                    and not _acts_on_a_thing(verb) \
                     or acts_on_something(verb) and any(cue_phrase(verb, p) for p in (
                         cues["causal_verbs"], cues["reverse_verbs"], attribution_phrases())) \
                     or lemma in cues["state_verbs"] and resulting_state(verb, verb_object(verb)) \
@@ -304,7 +306,7 @@ class OpenEvents:
             return self.at(obj)
         linking = lemma in cues["linking_verbs"]
         if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb) \
-                and state is None:
+                and state is None and not _acts_on_a_thing(verb):
             if linking and acomp is not None and subj is not None:
                 pass  # "the cache was stale", "the enactor became slow"
             else:
@@ -329,6 +331,9 @@ class OpenEvents:
             told = verb.tag_ in ("VBD", "VBN") or verb.tag_ == "VBG" and any(
                 c.dep_ == "aux" and c.tag_ == "VBD" for c in verb.children)  # "was missing", "were waiting"
             nominal = cues["nominals"].get(lemma) or (verb.lower_ if told else lemma)
+            if scope is obj and obj is not None and obj.dep_ == "dobj" and lemma not in cues["nominals"] \
+                    and verb.tag_ in ("VBD", "VBG"):
+                nominal = participle(verb)  # what was done to the object: "took a snapshot" -> "snapshot taken"
             if going_on:
                 nominal = f"{aspect.lower_} {verb.lower_}"
             said = [switch.lower_] if switch is not None else particles(verb)
@@ -636,6 +641,14 @@ def _is_reference(tok: Token) -> bool:
     dets = [c.lower_ for c in tok.children if c.dep_ == "det"]
     return tok.pos_ == "NOUN" and tok.lemma_.lower() in load_cues()["anaphor_nouns"] and bool(dets) \
         and all(c.dep_ in ("det", "punct") for c in tok.children)
+
+
+def _acts_on_a_thing(verb: Token) -> bool:
+    """"we added capacity", "adding read replicas", "an engineer took a snapshot": a verb that elsewhere only
+    reports or links (``object_actions``) tells an action when it acts on a thing and reports no clause."""
+    return verb.lemma_.lower() in load_cues()["object_actions"] and not any(
+        c.dep_ in ("ccomp", "xcomp") for c in verb.children) and any(
+        c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and not c.ent_type_ in ("DATE", "TIME") for c in verb.children)
 
 
 def _goes_on(verb: Token) -> bool:

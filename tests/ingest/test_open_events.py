@@ -318,3 +318,9 @@ def test_what_kept_going_is_told_with_both_verbs(nlp):
     assert [s for s, _ in told(nlp, "The process kept running with bad statistics.")[0]] == ["process kept running"]
     assert [s for s, _ in told(nlp, "The phones kept retrying.")[0]] == ["phone kept retrying"]
     assert told(nlp, "Leases started to time out.")[0] == [("lease timeout", "symptom")]
+
+
+def test_a_verb_that_elsewhere_only_reports_tells_an_action_on_a_thing(nlp):
+    assert [s for s, _ in told(nlp, "An engineer took an LVM snapshot of production by hand.")[0]] == [
+        "production LVM snapshot taken"]
+    assert told(nlp, "He added that the team was working on it.")[0] == []
