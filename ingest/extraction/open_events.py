@@ -341,8 +341,7 @@ class OpenEvents:
                 said = ["into", *_noun_words(state, self.comp_at)]
             words = scope_words + [nominal, *said] + _complement_words(verb) + (
                 ["failure"] if negated and nominal not in ("fail", "failure") else [])
-        if not _has_content(words) or (lemma in ("be", "have", "do") and acomp is None) \
-                or lemma in cues["contentless_verbs"] and not scope_words:  # "while it was happening"
+        if not _has_content(words) or (lemma in ("be", "have", "do") and acomp is None):
             return None
         if scope is not None and scope.dep_ in ("nsubj", "nsubjpass") and _denied(scope) and "failure" not in words:
             words = ["no", *words]  # "no alert was attached", "no one noticed"
