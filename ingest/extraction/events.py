@@ -80,15 +80,6 @@ def _noun_concept(tok: Token) -> EventConcept | None:
     return found[0] if found else None
 
 
-@lru_cache(maxsize=1)
-def _verb_words() -> frozenset[str]:
-    words: set[str] = set()
-    for concept in load_event_concepts():
-        words |= {p[0] for p in concept.verbs + concept.object_verbs} | set(concept.adjectives)
-        words |= set(concept.negated_verbs)
-    return frozenset(words)
-
-
 def _phrase_tokens(tok: Token, phrase: tuple[str, ...]) -> list[Token] | None:
     """The tokens that tell verb phrase ``phrase`` with ``tok`` as its verb, in text order; None if they do not."""
     if tok.lemma_.lower() != phrase[0]:
@@ -127,16 +118,41 @@ def _told_phrase(tok: Token, phrase: tuple[str, ...]) -> list[str]:
             and not (t.i == tok.i and tok.lemma_ == "be")]
 
 
-def _verb_concept(tok: Token, concepts: tuple[EventConcept, ...]) -> tuple[EventConcept, str] | None:
+@lru_cache(maxsize=1)
+def _phrases_starting() -> dict[str, dict[tuple[str, str], list[tuple[str, ...]]]]:
+    """The vocabulary's verb phrases by their first word, then by (concept id, role), longest first: a verb
+    is checked only against the phrases it can start."""
+    out: dict[str, dict[tuple[str, str], list[tuple[str, ...]]]] = {}
+    for concept in load_event_concepts():
+        for phrases, role in ((concept.verbs, "subject"), (concept.object_verbs, "object")):
+            for phrase in sorted(phrases, key=len, reverse=True):
+                out.setdefault(phrase[0], {}).setdefault((concept.id, role), []).append(phrase)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _concepts_of_word() -> dict[str, tuple[EventConcept, ...]]:
+    """The concepts a verb or adjective can tell, in the vocabulary's order (the first that matches wins)."""
+    out: dict[str, list[EventConcept]] = {}
+    for concept in load_event_concepts():
+        words = {p[0] for p in concept.verbs + concept.object_verbs} | set(concept.adjectives) \
+            | set(concept.negated_verbs)
+        for word in words:
+            out.setdefault(word, []).append(concept)
+    return {word: tuple(found) for word, found in out.items()}
+
+
+def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
     """(concept, role) for a verb or predicate adjective; role says where its scope is (subject/object/negated)."""
     lemma = tok.lemma_.lower()
-    if lemma not in _verb_words():
+    if lemma not in _concepts_of_word():
         return None
     negated = any(c.dep_ == "neg" for c in tok.children)  # "DNS did not fail" tells no failure
-    for concept in concepts:
-        for phrases, role in ((concept.verbs, "subject"), (concept.object_verbs, "object")):
+    starting = _phrases_starting().get(lemma, {})
+    for concept in _concepts_of_word().get(lemma, ()):
+        for role in ("subject", "object"):
             if not negated and tok.pos_ in ("VERB", "AUX") and any(
-                    _verb_matches(tok, p) for p in sorted(phrases, key=len, reverse=True)):
+                    _verb_matches(tok, p) for p in starting.get((concept.id, role), ())):
                 return concept, role
         if lemma in concept.adjectives and (
                 tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp", "amod")
@@ -305,8 +321,7 @@ def _mark_unexplained(doc: Doc, events: list[EventRef]) -> None:
             event.unexplained = True
 
 
-def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, ComponentRef],
-             concepts: tuple[EventConcept, ...]) -> EventRef | None:
+def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, ComponentRef]) -> EventRef | None:
     """The event ``tok`` tells, resolved to its antecedent when it points back; None if it tells none."""
     event = None
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
@@ -317,7 +332,7 @@ def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, Co
             event = resolve_absence(tok, events)
         if event is None and (found := _noun_match(tok)) is not None:
             event = _noun_event(tok, found[0], comp_at, found[1])
-    elif (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.dep_ == "advmod") and (found := _verb_concept(tok, concepts)):
+    elif (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.dep_ == "advmod") and (found := _verb_concept(tok)):
         event = _verb_event(tok, found[0], found[1], comp_at)
     if event is not None and event.vague:
         resolved = resolve_vague(tok, event, events)
@@ -348,11 +363,10 @@ def _concept(concept_id: str) -> EventConcept:
 
 def find_events(doc: Doc, components: list[ComponentRef]) -> list[EventRef]:
     """Every event mention in ``doc`` in text order, anaphors resolved to their antecedent's canonical phrase."""
-    concepts = load_event_concepts()
     comp_at = {i: c for c in components for i in range(c.start, c.end)}
     events: list[EventRef] = []
     for tok in doc:
-        event = _mention(doc, tok, events, comp_at, concepts)
+        event = _mention(doc, tok, events, comp_at)
         if event is not None and tok.dep_ == "xcomp" and any(e.anchor == tok.head.i for e in events):
             continue  # "stopped working": the verb phrase already told it, "working" is not a second event
         if event is not None:
