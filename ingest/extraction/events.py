@@ -174,7 +174,7 @@ def is_negated(tok: Token) -> bool:
         if head is node:
             return False
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
-        # "kept working" goes on; "kept them from working" and "stopped working" do not
+        # "kept serving" goes on; "kept them from serving" and "stopped serving" do not
         continues = node.dep_ == "xcomp" and negators.get(head.lemma_.lower()) == "from" \
             and head.lemma_.lower() not in load_cues()["cessation_verbs"]
         if head.lemma_.lower() in negators and node.dep_ in ("pcomp", "xcomp", "prep", "pobj", "ccomp", "advcl") \
@@ -222,7 +222,7 @@ def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentR
         told = " ".join([t.text if t.i in comp_at else t.lower_ for t in tok.doc[start:tok.i] if t.dep_ != "det"]
                         + [label_word(tok) if tok.tag_ == "NNS" else tok.lower_])
         return make_event(tok, concept, comps, [], start, end, label=told, use_component=False)
-    # One word of the concept told in other words keeps the text's word ("replication lag", "traffic surge",
+    # One word of the concept told in other words keeps the text's word ("queue lag", "traffic surge",
     # "subsystem issue"): the summary says it, the terms keep the concept's label so the event still merges.
     own = label_word(tok) if len(phrase) == 1 and not _same_word(phrase[0], concept.label) else None
     return make_event(tok, concept, comps, words, start, end, label=label, told=own)
@@ -368,7 +368,7 @@ def find_events(doc: Doc, components: list[ComponentRef]) -> list[EventRef]:
     for tok in doc:
         event = _mention(doc, tok, events, comp_at)
         if event is not None and tok.dep_ == "xcomp" and any(e.anchor == tok.head.i for e in events):
-            continue  # "stopped working": the verb phrase already told it, "working" is not a second event
+            continue  # "stopped serving": the verb phrase already told it, "serving" is not a second event
         if event is not None:
             events.append(event)
     events = _acted_on(doc, events)
