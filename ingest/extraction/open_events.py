@@ -177,10 +177,10 @@ class OpenEvents:
         return event
 
     def _entry_clause(self, verb: Token, clause: Span) -> EventRef | None:
-        """A timeline entry tells what happened at its time even in words that tell nothing elsewhere
-        ("Site status set to yellow", "Engineers see that clusters are in an unexpected topology"): its
-        subject, verb and what the verb reaches name it; what an observer saw, its seen clause ("Engineers see
-        that clusters are in an unexpected topology": "database cluster unexpected topology")."""
+        """A timeline entry tells what happened at its time even in words that tell nothing elsewhere: its
+        subject, verb and what the verb reaches name it ("Site status set to yellow"); for what an observer
+        saw, the seen clause does ("Engineers see that clusters are in an unexpected topology": "cluster
+        unexpected topology")."""
         seen = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
         if seen is not None and verb.lemma_.lower() in load_cues()["non_event_verbs"]:
             verb = seen
