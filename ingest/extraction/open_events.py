@@ -328,6 +328,8 @@ class OpenEvents:
         else:
             negated = any(c.dep_ == "neg" or _no_longer(c) for c in verb.children) or _blocked_by(verb) or (
                 subj is not None and (subj.lower_ in load_cues()["negative_subjects"] or _denied(subj)))
+            if negated and not scope_words and lemma in ("happen", "occur"):
+                return None  # "but that didn't happen": what did not happen is told before, not here
             told = verb.tag_ in ("VBD", "VBN") or verb.tag_ == "VBG" and any(
                 c.dep_ == "aux" and c.tag_ == "VBD" for c in verb.children)  # "was missing", "were waiting"
             nominal = cues["nominals"].get(lemma) or (verb.lower_ if told else lemma)

@@ -324,3 +324,8 @@ def test_a_verb_that_elsewhere_only_reports_tells_an_action_on_a_thing(nlp):
     assert [s for s, _ in told(nlp, "An engineer took an LVM snapshot of production by hand.")[0]] == [
         "production LVM snapshot taken"]
     assert told(nlp, "He added that the team was working on it.")[0] == []
+
+
+def test_that_did_not_happen_is_no_failure_of_its_own(nlp):
+    events, _ = told(nlp, "The plan was to roll back. But that didn't happen.")
+    assert not any("happen" in s for s, _ in events)
