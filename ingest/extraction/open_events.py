@@ -456,13 +456,20 @@ def _complement_words(verb: Token) -> list[str]:
     return words[:2]
 
 
+COUNTERFACTUAL_MODALS = ("should", "would", "could", "might", "must", "may")
+
+
 def _tells_past(verb: Token) -> bool:
     """A verb that tells something that happened: past tense, a participle, a past progressive ("were
     waiting"), a past inability ("could not be handled", "could no longer pass") or what was not done ("did
-    not validate the chain")."""
+    not validate the chain"). What a modal says should or could have happened did not ("should have stopped",
+    "would have been caught")."""
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if verb.tag_ == "VBN" and any(a.lower_ in COUNTERFACTUAL_MODALS for a in auxes) \
+            and any(a.lemma_ == "have" for a in auxes) and not any(c.dep_ == "neg" for c in verb.children):
+        return False
     if verb.tag_ in ("VBD", "VBN"):
         return True
-    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if verb.tag_ == "VBG" and any(a.tag_ == "VBD" for a in auxes):
         return True
     if verb.tag_ == "VB" and any(a.lower_ == "did" for a in auxes) and any(c.dep_ == "neg" for c in verb.children):

@@ -329,3 +329,9 @@ def test_a_verb_that_elsewhere_only_reports_tells_an_action_on_a_thing(nlp):
 def test_that_did_not_happen_is_no_failure_of_its_own(nlp):
     events, _ = told(nlp, "The plan was to roll back. But that didn't happen.")
     assert not any("happen" in s for s, _ in events)
+
+
+def test_what_should_have_happened_did_not(nlp):
+    assert told(nlp, "The Enactor should have stopped.")[0] == []
+    assert [s for s, _ in told(nlp, "The cache could not have been refreshed in time.")[0]] == [
+        "cache refreshed failure"]
