@@ -198,7 +198,7 @@ def _which_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[C
                 or not any(c.dep_ in ("dobj", "prt", "xcomp", "ccomp") for c in verb.children):
             continue
         main = verb.head
-        for _ in range(3):  # "disabled the failover for NLB, which ...": from the noun up to the verb
+        for _ in range(3):  # "disabled the failover for the proxy, which ...": from the noun up to the verb
             if main.pos_ in ("VERB", "AUX") or main.dep_ not in ("dobj", "attr", "pobj", "nsubjpass", "prep"):
                 break
             main = main.head

@@ -18,8 +18,8 @@ from functools import lru_cache
 from lemminflect import getInflection
 from spacy.tokens import Doc, Token
 
-from ingest.extraction.entities import ComponentRef
-from ingest.lexicon import EventConcept, load_component_lexicon, load_cues, load_system_heads, load_zone_names
+from ingest.extraction.entities import ZONE_WORDS, ComponentRef
+from ingest.lexicon import EventConcept, load_component_lexicon, load_cues, load_system_heads
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 PRONOUNS = ("it", "they", "this", "that", "these", "them", "its")
@@ -125,14 +125,12 @@ def recent_component(doc: Doc, before: int, comp_at: dict[int, ComponentRef]) ->
     return (subjects or seen or [None])[0]
 
 
-@lru_cache(maxsize=1)
-def _zone_abbreviations() -> frozenset[str]:
-    return frozenset(w for w in load_zone_names() if w.isupper())
+ZONE_ABBREVIATIONS = frozenset(w for w in ZONE_WORDS if w.isupper())  # "UTC", "PDT": never a subject
 
 
 def is_clock_word(tok: Token) -> bool:
     """True if ``tok`` is part of a clock time the parser took for a noun ("2:25 AM / 09:25 UTC: ...")."""
-    return tok.ent_type_ == "TIME" or tok.text in _zone_abbreviations() or tok.lower_ in ("am", "pm", "a.m.", "p.m.")
+    return tok.ent_type_ == "TIME" or tok.text in ZONE_ABBREVIATIONS or tok.lower_ in ("am", "pm", "a.m.", "p.m.")
 
 
 def subject_of(tok: Token) -> Token | None:

@@ -301,7 +301,7 @@ class OpenEvents:
             return self.at(obj)  # "the fleet suffered long delays": the delays
         state = _entered_state(verb) if obj is None else None
         if state is not None and state.i in self.by_anchor:
-            return self.by_anchor[state.i]  # "DWFM fell into congestive collapse": the collapse
+            return self.by_anchor[state.i]  # "the cluster fell into a crash loop": the crash loop
         if lemma == "be" and obj is not None and obj.dep_ == "attr":
             return self.at(obj)
         linking = lemma in cues["linking_verbs"]
@@ -583,7 +583,7 @@ def _denied(noun: Token) -> bool:
 
 
 def _entered_state(verb: Token) -> Token | None:
-    """What a verb of entering says its subject went into ("fell into congestive collapse", "went into panic
+    """What a verb of entering says its subject went into ("fell into a crash loop", "went into panic
     mode"), or None."""
     if verb.lemma_.lower() not in load_cues()["entering_verbs"]:
         return None
