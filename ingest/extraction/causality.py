@@ -41,6 +41,7 @@ from ingest.extraction.open_events import (
     OpenEvents,
     acts_on_something,
     cue_phrase,
+    introduces_a_happening,
     in_question,
     is_eventive,
     is_happening,
@@ -283,7 +284,7 @@ def _purpose(verb: Token, cues: dict) -> bool:
     verb whose complement is one ("meant to block"); one an aspectual verb introduces ("began to overwhelm")
     did happen."""
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) \
-            and verb.head.lemma_.lower() not in cues["aspectual_verbs"]:
+            and not introduces_a_happening(verb.head):
         return True
     # "a tool meant to block commands": the verb's one complement is an infinitive without a subject of its own
     infinitive = [c for c in verb.children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)

@@ -209,6 +209,7 @@ ZONE_WORDS = load_zone_names()
 NON_SYSTEM_ENTS = ("GPE", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "NORP", "PERSON", "QUANTITY")
 CALENDAR_WORDS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 MAX_NAME_TOKENS = 5
+DEMONSTRATIVES = frozenset(["this", "that", "these", "those"])
 
 
 def _is_name(span: Span) -> bool:
@@ -504,13 +505,18 @@ def _head_mentions(doc: Doc, refs: list[ComponentRef], known: dict[int, Componen
     by_head: dict[str, set[str]] = {}
     for ref in refs:
         words = ref.name.split()
-        if len(words) > 1 and ref.slug not in load_component_lexicon() and words[-1].lower() not in generic:
+        if len(words) > 1 and ref.slug not in load_component_lexicon():
             by_head.setdefault(words[-1].lower(), set()).add(ref.slug)
     first = {r.slug: r for r in refs}
     out = []
     for tok in doc:
         slugs = by_head.get(tok.lemma_.lower(), set()) or by_head.get(_singular(tok).lower(), set())
-        if len(slugs) != 1 or tok.i in known or not any(c.lower_ == "the" for c in tok.children):
+        if len(slugs) != 1 or tok.i in known or tok.pos_ != "NOUN":
+            continue
+        dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
+        # "that tool" points back whatever its head; "the service" may mean the whole product, so a generic
+        # head needs a demonstrative
+        if not dets & DEMONSTRATIVES and not ("the" in dets and tok.lemma_.lower() not in generic):
             continue
         target = first[next(iter(slugs))]
         ref = ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, target.slug, target.name,

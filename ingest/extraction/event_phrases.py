@@ -19,7 +19,7 @@ from lemminflect import getInflection
 from spacy.tokens import Doc, Token
 
 from ingest.extraction.entities import ZONE_WORDS, ComponentRef
-from ingest.lexicon import EventConcept, load_component_lexicon, load_cues, load_system_heads
+from ingest.lexicon import EventConcept, load_component_lexicon, load_cues, load_event_kinds, load_system_heads
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 PRONOUNS = ("it", "they", "this", "that", "these", "them", "its")
@@ -81,12 +81,17 @@ def label_word(tok: Token) -> str:
     return lemma
 
 
+def _flaw(tok: Token) -> bool:
+    """An adjective that tells what was wrong with a thing ("the stale plan", "a corrupt file"): a condition word."""
+    return tok.pos_ == "ADJ" and load_event_kinds().get(tok.lower_) == "condition"
+
+
 def phrase_words(tok: Token, comp_at: dict[int, ComponentRef], skip: set[str]) -> list[str]:
     """Lemmas of tok's compound modifiers and tok itself, without components, intensifiers and ``skip``."""
     drop = stop_words() | skip
     words = [label_word(t) if t.pos_ != "PROPN" else t.text for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
              for t in c.subtree if t.i not in comp_at and t.is_alpha and t.lemma_.lower() not in drop
-             and (t.pos_ in ("NOUN", "PROPN") or t.dep_ == "compound")]  # "valid", "planned": qualities
+             and (t.pos_ in ("NOUN", "PROPN") or t.dep_ == "compound" or _flaw(t))]  # "valid", "planned": qualities
     # A three-digit number names a status code ("500 errors"); other numbers are counts.
     words = [c.text for c in tok.lefts if c.dep_ == "nummod" and c.text.isdigit() and len(c.text) == 3] + words
     if tok.i not in comp_at and tok.lemma_.lower() not in drop and tok.pos_ in ("NOUN", "PROPN"):
@@ -227,18 +232,19 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
         # "TLS handshake failures", "DNS resolution failure": a kind of thing and the words that say which
         named = set(comps[0].name.lower().split()) | label_words
         extra = [w for w in words if w.lower() not in named and w.lower() not in _component_words(comps)]
-        scope = " ".join([comps[0].name, *dict.fromkeys(extra)][: MAX_SCOPE_WORDS])
+        flaws = [w for w in extra if load_event_kinds().get(w.lower()) == "condition"]  # "bad DNS change"
+        scope = " ".join([*flaws, comps[0].name, *dict.fromkeys(w for w in extra if w not in flaws)][: MAX_SCOPE_WORDS])
     elif comps and use_component:
         scope = comps[0].name
     else:
         scope = " ".join(dict.fromkeys(w for w in words if w.lower() not in label_words))
     if concept.requires_scope and not comps:
         return None  # "problems" only counts when the text says whose
-    summary = f"{scope} {told if told and scope else label}".strip() if concept.scoped else label
+    summary = f"{scope} {told if told and scope else label}".strip() if concept.scoped else (told or label)
     concept_id = "failure" if concept.negated_verbs else concept.id
     # Terms name the component by slug, so spellings of one component compare equal (graph.build.is_same_event).
     named = comps and use_component and concept.scoped
-    words_in = label.split() if named else summary.split()
+    words_in = label.split() if named or told and not concept.scoped else summary.split()
     terms = sorted(({comps[0].slug} if named else set()) | ({w.lower() for w in words_in} - stop_words()))
     vague = concept.scoped and summary == concept.label and label == concept.label
     return EventRef(tok.i, start, end, concept_id, concept.kind, summary, [c.slug for c in comps], terms,

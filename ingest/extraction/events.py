@@ -225,6 +225,10 @@ def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentR
     # One word of the concept told in other words keeps the text's word ("queue lag", "traffic surge",
     # "subsystem issue"): the summary says it, the terms keep the concept's label so the event still merges.
     own = label_word(tok) if len(phrase) == 1 and not _same_word(phrase[0], concept.label) else None
+    if not concept.scoped and len(phrase) > 1 and not all(_same_word(w, concept.label) for w in phrase):
+        # "a retry storm" reads as written (its terms still say what concept it is); "a health check" is
+        # one of the label's own words, and the label says more
+        own = " ".join(phrase)
     return make_event(tok, concept, comps, words, start, end, label=label, told=own)
 
 

@@ -666,12 +666,24 @@ def _goes_on(verb: Token) -> bool:
         and any(c.dep_ == "xcomp" and c.tag_ == "VBG" for c in verb.children) and _has_own_or_shared_subject(verb)
 
 
+def introduces_a_happening(verb: Token) -> bool:
+    """True for a verb whose infinitive or gerund complement tells what happened: an aspectual verb ("started
+    to time out") or a past obligation ("had to restart it", "were forced to roll back"); a present one ("we
+    need to add alerts") is a plan."""
+    cues = load_cues()
+    lemma = verb.lemma_.lower()
+    if lemma in cues["aspectual_verbs"]:
+        return True
+    past = verb.tag_ == "VBD" or verb.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VBD"
+                                                            for c in verb.children)
+    return lemma in cues["obligation_verbs"] and past
+
+
 def _main_verb(verb: Token) -> Token:
-    """"started to time out", "began failing": the verb the aspectual verb introduces."""
-    aspect = load_cues()["aspectual_verbs"]
+    """"started to time out", "began failing", "had to restart": the verb the introducing verb introduces."""
     for _ in range(3):
         xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
-        if verb.lemma_.lower() not in aspect or xcomp is None:
+        if xcomp is None or not introduces_a_happening(verb):
             return verb
         verb = xcomp
     return verb

@@ -31,7 +31,7 @@ def test_because_clause_causes_the_main_clause(nlp):
 
 def test_due_to_phrase_causes_what_it_modifies(nlp):
     [(cause, effect, cue, _)] = links(nlp, "The load balancer faced issues due to delayed health checks.")
-    assert (cause, effect, cue) == ("health check failures", "load balancer issue", "due to")
+    assert (cause, effect, cue) == ("delayed health check", "load balancer issue", "due to")
 
 
 def test_sentence_connective_links_the_previous_sentence(nlp):
@@ -130,7 +130,7 @@ def test_event_as_subject_of_an_event_verb_causes_it(nlp):
 
 def test_relative_clause_subject_is_its_antecedent_event(nlp):
     found = links(nlp, "The handshake failures triggered a retry storm that overloaded the session cache.")
-    assert ("congestive collapse", "session cache overloaded", "overload") in [(c, e, cue) for c, e, cue, _ in found]
+    assert ("retry storm", "session cache overloaded", "overload") in [(c, e, cue) for c, e, cue, _ in found]
 
 
 def test_subject_of_a_blocked_action_is_not_its_cause(nlp):

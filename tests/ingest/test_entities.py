@@ -53,6 +53,16 @@ def test_definite_head_noun_refers_to_the_one_component_with_that_head(nlp):
     assert [(r.text, r.slug) for r in refs] == [("DNS Enactor", "dns-enactor"), ("enactor", "dns-enactor")]
 
 
+def test_demonstrative_points_back_to_the_component_even_with_a_generic_head(nlp):
+    refs = nlp("We have an audit tool that reviews commands. A bug in that tool let the command through.")._.components
+    assert [(r.text, r.slug) for r in refs] == [("audit tool", "audit-tool"), ("tool", "audit-tool")]
+
+
+def test_the_with_a_generic_head_is_not_taken_for_a_component(nlp):
+    refs = nlp("The billing service timed out. The service was down for an hour.")._.components
+    assert [r.text for r in refs].count("service") == 0
+
+
 def test_case_sensitive_product_name_is_not_the_common_word(nlp):
     assert slugs(nlp, "Slack had issues.") == {"Slack": "slack"}
     assert slugs(nlp, "There was some slack in the schedule.") == {}
