@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from ingest.claims.assertions import phrase_heads, what_it_is
 from ingest.extraction.events import EventRef, is_negated
 from ingest.extraction.open_events import (
+    MEASURE_ENTS,
     OpenEvents,
     acts_on_something,
     cue_phrase,
@@ -420,6 +421,8 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
         last = doc[tok.i + len(phrase.split()) - 1]  # "as soon as X, Y": the last "as" marks the clause
         if last.dep_ in ("mark", "advmod") and last.head.dep_ == "advcl":  # "when X, Y"
             clause, main = last.head, last.head.head
+            if clause.tag_ == "VBG" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+                continue  # "saw timeouts when loading the dashboard": what they were doing, not a cause
             while main.pos_ == "ADV" and main.dep_ == "advmod" and main.head is not main:
                 main = main.head  # "as soon as X, Y": the clause hangs on "soon", which hangs on Y
         elif tok.lower_ == "with" and tok.i == tok.sent.start and tok.dep_ == "prep":  # "With X overwhelmed, Y"
@@ -717,6 +720,8 @@ def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> l
             continue
         if not (is_happening(subj) or subj.lower_ in ("this", "that")) or subj.i in opener.comp_at:
             continue  # "Monitoring raised an alarm", "users traced the crash": who acted, not what caused
+        if any(c.dep_ == "dobj" and c.ent_type_ in MEASURE_ENTS for c in verb.children):
+            continue  # "latency crossed two seconds", "the error rate reached 40%": how much, not an effect
         cause = _side(_subtree(subj), subj, events, opener)
         state = resulting_state(verb, verb_object(verb))
         effect = opener.state_of(*state) if state is not None else opener.at(verb)

@@ -44,6 +44,7 @@ OPEN = "open"
 MAX_WORDS = 6
 MODIFIERS = ("compound", "amod", "nmod", "npadvmod", "nummod")
 REFERENCE_PRONOUNS = ("this", "that", "it", "which", "these", "those", "they")
+MEASURE_ENTS = ("TIME", "DATE", "CARDINAL", "MONEY", "PERCENT", "QUANTITY")
 NON_EVENT_ENTS = ("DATE", "TIME", "PERSON", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "GPE", "NORP")
 
 

@@ -351,3 +351,14 @@ def test_what_was_wrong_with_the_thing_stays_in_the_label(nlp):
 def test_a_known_kind_of_failure_told_in_other_words_reads_as_written(nlp):
     events, _ = told(nlp, "A retry storm overwhelmed the auth service.")
     assert ("retry storm", "failure") in events
+
+
+def test_a_measure_reached_is_no_effect_of_the_subject(nlp):
+    assert told(nlp, "Checkout latency crossed two seconds at 10:02.")[1] == []
+
+
+def test_what_someone_was_doing_when_trouble_came_is_not_its_cause(nlp):
+    events, links = told(nlp, "Customers started seeing timeouts when loading the dashboard.")
+    assert links == []
+    assert told(nlp, "When the database failed, checkout requests timed out.")[1] == [
+        ("database failed", "checkout request timed out", "when")]
