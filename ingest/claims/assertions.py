@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.schema import CLAIM_KINDS
-from ingest.lexicon import load_claim_phrases, load_cues
+from ingest.lexicon import load_claim_phrases, load_cues, load_event_kinds
 from ingest.timing.times import TimeContext, TimeExpression, extract_times
 
 LEXICON = load_claim_phrases()
@@ -88,6 +88,17 @@ def what_it_is(copula: Any, subject: Any) -> Any | None:
 
 def _is_negated(token: Any) -> bool:
     return any(c.dep_ == "neg" for c in token.children)
+
+
+def _denied_by_speaker(verb: Any) -> bool:
+    """"I don't think X is the root cause", "we do not believe that X caused it": a negated verb the clause
+    is the complement of denies it."""
+    node = verb
+    while node.dep_ == "ccomp" and node.head is not node:
+        node = node.head
+        if _is_negated(node):
+            return True
+    return False
 
 
 def _negated_phrase(head: Any, length: int) -> bool:
@@ -173,6 +184,7 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
                 continue
         if not about:
             continue
+        negated = negated or _denied_by_speaker(verb)
         claim_kind = kind if not negated else ("not_root_cause" if kind == "root_cause" else None)
         if claim_kind:
             out.append(ClaimRecord(claim_kind, sent.text, None, start, sent.end_char, about, not negated))
@@ -403,9 +415,31 @@ MAX_HEADING_WORDS = 8
 _SUBORDINATE = ("advcl", "relcl", "ccomp", "acl", "parataxis", "conj", "cc")
 
 
+SECTION_SENTENCES = 4
+
+
+def _tells_trouble(sent: Any) -> bool:
+    """Whether a sentence's main clause tells something wrong: it is denied ("the gateways did not scale",
+    "nothing cleaned the directory up") or names a flaw ("the clock is not monotonic", "a stale entry")."""
+    root = sent.root
+    if "\n" in sent.text.strip() or len(sent.text.split()) <= MAX_HEADING_WORDS:
+        return False
+    clauses = [root, *(c for c in root.children if c.dep_ in ("conj", "ccomp"))]
+    if any(_is_negated(v) or any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in load_cues()["negative_subjects"]
+                                 for c in v.children) for v in clauses):
+        return True
+    kinds = load_event_kinds()
+    if any(t.pos_ == "ADJ" and kinds.get(t.lower_) == "condition" or t.lemma_.lower() in _CAUSE_WORDS
+           for t in sent):
+        return True  # "a stale routing table", "the issue stemmed from ..."
+    return any(kinds.get(t.lemma_.lower()) == "condition" for v in clauses for c in v.children
+               if c.dep_ in ("nsubj", "nsubjpass", "attr", "acomp", "dobj") for t in (c, *c.lefts))
+
+
 def section_claims(doc: Any) -> list[ClaimRecord]:
     """A section headed "Root cause" (or "What caused the outage") names the root cause in the main clause of
-    its first sentence: a root-cause claim about that clause.
+    the first of its opening sentences that tells something wrong (:func:`_tells_trouble`): a root-cause
+    claim about that clause.
 
     A heading is a line of at most MAX_HEADING_WORDS words that does not end like a sentence.
     """
@@ -417,9 +451,9 @@ def section_claims(doc: Any) -> list[ClaimRecord]:
         if not line or line[-1] in ".!?:" or len(line.split()) > MAX_HEADING_WORDS or "\n" in line \
                 or not any(p in line.lower() for p in phrases):
             continue
-        first = next((s for s in sents[n + 1:n + 3] if len(s.text.split()) > MAX_HEADING_WORDS), None)
+        first = next((s for s in sents[n + 1:n + 1 + SECTION_SENTENCES] if _tells_trouble(s)), None)
         if first is None:
-            continue
+            continue  # the section sets the scene first ("During a build, X writes to a directory"): no claim
         root = first.root
         told = next((c for c in root.children if c.dep_ == "ccomp"), None)
         if told is not None and root.lemma_.lower() in load_cues()["non_event_verbs"]:

@@ -129,6 +129,27 @@ def test_a_root_cause_section_names_the_root_cause_in_its_first_sentence(nlp):
     assert len(found) == 1 and "did not renew its signing key" in found[0][2] and "result" not in found[0][2]
 
 
+def test_a_root_cause_section_that_sets_the_scene_first_names_the_first_thing_wrong(nlp):
+    from ingest.claims.assertions import section_claims
+    doc = nlp("Root cause\n\nDuring every build, the worker writes its output to a scratch directory on the "
+              "local disk. Nothing ever cleaned that scratch directory up between builds. The disk filled.")
+    assert [c.about_text for c in section_claims(doc)] == ["Nothing ever cleaned that scratch directory up between builds"]
+
+
+def test_a_root_cause_section_that_only_narrates_makes_no_claim(nlp):
+    from ingest.claims.assertions import section_claims
+    doc = nlp("What went wrong\n\nThe network needs regular maintenance on weekends. During one routine job an "
+              "engineer ran a script to measure spare bandwidth across the world.")
+    assert section_claims(doc) == []
+
+
+def test_a_root_cause_the_writer_does_not_believe_in_is_denied(nlp):
+    assert claims(nlp, "I don't think the deletion is the real root cause here.") == [
+        ("not_root_cause", None, "the deletion", False)]
+    assert claims(nlp, "I think the deletion is the real root cause here.") == [
+        ("root_cause", None, "the deletion", True)]
+
+
 def test_what_was_first_noticed_is_the_first_symptom(nlp):
     found = claims(nlp, "Customers first noticed elevated error rates on the checkout page.")
     assert ("first_symptom", None, "elevated error rates on the checkout page", True) in found
