@@ -338,7 +338,7 @@ def test_what_should_have_happened_did_not(nlp):
 
 
 def test_what_someone_had_to_do_happened_and_what_they_need_to_do_is_a_plan(nlp):
-    events, links = told(nlp, "Because the disk was full, many customers had to repair systems by hand.")
+    _, links = told(nlp, "Because the disk was full, many customers had to repair systems by hand.")
     assert ("full disk", "system repair", "because") in links
     assert told(nlp, "We need to repair the index before the next release.")[0] == []
 
@@ -358,7 +358,7 @@ def test_a_measure_reached_is_no_effect_of_the_subject(nlp):
 
 
 def test_what_someone_was_doing_when_trouble_came_is_not_its_cause(nlp):
-    events, links = told(nlp, "Customers started seeing timeouts when loading the dashboard.")
+    _, links = told(nlp, "Customers started seeing timeouts when loading the dashboard.")
     assert links == []
     assert told(nlp, "When the database failed, checkout requests timed out.")[1] == [
         ("database failed", "checkout request timed out", "when")]
