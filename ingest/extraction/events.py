@@ -114,8 +114,15 @@ def _told_phrase(tok: Token, phrase: tuple[str, ...]) -> list[str]:
     found += [c for c in tok.children if c.i == found[-1].i + 1 and (  # "came back up"
         c.dep_ == "prt" or c.dep_ == "advmod" and c.lower_ in load_cues()["verb_particles"])]
     span = tok.doc[found[0].i: found[-1].i + 1]
-    return [t.lower_ for t in span if (t in found or t.pos_ == "ADP" and any(c in found for c in t.children))
-            and not (t.i == tok.i and tok.lemma_ == "be")]
+    words = [t.lower_ for t in span if (t in found or t.pos_ == "ADP" and any(c in found for c in t.children))
+             and not (t.i == tok.i and tok.lemma_ == "be")]
+    # "ran out of memory": what ran out completes the phrase
+    of = next((c for c in found[-1].children if c.lower_ == "of" and c.dep_ == "prep"), None) \
+        if found[-1].lower_ == "out" else None
+    what = next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) if of is not None else None
+    if what is not None:
+        words += ["of", *[label_word(c) for c in what.lefts if c.dep_ == "compound"], label_word(what)]
+    return words
 
 
 @lru_cache(maxsize=1)

@@ -191,3 +191,8 @@ def test_a_preposition_with_its_own_object_is_no_particle(nlp):
 def test_a_stretch_of_time_does_not_name_what_an_event_happens_to(nlp):
     assert events(nlp, "It was the longest outage in a decade.")[0][0] != "decade outage"
     assert events(nlp, "There was a spike in errors.")[0][0] == "error spike"
+
+
+def test_what_ran_out_stays_in_the_label(nlp):
+    assert [e.summary for e in nlp("The hosts ran out of disk space within an hour.")._.events] == [
+        "host ran out of disk space"]
