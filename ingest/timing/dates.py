@@ -30,9 +30,9 @@ WEEKDAY_PATTERN = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DATE_PATTERN = (
     rf"(?:{_WEEKDAY_ANY},?\s+(?:the\s+)?)?"
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?)(?![\d:])"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?)(?!\d|:\d)"  # "March 3, 2024:" ends
 )
-MONTH_YEAR_PATTERN = rf"{_MONTH}\s+\d{{4}}(?![\d:])"
+MONTH_YEAR_PATTERN = rf"{_MONTH}\s+\d{{4}}(?!\d|:\d)"
 _ORD = r"(?:st|nd|rd|th)?"
 _TO = r"\s*(?:-|–|—|and|to|through|until)\s*"
 # "October 19 and 20, 2025", "Oct. 19-20, 2025", "19 and 20 October 2025": two days, one month, one year.

@@ -244,3 +244,9 @@ def test_a_yearless_date_takes_the_year_written_later_in_its_sentence_or_that_fi
                    "October 31, 2021.", ctx)
     assert found["13:37 PT on Thursday, October 28"].utc == utc(2021, 10, 28, 20, 37)
     assert by_raw("It went down on Thursday, October 28.", ctx)["Thursday, October 28"].utc == utc(2021, 10, 28)
+
+
+def test_a_date_heading_a_timeline_with_a_colon_keeps_its_year():
+    found = extract_times("On March 3, 2024:\n- 11:40 PM: Error rates rose.", TimeContext())
+    assert (found[0].raw, found[0].explicit_year) == ("March 3, 2024", 2024)
+    assert extract_times("In March 2024: the queue filled.", TimeContext())[0].explicit_year == 2024
