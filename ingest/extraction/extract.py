@@ -235,8 +235,30 @@ def _is_publication_date(text: str, expr: TimeExpression) -> bool:
     return DATELINE.match(before) is not None or any(before.strip().lower().startswith(m) for m in markers)
 
 
+ENTRY_MARKS = re.compile(r"[\s\-*•–—|:,]*")
+
+
+def _entry_event(b: _Builder, refs: list[EventRef], expr: TimeExpression, spans: list[tuple[int, int]],
+                 timed: dict[str, str], utc: str) -> EventRef | None:
+    """A time that opens a line ("- 13:02 A migration started", "Oct 20 8:43 AM PDT: We traced ...") times
+    the first event its line tells, however the parser split the line."""
+    line_start = b.text.rfind("\n", 0, expr.start) + 1
+    line_end = b.text.find("\n", expr.end)
+    line_end = len(b.text) if line_end < 0 else line_end
+    before = "".join(ch for i, ch in enumerate(b.text[line_start:expr.start], line_start)
+                     if not any(s <= i < e for s, e in spans))  # a date before the clock is part of the stamp
+    if not ENTRY_MARKS.fullmatch(before):
+        return None
+    inside = [r for r in refs if expr.end <= b.doc[r.anchor].idx < line_end and timed.get(r.key, utc) == utc
+              and not any(s <= b.doc[r.anchor].idx < e for s, e in spans)]
+    return min(inside, key=lambda r: r.anchor, default=None)
+
+
 def _timed_event(b: _Builder, refs: list[EventRef], expr: TimeExpression, spans: list[tuple[int, int]],
                  timed: dict[str, str], utc: str) -> EventRef | None:
+    if expr.precision in ("minute", "hour", "second") \
+            and (entry := _entry_event(b, refs, expr, spans, timed, utc)) is not None:
+        return entry
     s_start, s_end = b.sentence_of(expr.start)
     candidates = [r for r in refs if s_start <= b.doc[r.anchor].idx < s_end and timed.get(r.key, utc) == utc]
     return timed_event(b.doc, candidates, expr.start, expr.end, precise=expr.precision in ("minute", "hour"),

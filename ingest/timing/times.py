@@ -441,18 +441,24 @@ def _first_zone(matches: list[re.Match[str]]) -> str | None:
     return None
 
 
-_DECLARED_ZONE = re.compile(rf"\b(?:all\s+)?times\s+(?:are\s+|shown\s+|given\s+|listed\s+|below\s+)*(?:in\s+)?"
-                            rf"(?P<zone>{_ZONE_ALT})\b", re.IGNORECASE)
+_DECLARED_ZONE = re.compile(rf"\b(?:all\s+)?(?:times|timestamps)\s+(?:are\s+|shown\s+|given\s+|listed\s+|below\s+)*"
+                            rf"(?:in\s+)?(?P<zone>{_ZONE_ALT})\b"
+                            # a timeline heading that names its zone: "Timeline (UTC)", "Timeline, in PDT:"
+                            rf"|^[#\s]*timeline\b[^\n]{{0,20}}?[(,:\-–—]\s*(?:in\s+)?(?P<heading>{_ZONE_ALT})\)?:?\s*$",
+                            re.IGNORECASE | re.MULTILINE)
 
 
 def declared_zone(text: str) -> str | None:
-    """The zone an account declares for all its times ("All times UTC", "times are in PDT"), as written.
+    """The zone an account declares for all its times ("All times UTC", "times are in PDT", a heading
+    "Timeline (UTC)"), as written.
 
     >>> declared_zone("Timeline (all times UTC)"), declared_zone("Times below are in pdt.")
     ('UTC', 'PDT')
+    >>> declared_zone("Summary\n\nTimeline (UTC)\n- 13:02 A migration started.")
+    'UTC'
     """
     m = _DECLARED_ZONE.search(text)
-    zone = m.group("zone") if m else None
+    zone = (m.group("zone") or m.group("heading")) if m else None
     if zone not in ZONES:
         zone = next((z for z in ZONES if m and z.lower() == zone.lower()), None) if zone else None
     return zone

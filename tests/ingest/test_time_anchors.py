@@ -36,3 +36,17 @@ def test_weekday_does_not_time_an_event(nlp):
 def test_time_after_until_ends_the_event(nlp):
     assert timed(nlp, "The congestive collapse lasted until 5:28 AM UTC on 4 June 2024.") == {
         "congestive collapse": (None, "2024-06-04T05:28:00Z")}
+
+
+def test_a_clock_opening_a_timeline_line_times_the_first_event_of_the_line(nlp):
+    text = ("Timeline (UTC)\n\nOn 14 May 2024:\n- 13:02: A scheduled migration started on the orders database.\n"
+            "- 13:31 The migration was cancelled and the lock released.\n")
+    found = timed(nlp, text)
+    assert found["scheduled migration start"] == ("2024-05-14T13:02:00Z", None)
+    assert found["migration cancelled"] == ("2024-05-14T13:31:00Z", None)
+    assert found["lock released"] == (None, None)
+
+
+def test_a_timeline_heading_declares_the_zone_of_its_clocks(nlp):
+    text = "Timeline (PDT)\n\nOn 14 May 2024:\n- 23:40 Error rates on the checkout service began to rise.\n"
+    assert timed(nlp, text)["checkout service error rate"] == ("2024-05-15T06:40:00Z", None)
