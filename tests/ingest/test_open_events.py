@@ -362,3 +362,8 @@ def test_what_someone_was_doing_when_trouble_came_is_not_its_cause(nlp):
     assert links == []
     assert told(nlp, "When the database failed, checkout requests timed out.")[1] == [
         ("database failed", "checkout request timed out", "when")]
+
+
+def test_an_event_told_in_a_relative_clause_acts_through_that(nlp):
+    _, links = told(nlp, "The outage was caused by a database migration that locked the orders table.")
+    assert ("database migration", "orders table locked", "lock") in links
