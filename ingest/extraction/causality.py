@@ -716,8 +716,9 @@ def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> l
                 or not any(c.dep_ == "dobj" for c in verb.children):
             continue  # "the backlog grew larger": without an object the subject is what happened, not a cause
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if subj is not None and subj.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
-            subj = verb.head  # "a migration that locked the orders table": the migration
+        if subj is not None and subj.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" \
+                and not (subj.i > 0 and subj.nbor(-1).is_punct):
+            subj = verb.head  # "a migration that locked the orders table"; ", which ..." tells of the clause
         if subj is None or subj.tag_ in ("WDT", "WP"):
             continue
         if not (is_happening(subj) or subj.lower_ in ("this", "that")) or subj.i in opener.comp_at:
