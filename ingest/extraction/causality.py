@@ -107,8 +107,8 @@ def _subtree(tok: Token | None, exclude: Token | None = None) -> set[int]:
 
 def _link(cause: EventRef | None, effect: EventRef | None, cue: str, conf: float, cue_tok: Token,
           doc: Doc) -> CausalLink | None:
-    if cause is None or effect is None or cause.key == effect.key:
-        return None
+    if cause is None or effect is None or cause.key == effect.key or cause.reassurance or effect.reassurance:
+        return None  # "no payments were lost" causes nothing and was caused by nothing
     spans = [(doc[cause.start].idx, doc[cause.end - 1].idx + len(doc[cause.end - 1])),
              (doc[effect.start].idx, doc[effect.end - 1].idx + len(doc[effect.end - 1])),
              (cue_tok.idx, cue_tok.idx + len(cue_tok))]

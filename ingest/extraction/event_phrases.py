@@ -30,6 +30,8 @@ class EventRef:
     """One mention of an event: anchor token, quote span (token indices), concept and canonical phrase.
 
     ``vague`` means the phrase names no component or specific thing ("the failure", "errors").
+    ``reassurance`` means the text says a harm did not happen ("no payments were lost"): an event of scope
+    that causes nothing and is caused by nothing.
     """
 
     anchor: int
@@ -43,6 +45,7 @@ class EventRef:
     unexplained: bool = False
     anaphor: bool = False
     vague: bool = False
+    reassurance: bool = False
 
     @property
     def key(self) -> str:
@@ -70,6 +73,21 @@ def participle(verb: Token) -> str:
     """The past participle of ``verb`` ("rolling" -> "rolled", "withdrew" -> "withdrawn", "took" -> "taken")."""
     forms = getInflection(verb.lemma_.lower(), tag="VBN")
     return forms[0] if forms else verb.lower_
+
+
+def denies_harm(verb: Token) -> bool:
+    """"No customer data was exposed", "no payments were lost", "nothing was affected", "data was not lost": a
+    reassurance that a harm did not happen, so no event (unlike "no alert fired", an absence that can cause
+    things, or "users could not access it", an inability)."""
+    cues = load_cues()
+    if verb.lemma_.lower() not in cues["harm_verbs"]:
+        return False
+    modal = any(a.dep_ == "aux" and a.lower_ in ("could", "can", "ca") for a in verb.children)
+    if any(c.dep_ == "neg" for c in verb.children) and not modal:
+        return True
+    told = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+    return any(c.lower_ in cues["negative_subjects"] or any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+               for c in told)
 
 
 def label_word(tok: Token) -> str:

@@ -25,6 +25,7 @@ from ingest.extraction.event_anaphora import is_anaphor, resolve_absence, resolv
 from ingest.extraction.event_phrases import (
     EventRef,
     components_near,
+    denies_harm,
     is_qualifier,
     label_word,
     make_event,
@@ -207,6 +208,8 @@ def _light_verb_subject(tok: Token, comp_at: dict[int, ComponentRef]) -> tuple[l
 
 def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentRef],
                 phrase: tuple[str, ...] = ()) -> EventRef | None:
+    if tok.i + 1 < len(tok.doc) and tok.nbor(1).text == "-" and tok.dep_ in ("compound", "npadvmod", "amod", "nmod"):
+        return None  # "outage-tracking sites", "latency-sensitive jobs": a word of another word
     if any(c.lower_ in load_cues()["positive_modifiers"] for c in tok.lefts if c.dep_ in ("amod", "det")):
         return None  # "low latency" is a virtue, not an event
     own = {w for phrase in concept.nouns for w in phrase}
@@ -262,6 +265,8 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
         return None  # "failed to connect": the blocked action is the event
     if role != "negated" and _hypothetical(tok):
         return None  # "LBs can easily get overloaded": what may happen, not what did
+    if denies_harm(tok):
+        return None  # "no payments were lost": nothing happened
     if role == "negated":
         obj, subj = object_of(tok, connectives=False), subject_of(tok)
         comps, words = scope_of(obj, comp_at)

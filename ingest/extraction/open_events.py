@@ -31,6 +31,7 @@ from ingest.extraction.entities import ComponentRef
 from ingest.extraction.event_phrases import (
     EventRef,
     components_near,
+    denies_harm,
     is_clock_word,
     label_word,
     participle,
@@ -284,6 +285,7 @@ class OpenEvents:
     def _clause_event(self, verb: Token) -> EventRef | None:
         aspect = verb
         verb = _main_verb(verb)
+        harmless = denies_harm(verb)
         going_on = aspect is not verb and aspect.lemma_.lower() in load_cues()["continuing_verbs"] \
             and _tells_past(aspect)  # "the process kept running", "phones kept retrying"
         if (told := self.by_anchor.get(verb.i)) is not None:
@@ -342,15 +344,21 @@ class OpenEvents:
             said = [switch.lower_] if switch is not None else particles(verb)
             if state is not None:  # "the load balancers went into panic mode"
                 said = ["into", *_noun_words(state, self.comp_at)]
+            if harmless and any(c.dep_ == "neg" for c in verb.children):
+                said = ["not", *said]  # "hosts were not affected": "host not affected", no failure
             words = scope_words + [nominal, *said] + _complement_words(verb) + (
-                ["failure"] if negated and nominal not in ("fail", "failure") else [])
+                ["failure"] if negated and not harmless and nominal not in ("fail", "failure") else [])
+            if harmless and said and said[0] == "not":
+                words = scope_words + ["not", nominal, *said[1:]] + _complement_words(verb)
         if not _has_content(words) or (lemma in ("be", "have", "do") and acomp is None):
             return None
         if scope is not None and scope.dep_ in ("nsubj", "nsubjpass") and _denied(scope) and "failure" not in words:
             words = ["no", *words]  # "no alert was attached", "no one noticed"
         lo = min([verb.i] + ([scope.left_edge.i] if scope is not None and abs(scope.i - verb.i) <= 8 else []))
         hi = max([verb.i] + ([scope.i] if scope is not None and abs(scope.i - verb.i) <= 8 else []))
-        return self._event(verb, words, comps, lo, hi + 1)
+        event = self._event(verb, words, comps, lo, hi + 1)
+        event.reassurance = harmless
+        return event
 
     def _event(self, anchor: Token, words: list[str], comps: list[ComponentRef], start: int, end: int) -> EventRef:
         words = list(dict.fromkeys(words))[-MAX_WORDS:]

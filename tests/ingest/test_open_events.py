@@ -367,3 +367,15 @@ def test_what_someone_was_doing_when_trouble_came_is_not_its_cause(nlp):
 def test_an_event_told_in_a_relative_clause_acts_through_that(nlp):
     _, links = told(nlp, "The outage was caused by a database migration that locked the orders table.")
     assert ("database migration", "orders table locked", "lock") in links
+
+
+def test_a_harm_the_text_denies_is_a_reassurance_that_causes_nothing(nlp):
+    events, links = told(nlp, "The certificate expired, and no payments were lost, though some transfers were delayed.")
+    assert ("no payment lost", "condition") in events
+    assert all("no payment lost" not in (cause, effect) for cause, effect, _ in links)
+    assert told(nlp, "Hosts running Linux were not affected.")[0] == [("host not affected", "impact")]
+
+
+def test_a_word_joined_to_another_by_a_hyphen_is_no_event(nlp):
+    events, _ = told(nlp, "Complaints on outage-tracking sites grew quickly.")
+    assert all("outage" not in summary for summary, _ in events)
