@@ -209,6 +209,8 @@ ZONE_WORDS = load_zone_names()
 NON_SYSTEM_ENTS = ("GPE", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "NORP", "PERSON", "QUANTITY")
 CALENDAR_WORDS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 MAX_NAME_TOKENS = 5
+NUMBER_WORDS = frozenset(["hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions",
+                          "dozen", "dozens", "trillion", "trillions"])  # "Millions of customers": no system
 DEMONSTRATIVES = frozenset(["this", "that", "these", "those"])
 
 
@@ -217,7 +219,8 @@ def _is_name(span: Span) -> bool:
     words = [t for t in span if not t.is_punct]
     stop = set(load_system_heads()["not_components"])
     return bool(words) and len(span) <= MAX_NAME_TOKENS and any(_is_capitalised(t) for t in words) \
-        and not all(t.text in stop or t.like_num for t in words) and span.text not in stop \
+        and not all(t.text in stop or t.like_num or t.lemma_.lower() in NUMBER_WORDS for t in words) \
+        and span.text not in stop \
         and not any(_names_no_system(t, head=t is words[-1]) for t in words)
 
 

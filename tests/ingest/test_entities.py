@@ -169,3 +169,8 @@ def test_operating_systems_are_components_even_when_the_model_takes_them_for_peo
 def test_a_system_head_alone_after_a_preposition_or_in_a_list_is_the_accounts_own_system(nlp):
     assert "router" in {ref.name for ref in nlp("The hardware and routers there are hard to modify.")._.components}
     assert "database" in {ref.name for ref in nlp("The load on the database climbed.")._.components}
+
+
+def test_a_number_word_the_model_takes_for_a_company_is_no_component(nlp):
+    found = names(nlp, "Millions of customers of PayFast, a payments app, could not send money on Thursday.")
+    assert "Millions" not in found and "PayFast" in found
