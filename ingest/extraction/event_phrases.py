@@ -96,6 +96,8 @@ def label_word(tok: Token) -> str:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "NOUN" and lemma != tok.lower_ and not tok.lower_.endswith("s"):
         return tok.lower_
+    if tok.lower_.endswith("ies") and lemma.endswith("ie"):
+        return lemma[:-2] + "y"  # the small model's "retrie" of "retries"
     return lemma
 
 

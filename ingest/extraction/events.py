@@ -161,6 +161,9 @@ def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
         for role in ("subject", "object"):
             if not negated and tok.pos_ in ("VERB", "AUX") and any(
                     _verb_matches(tok, p) for p in starting.get((concept.id, role), ())):
+                if role == "subject" and lemma in load_cues()["causal_verbs"] \
+                        and any(c.dep_ == "dobj" for c in tok.children):
+                    return concept, "object"  # "the surge overloaded the cache": the cache was overloaded
                 return concept, role
         if lemma in concept.adjectives and (
                 tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp", "amod")

@@ -725,10 +725,7 @@ def _head_word(tok: Token) -> str:
     """The head as a label word: names as written, plural nouns singular ("retries" -> "retry")."""
     if tok.pos_ == "PROPN" or tok.text.isupper():
         return tok.text
-    if tok.tag_ != "NNS":
-        return tok.lower_
-    lemma = label_word(tok)
-    return tok.lower_[:-3] + "y" if tok.lower_.endswith("ies") and lemma.endswith("ie") else lemma
+    return tok.lower_ if tok.tag_ != "NNS" else label_word(tok)
 
 
 def _specific(modifiers: list[str]) -> bool:

@@ -196,3 +196,14 @@ def test_a_stretch_of_time_does_not_name_what_an_event_happens_to(nlp):
 def test_what_ran_out_stays_in_the_label(nlp):
     assert [e.summary for e in nlp("The hosts ran out of disk space within an hour.")._.events] == [
         "host ran out of disk space"]
+
+
+def test_a_causal_verb_with_an_object_tells_what_happened_to_the_object(nlp):
+    doc = nlp("The retries overloaded the session cache.")
+    assert [e.summary for e in doc._.events] == ["retry", "session cache overloaded"]
+    assert [(lk.cause, lk.effect) for lk in doc._.causal] == [("retry", "session cache overloaded")]
+
+
+def test_back_to_baseline_is_a_recovery(nlp):
+    events = [(e.summary, e.kind) for e in nlp("Error rates returned to baseline at 15:50.")._.events]
+    assert ("error rate returned to baseline", "recovery") in events
