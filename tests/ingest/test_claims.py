@@ -206,3 +206,8 @@ def test_what_the_subject_is_said_to_be_is_after_it_not_the_clause_before(nlp):
     text = ("Most readers agreed that the deploy was only the trigger; the real fault was an unbounded retry loop "
             "in the client.")
     assert ("root_cause", None, "an unbounded retry loop in the client", True) in claims(nlp, text)
+
+
+def test_the_issue_identified_as_x_names_the_root_cause(nlp):
+    found = claims(nlp, "The issue has been identified as a bad configuration change to our search cluster.")
+    assert found == [("root_cause", None, "a bad configuration change to our search cluster", True)]
