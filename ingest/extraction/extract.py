@@ -241,17 +241,32 @@ ENTRY_MARKS = re.compile(r"[\s\-*•–—|:,]*")
 def _entry_event(b: _Builder, refs: list[EventRef], expr: TimeExpression, spans: list[tuple[int, int]],
                  timed: dict[str, str], utc: str) -> EventRef | None:
     """A time that opens a line ("- 13:02 A migration started", "Oct 20 8:43 AM PDT: We traced ...") times
-    the first event its line tells, however the parser split the line."""
+    the first event its line tells, however the parser split the line. A line that is nothing but a time stamp
+    times the entry it touches: the text just above it (a status page's "Resolved - ...\nJun 12, 16:40 UTC"),
+    else the text just below it."""
     line_start = b.text.rfind("\n", 0, expr.start) + 1
     line_end = b.text.find("\n", expr.end)
     line_end = len(b.text) if line_end < 0 else line_end
-    before = "".join(ch for i, ch in enumerate(b.text[line_start:expr.start], line_start)
-                     if not any(s <= i < e for s, e in spans))  # a date before the clock is part of the stamp
-    if not ENTRY_MARKS.fullmatch(before):
+
+    def stamp_only(start: int, end: int) -> bool:  # nothing but time expressions and marks
+        rest = "".join(ch for i, ch in enumerate(b.text[start:end], start) if not any(s <= i < e for s, e in spans))
+        return ENTRY_MARKS.fullmatch(rest) is not None
+
+    if not stamp_only(line_start, expr.start):
         return None
-    inside = [r for r in refs if expr.end <= b.doc[r.anchor].idx < line_end and timed.get(r.key, utc) == utc
+    lo, hi = expr.end, line_end
+    if stamp_only(expr.end, line_end):
+        above = b.text.rfind("\n", 0, max(line_start - 1, 0)) + 1
+        below = b.text.find("\n", line_end + 1)
+        below = len(b.text) if below < 0 else below
+        if line_start > 0 and b.text[above:line_start - 1].strip():
+            lo, hi = above, line_start - 1  # the entry above its stamp
+        elif line_end < len(b.text) and b.text[line_end + 1:below].strip():
+            lo, hi = line_end + 1, below  # the entry below its stamp
+    inside = [r for r in refs if lo <= b.doc[r.anchor].idx < hi and timed.get(r.key, utc) == utc
               and not any(s <= b.doc[r.anchor].idx < e for s, e in spans)]
-    return min(inside, key=lambda r: r.anchor, default=None)
+    # "The issue has been identified as ...": a reference back is no news of the entry
+    return min(inside, key=lambda r: (r.anaphor, r.anchor), default=None)
 
 
 def _timed_event(b: _Builder, refs: list[EventRef], expr: TimeExpression, spans: list[tuple[int, int]],

@@ -293,6 +293,9 @@ class OpenEvents:
         cues = load_cues()
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")
                     and c.pos_ not in ("SCONJ", "ADP", "CCONJ")), None)  # a misread "that" names nothing
+        measure = obj if obj is not None and obj.dep_ == "dobj" and obj.ent_type_ in MEASURE_ENTS else None
+        if measure is not None:
+            obj = None  # "the error rate reached 40%": the rate did, and the amount says how far
         subj = next((c for c in (aspect if going_on else verb).children if c.dep_ in ("nsubj", "csubj")
                      and not is_clock_word(c)), None)
         acomp = next((c for c in verb.children if c.dep_ in ("acomp", "oprd")), None)
@@ -335,7 +338,9 @@ class OpenEvents:
                 return None  # "but that didn't happen": what did not happen is told before, not here
             told = verb.tag_ in ("VBD", "VBN") or verb.tag_ == "VBG" and any(
                 c.dep_ == "aux" and c.tag_ == "VBD" for c in verb.children)  # "was missing", "were waiting"
-            nominal = cues["nominals"].get(lemma) or (verb.lower_ if told else lemma)
+            # "could not resolve": a resolution failure; "the incident was resolved", "rates reached 40%": as told
+            nominal = (cues["nominals"].get(lemma) if negated or lemma not in cues["ability_nominals"] else None) \
+                or (verb.lower_ if told else lemma)
             if scope is obj and obj is not None and obj.dep_ == "dobj" and lemma not in cues["nominals"] \
                     and verb.tag_ in ("VBD", "VBG"):
                 nominal = participle(verb)  # what was done to the object: "took a snapshot" -> "snapshot taken"
@@ -346,6 +351,9 @@ class OpenEvents:
                 said = ["into", *_noun_words(state, self.comp_at)]
             if harmless and any(c.dep_ == "neg" for c in verb.children):
                 said = ["not", *said]  # "hosts were not affected": "host not affected", no failure
+            if measure is not None:
+                amount = " ".join(t.text for t in measure.subtree if not t.is_punct or t.text == "%")
+                said = [*said, amount.replace(" %", "%")]
             words = scope_words + [nominal, *said] + _complement_words(verb) + (
                 ["failure"] if negated and not harmless and nominal not in ("fail", "failure") else [])
             if harmless and said and said[0] == "not":

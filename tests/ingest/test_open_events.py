@@ -379,3 +379,13 @@ def test_a_harm_the_text_denies_is_a_reassurance_that_causes_nothing(nlp):
 def test_a_word_joined_to_another_by_a_hyphen_is_no_event(nlp):
     events, _ = told(nlp, "Complaints on outage-tracking sites grew quickly.")
     assert all("outage" not in summary for summary, _ in events)
+
+
+def test_a_measure_reached_stays_in_the_label_of_what_reached_it(nlp):
+    assert ("error rate reached 40%", "symptom") in told(nlp, "The error rate reached 40% within minutes.")[0]
+
+
+def test_what_was_resolved_is_a_recovery_and_what_could_not_be_resolved_a_failure(nlp):
+    assert told(nlp, "This incident has been resolved.")[0] == [("incident resolved", "recovery")]
+    assert told(nlp, "Clients could not resolve the endpoint.")[0] == [
+        ("client endpoint resolution failure", "failure")]

@@ -50,3 +50,11 @@ def test_a_clock_opening_a_timeline_line_times_the_first_event_of_the_line(nlp):
 def test_a_timeline_heading_declares_the_zone_of_its_clocks(nlp):
     text = "Timeline (PDT)\n\nOn 14 May 2024:\n- 23:40 Error rates on the checkout service began to rise.\n"
     assert timed(nlp, text)["checkout service error rate"] == ("2024-05-15T06:40:00Z", None)
+
+
+def test_a_status_page_stamp_under_its_entry_times_that_entry(nlp):
+    text = ("Resolved - This incident has been resolved.\nJun 12, 2024, 16:40 UTC\n\n"
+            "Investigating - We are investigating elevated error rates for the Search API.\nJun 12, 2024, 14:58 UTC\n")
+    found = timed(nlp, text)
+    assert found["incident resolved"] == ("2024-06-12T16:40:00Z", None)
+    assert found["Search error rate"] == ("2024-06-12T14:58:00Z", None)
