@@ -480,6 +480,7 @@ def extract_claims(doc: Any, *, ctx: TimeContext | None = None,
     for sent in segments(doc):
         found = (_role_claims(sent, LEXICON["root_cause_phrases"], "root_cause", state)
                  + _role_claims(sent, LEXICON["first_symptom_phrases"], "first_symptom", state)
+                 + _role_claims(sent, LEXICON["trigger_phrases"], "not_root_cause", state)
                  + _origin_claims(sent, state) + _first_noticed_claims(sent))
         found += (_unexplained_claims(sent) + _question_claims(sent)
                   + _moment_claims(sent, times) + _duration_claims(sent, times))

@@ -388,6 +388,8 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
             cause = (_sentence_main(prev, events) or (opener.at(prev.root) if opener else None)) if prev else None
         if lemma in cues["reason_nouns"]:  # "X failed. The cause was Y": Y caused what was told before
             cause, effect = effect, cause
+            if effect is not None and effect.kind in ("recovery", "mitigation"):
+                continue  # "Builds flowed again by 16:00. The root cause was X": X caused the trouble, not that
         link = _link(cause, effect, lemma, cues["sentence_connectives"]["as a result"], noun, doc)
         if link is not None:
             links.append(link)

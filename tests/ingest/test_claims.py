@@ -211,3 +211,9 @@ def test_what_the_subject_is_said_to_be_is_after_it_not_the_clause_before(nlp):
 def test_the_issue_identified_as_x_names_the_root_cause(nlp):
     found = claims(nlp, "The issue has been identified as a bad configuration change to our search cluster.")
     assert found == [("root_cause", None, "a bad configuration change to our search cluster", True)]
+
+
+def test_what_the_text_calls_just_the_trigger_is_not_the_root_cause(nlp):
+    found = claims(nlp, "The root cause was the missing cache limit. The image update was just the trigger.")
+    assert found == [("root_cause", None, "the missing cache limit", True),
+                     ("not_root_cause", None, "The image update", True)]

@@ -389,3 +389,12 @@ def test_what_was_resolved_is_a_recovery_and_what_could_not_be_resolved_a_failur
     assert told(nlp, "This incident has been resolved.")[0] == [("incident resolved", "recovery")]
     assert told(nlp, "Clients could not resolve the endpoint.")[0] == [
         ("client endpoint resolution failure", "failure")]
+
+
+def test_what_flowed_normally_again_recovered(nlp):
+    assert told(nlp, "Builds were flowing normally again by 16:00.")[0] == [("build flowing normally", "recovery")]
+
+
+def test_the_cause_named_after_a_recovery_caused_the_trouble_not_the_recovery(nlp):
+    _, links = told(nlp, "Builds were flowing normally again by 16:00. The root cause was the missing cache limit.")
+    assert links == []
