@@ -207,3 +207,9 @@ def test_a_causal_verb_with_an_object_tells_what_happened_to_the_object(nlp):
 def test_back_to_baseline_is_a_recovery(nlp):
     events = [(e.summary, e.kind) for e in nlp("Error rates returned to baseline at 15:50.")._.events]
     assert ("error rate returned to baseline", "recovery") in events
+
+
+def test_what_failed_at_a_place_is_named_with_the_place_not_as_the_place(nlp):
+    assert [e.summary for e in nlp("Two chillers at the data centre broke down.")._.events] == [
+        "data centre chiller broke down"]
+    assert [e.summary for e in nlp("Connections to the database failed.")._.events] == ["database connection failed"]
