@@ -39,7 +39,7 @@ from ingest.extraction.event_phrases import (
     unique_components,
     vague_words,
 )
-from ingest.lexicon import EventConcept, load_cues, load_event_concepts
+from ingest.lexicon import EventConcept, load_cues, load_event_concepts, load_system_heads
 
 __all__ = ["EventRef", "find_events", "is_negated"]
 
@@ -317,11 +317,12 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     told = " ".join(dict.fromkeys(said)) if tok.dep_ != "amod" and (tok.tag_ not in ("VBG", "VB") or progressive
                                                                       or role == "object") \
         and (role == "subject" or tok.tag_ in ("VBN", "VBD", "VBG")) else None
-    if scope_tok is not None and comps and scope_tok.i not in comp_at and all(c.start > scope_tok.i for c in comps) \
-            and any(w.lower() not in vague_words() for w in words):
+    generic = set(load_system_heads()["generic_names"]) | vague_words()
+    own = [w for w in words if w.lower() not in generic]  # "the PostgreSQL database": PostgreSQL is the database
+    if scope_tok is not None and comps and scope_tok.i not in comp_at and own and not is_qualifier(comps[0]):
         # "two chillers at the data centre broke down": the chillers did, at the data centre ("data centre
         # chiller broke down", not "data centre broke down"), as "a bug in the worker" is a "worker bug"
-        return make_event(tok, concept, comps, [comps[0].name, *words], lo, hi + 1, told=told, use_component=False)
+        return make_event(tok, concept, comps, [comps[0].name, *own], lo, hi + 1, told=told, use_component=False)
     return make_event(tok, concept, comps, words, lo, hi + 1, told=told)
 
 

@@ -139,7 +139,7 @@ def test_subject_of_a_blocked_action_is_not_its_cause(nlp):
 
 def test_participle_clause_is_an_effect_of_its_main_clause(nlp):
     found = links(nlp, "The PostgreSQL primary failed, removing the replica from the pool.")
-    assert [(c, e, cue) for c, e, cue, _ in found] == [("postgresql failed", "replica removed", "removing")]
+    assert [(c, e, cue) for c, e, cue, _ in found] == [("postgresql primary failed", "replica removed", "removing")]
 
 
 def test_what_should_or_could_have_happened_links_nothing(nlp):

@@ -66,7 +66,7 @@ def test_relative_clause_event_is_about_its_antecedent(nlp):
 
 def test_recovery_told_as_operating_normally(nlp):
     assert events(nlp, "By noon, new EC2 instance launches were operating normally.") == [
-        ("EC2 operating normally", "recovery", ["ec2"])]
+        ("EC2 launch operating normally", "recovery", ["ec2"])]
 
 
 def test_negated_failure_verb_is_no_event(nlp):
@@ -213,3 +213,9 @@ def test_what_failed_at_a_place_is_named_with_the_place_not_as_the_place(nlp):
     assert [e.summary for e in nlp("Two chillers at the data centre broke down.")._.events] == [
         "data centre chiller broke down"]
     assert [e.summary for e in nlp("Connections to the database failed.")._.events] == ["database connection failed"]
+
+
+def test_what_belongs_to_a_component_keeps_its_own_noun(nlp):
+    assert [e.summary for e in nlp("The API gateway's certificate expired.")._.events] == [
+        "API Gateway certificate expired"]
+    assert [e.summary for e in nlp("The PostgreSQL database went down.")._.events] == ["PostgreSQL went down"]

@@ -79,7 +79,7 @@ def test_same_event_at_a_second_time_leaves_that_time_to_its_claim(nlp):
             "At 1:50 PM, all EC2 instance launches were operating normally.")
     extraction = extract_article(nlp, article_from_text(text), "inc")
     at = sorted((e.source, e.target) for e in extraction.edges if e.type == "AT" and ":e:" in e.source)
-    assert at == [("inc:e:ec2-operating-normally", "inc:t:2025-10-20t17-36-00z")]
+    assert at == [("inc:e:ec2-launch-operating-normally", "inc:t:2025-10-20t17-36-00z")]
     assert "inc:t:2025-10-20t20-50-00z" in {n.id for n in extraction.nodes}
 
 
