@@ -280,6 +280,35 @@ def _reason_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[
     return links
 
 
+def _degree_result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:
+    """"The volume was so large that renewals timed out", "the sync used so much memory that the primary
+    crashed": the clause that says how much caused the "that" clause, however the parser hung it."""
+    links = []
+    for so in doc:
+        if so.lower_ not in ("so", "such") or so.dep_ not in ("advmod", "amod", "predet"):
+            continue
+        sent = so.sent
+        that = next((t for t in doc[so.i + 1:min(so.i + 8, sent.end)] if t.lower_ == "that"), None)
+        if that is None:
+            continue
+        effect_verb = next((t for t in doc[that.i + 1:sent.end] if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"), None)
+        cause_verb = so
+        for _ in range(6):
+            if cause_verb.pos_ in ("VERB", "AUX") and cause_verb.i < so.i:
+                break
+            cause_verb = cause_verb.head
+        if effect_verb is None or cause_verb.pos_ not in ("VERB", "AUX") or cause_verb.i >= so.i:
+            continue
+        effect_tokens = {t.i for t in doc[that.i + 1:sent.end]}
+        cause_tokens = {t.i for t in doc[sent.start:that.i]}
+        cause = _side(cause_tokens, cause_verb, events, opener)
+        effect = _side(effect_tokens, effect_verb, events, opener)
+        link = _link(cause, effect, f"{so.lower_} ... that", load_cues()["reason_clause"], so, doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
 def _purpose(verb: Token, cues: dict) -> bool:
     """True for a to-infinitive that tells a purpose or an ability, not a happening ("able to prevent"), and for a
     verb whose complement is one ("meant to block"); one an aspectual verb introduces ("began to overwhelm")
@@ -803,7 +832,7 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
     best: dict[tuple[str, str], CausalLink] = {}
     found = _verb_links(doc, events, opener) + _connective_links(doc, events, opener)
     found += _clause_links(doc, events, opener, found) + _narrative_links(doc, events, opener)
-    found += _result_links(doc, events, opener)
+    found += _result_links(doc, events, opener) + _degree_result_links(doc, events, opener)
     found += _agent_links(doc, events)
     claimed: set[str] = set()
     if opener is not None:

@@ -169,3 +169,8 @@ def test_a_which_clause_after_a_prepositional_object_or_hung_on_the_verb_is_an_e
     found = [(c, e, cue) for c, e, cue, _ in links(
         nlp, "The load balancer pulled the servers out of rotation, which took the whole site offline.")]
     assert ("server pulled", "site taken offline", "which") in found
+
+
+def test_so_much_that_tells_a_cause_and_its_result(nlp):
+    found = links(nlp, "The queue was so long that requests timed out.")
+    assert [(c, e) for c, e, _, _ in found] == [("long queue", "request timed out")]
