@@ -208,6 +208,9 @@ TITLE_SMALL_WORDS = frozenset(["a", "an", "the", "of", "in", "on", "to", "for", 
 ZONE_WORDS = load_zone_names()
 NON_SYSTEM_ENTS = ("GPE", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "NORP", "PERSON", "QUANTITY")
 CALENDAR_WORDS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+# Abbreviations as dates write them ("Sat Nov 9"): a date only beside a number or another calendar word
+CALENDAR_ABBREVIATIONS = frozenset(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+                                    "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"])
 MAX_NAME_TOKENS = 5
 NUMBER_WORDS = frozenset(["hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions",
                           "dozen", "dozens", "trillion", "trillions"])  # "Millions of customers": no system
@@ -221,7 +224,14 @@ def _is_name(span: Span) -> bool:
     return bool(words) and len(span) <= MAX_NAME_TOKENS and any(_is_capitalised(t) for t in words) \
         and not all(t.text in stop or t.like_num or t.lemma_.lower() in NUMBER_WORDS for t in words) \
         and span.text not in stop \
-        and not any(_names_no_system(t, head=t is words[-1]) for t in words)
+        and not any(_names_no_system(t, head=t is words[-1]) for t in words) and not _is_date(words)
+
+
+def _is_date(words: list[Token]) -> bool:
+    """"Sat Nov 9", "Nov 9", "Wed": calendar abbreviations alone, with a number or with each other ("Sun
+    Microsystems" is a name)."""
+    abbreviated = [t for t in words if t.lower_.rstrip(".") in CALENDAR_ABBREVIATIONS]
+    return bool(abbreviated) and (len(abbreviated) == len(words) or any(t.like_num for t in words))
 
 
 def _names_no_system(tok: Token, head: bool = True) -> bool:

@@ -174,3 +174,8 @@ def test_a_system_head_alone_after_a_preposition_or_in_a_list_is_the_accounts_ow
 def test_a_number_word_the_model_takes_for_a_company_is_no_component(nlp):
     found = names(nlp, "Millions of customers of PayFast, a payments app, could not send money on Thursday.")
     assert "Millions" not in found and "PayFast" in found
+
+
+def test_an_abbreviated_date_is_no_component_but_a_name_that_starts_like_one_is(nlp):
+    assert names(nlp, "Our game servers were down for four hours yesterday (Sat Nov 9).") == {"game server"}
+    assert "Sun Microsystems" in names(nlp, "Sun Microsystems shipped a patch for the server.")
