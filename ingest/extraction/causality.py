@@ -383,8 +383,7 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
                 head = first.head if first.head.i not in range(tok.i, last.i + 1) else first.head.head
                 cause = _side(_subtree(pobj), pobj, events, opener)
                 effect = _side(_subtree(head, exclude=first), head, events, opener)
-            if temporal and not (cause is not None and effect is not None and cause.kind in TROUBLE_KINDS
-                                 and effect.kind in TROUBLE_KINDS):
+            if temporal and not _follows_from(cause, effect, first):
                 continue  # "the queue kept growing even after the cache was restored": only "later than"
             link = _link(cause, effect, phrase, conf, first, doc)
             if link is not None:
@@ -393,6 +392,16 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
 
 
 TROUBLE_KINDS = ("failure", "symptom", "condition", "impact")
+
+
+def _follows_from(cause: EventRef | None, effect: EventRef | None, cue: Token) -> bool:
+    """Whether "Y after X" tells X brought Y about: trouble after trouble or after a change ("customers lost
+    access after an update was deployed"); not "even after" (in spite of). A recovery "after" a repair is
+    left to the sentence's own cue words: on the quality corpus reading it as caused lost more links than
+    it found."""
+    if cause is None or effect is None or (cue.i > 0 and cue.nbor(-1).lower_ == "even"):
+        return False
+    return effect.kind in TROUBLE_KINDS and cause.kind in TROUBLE_KINDS + ("action",)
 
 
 def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:

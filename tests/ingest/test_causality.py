@@ -174,3 +174,9 @@ def test_a_which_clause_after_a_prepositional_object_or_hung_on_the_verb_is_an_e
 def test_so_much_that_tells_a_cause_and_its_result(nlp):
     found = links(nlp, "The queue was so long that requests timed out.")
     assert [(c, e) for c, e, _, _ in found] == [("long queue", "request timed out")]
+
+
+def test_trouble_after_a_change_was_caused_by_it_but_not_even_after(nlp):
+    found = links(nlp, "Customers lost access after a routine update was deployed.")
+    assert [(c, e, cue) for c, e, cue, _ in found] == [("update deployed", "access lost", "after")]
+    assert links(nlp, "The queue kept growing even after the cache was restored.") == []
