@@ -468,8 +468,10 @@ def _complement_words(verb: Token) -> list[str]:
     """What the clause says its object became: "marked every backend as unhealthy" -> ["unhealthy"]."""
     words = [c.lower_ for c in verb.children if c.dep_ in ("acomp", "oprd") and c.pos_ == "ADJ"]
     obj = [c for c in verb.children if c.dep_ == "dobj"]
+    results = set(load_cues()["result_nouns"])
     for prep in (c for t in [verb, *obj] for c in t.children if c.dep_ == "prep" and c.lower_ == "as"):
-        words += [c.lower_ for c in prep.children if c.dep_ in ("pobj", "amod", "acomp") and c.pos_ in ("ADJ", "NOUN")]
+        words += [c.lower_ for c in prep.children if c.dep_ in ("pobj", "amod", "acomp") and c.pos_ in ("ADJ", "NOUN")
+                  and c.lemma_.lower() not in results]  # "As a result, X was rejected": a connective
     return words[:2]
 
 

@@ -398,3 +398,8 @@ def test_what_flowed_normally_again_recovered(nlp):
 def test_the_cause_named_after_a_recovery_caused_the_trouble_not_the_recovery(nlp):
     _, links = told(nlp, "Builds were flowing normally again by 16:00. The root cause was the missing cache limit.")
     assert links == []
+
+
+def test_as_a_result_is_a_connective_not_part_of_the_label(nlp):
+    assert told(nlp, "As a result, every token signed with the new key was rejected.")[0] == [
+        ("token rejected", "symptom")]
