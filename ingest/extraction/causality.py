@@ -738,6 +738,8 @@ def _agent_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
         if subj is not None and subj.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
             subj = verb.head  # "a retry storm that overloaded the cache": the storm
         cause = at.get(subj.i) if subj is not None else None
+        if cause is not None and set(cause.key.split()) <= set(effect.key.split()):
+            continue  # "queue processing slowed to a crawl": the subject is what slowed, not its cause
         link = _link(cause, effect, verb.lemma_.lower(), cues["agent_subject"], verb, doc)
         if link is not None:
             links.append(link)

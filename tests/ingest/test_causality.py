@@ -180,3 +180,7 @@ def test_trouble_after_a_change_was_caused_by_it_but_not_even_after(nlp):
     found = links(nlp, "Customers lost access after a routine update was deployed.")
     assert [(c, e, cue) for c, e, cue, _ in found] == [("update deployed", "access lost", "after")]
     assert links(nlp, "The queue kept growing even after the cache was restored.") == []
+
+
+def test_what_slowed_is_not_the_cause_of_its_own_slowing(nlp):
+    assert links(nlp, "Queue processing slowed to a crawl.") == []
