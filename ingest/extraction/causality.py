@@ -109,6 +109,10 @@ def _link(cause: EventRef | None, effect: EventRef | None, cue: str, conf: float
           doc: Doc) -> CausalLink | None:
     if cause is None or effect is None or cause.key == effect.key or cause.reassurance or effect.reassurance:
         return None  # "no payments were lost" causes nothing and was caused by nothing
+    if set(cause.key.split()) < set(effect.key.split()) and effect.kind not in ("recovery", "mitigation"):
+        # "queue processing slowed to a crawl": what slowed is not the cause of its slowing; "error rates
+        # returned to baseline" keeps its link from the error rates, which are what ended
+        return None
     spans = [(doc[cause.start].idx, doc[cause.end - 1].idx + len(doc[cause.end - 1])),
              (doc[effect.start].idx, doc[effect.end - 1].idx + len(doc[effect.end - 1])),
              (cue_tok.idx, cue_tok.idx + len(cue_tok))]
@@ -738,8 +742,6 @@ def _agent_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
         if subj is not None and subj.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
             subj = verb.head  # "a retry storm that overloaded the cache": the storm
         cause = at.get(subj.i) if subj is not None else None
-        if cause is not None and set(cause.key.split()) <= set(effect.key.split()):
-            continue  # "queue processing slowed to a crawl": the subject is what slowed, not its cause
         link = _link(cause, effect, verb.lemma_.lower(), cues["agent_subject"], verb, doc)
         if link is not None:
             links.append(link)
