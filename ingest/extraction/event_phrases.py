@@ -106,12 +106,20 @@ def _flaw(tok: Token) -> bool:
     return tok.pos_ == "ADJ" and load_event_kinds().get(tok.lower_) == "condition"
 
 
+def _participle_modifier(t: Token, noun: Token) -> bool:
+    """"cached answers", "pending webhooks": a participle that says which ones, unless it tells the event itself
+    ("failed payments" is the failure)."""
+    return t.tag_ == "VBN" and t.dep_ == "amod" and t.head.i == noun.i and t.lemma_.lower() not in load_event_kinds()
+
+
 def phrase_words(tok: Token, comp_at: dict[int, ComponentRef], skip: set[str]) -> list[str]:
     """Lemmas of tok's compound modifiers and tok itself, without components, intensifiers and ``skip``."""
     drop = stop_words() | skip
-    words = [label_word(t) if t.pos_ != "PROPN" else t.text for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
+    words = [t.text if t.pos_ == "PROPN" else t.lower_ if t.tag_ == "VBN" else label_word(t)
+             for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
              for t in c.subtree if t.i not in comp_at and t.is_alpha and t.lemma_.lower() not in drop
-             and (t.pos_ in ("NOUN", "PROPN") or t.dep_ == "compound" or _flaw(t))]  # "valid", "planned": qualities
+             and (t.pos_ in ("NOUN", "PROPN") or t.dep_ == "compound" or _flaw(t)
+                  or _participle_modifier(t, tok))]  # "cached answers"; "valid": a quality
     # A three-digit number names a status code ("500 errors"); other numbers are counts.
     words = [c.text for c in tok.lefts if c.dep_ == "nummod" and c.text.isdigit() and len(c.text) == 3] + words
     if tok.i not in comp_at and tok.lemma_.lower() not in drop and tok.pos_ in ("NOUN", "PROPN"):

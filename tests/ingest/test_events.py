@@ -219,3 +219,8 @@ def test_what_belongs_to_a_component_keeps_its_own_noun(nlp):
     assert [e.summary for e in nlp("The API gateway's certificate expired.")._.events] == [
         "API Gateway certificate expired"]
     assert [e.summary for e in nlp("The PostgreSQL database went down.")._.events] == ["PostgreSQL went down"]
+
+
+def test_a_participle_before_the_noun_stays_in_the_label(nlp):
+    summaries = [e.summary for e in nlp("As cached answers expired, customer connections recovered.")._.events]
+    assert "cached answer expired" in summaries
