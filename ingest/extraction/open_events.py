@@ -728,7 +728,7 @@ def _noun_words(head: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
 def _modifier_words(tok: Token, drop: frozenset[str]) -> list[str]:
     return [t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_
             for c in tok.lefts if c.dep_ in MODIFIERS for t in c.subtree
-            if (t.is_alpha or t.like_num and len(t.text) == 3) and t.lower_ not in drop and t.pos_ != "DET"]
+            if (t.is_alpha or t.like_num and len(t.text) == 3) and t.lower_ not in drop and t.pos_ not in ("DET", "PRON")]
 
 
 def _head_word(tok: Token) -> str:

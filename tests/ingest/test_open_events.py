@@ -403,3 +403,9 @@ def test_the_cause_named_after_a_recovery_caused_the_trouble_not_the_recovery(nl
 def test_as_a_result_is_a_connective_not_part_of_the_label(nlp):
     assert told(nlp, "As a result, every token signed with the new key was rejected.")[0] == [
         ("token rejected", "symptom")]
+
+
+def test_a_possessive_pronoun_is_no_word_of_a_label(nlp):
+    events, _ = told(nlp, "Network Manager faced a large backlog. From 6:21 AM its propagation times grew, and new "
+                          "instances started without working network connectivity.")
+    assert ("propagation time grew", "action") in events
