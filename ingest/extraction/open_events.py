@@ -347,6 +347,11 @@ class OpenEvents:
             if going_on:
                 nominal = f"{aspect.lower_} {verb.lower_}"
             said = [switch.lower_] if switch is not None else particles(verb)
+            lacking = next((p for p in verb.children if p.dep_ == "prep" and p.lower_ == "without"), None)
+            lacked = next((c for c in lacking.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) \
+                if lacking is not None else None
+            if lacked is not None:  # "instances started without network connectivity": what they lacked
+                said = [*said, "without", *_noun_words(lacked, self.comp_at)]
             if state is not None:  # "the load balancers went into panic mode"
                 said = ["into", *_noun_words(state, self.comp_at)]
             if harmless and any(c.dep_ == "neg" for c in verb.children):

@@ -409,3 +409,7 @@ def test_a_possessive_pronoun_is_no_word_of_a_label(nlp):
     events, _ = told(nlp, "Network Manager faced a large backlog. From 6:21 AM its propagation times grew, and new "
                           "instances started without working network connectivity.")
     assert ("propagation time grew", "action") in events
+
+
+def test_what_an_event_happened_without_stays_in_its_label(nlp):
+    assert told(nlp, "The job ran without a timeout.")[0] == [("job ran without timeout", "symptom")]
