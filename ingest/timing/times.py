@@ -454,7 +454,7 @@ def declared_zone(text: str) -> str | None:
 
     >>> declared_zone("Timeline (all times UTC)"), declared_zone("Times below are in pdt.")
     ('UTC', 'PDT')
-    >>> declared_zone("Summary\n\nTimeline (UTC)\n- 13:02 A migration started.")
+    >>> declared_zone("Summary\\n\\nTimeline (UTC)\\n- 13:02 A migration started.")
     'UTC'
     """
     m = _DECLARED_ZONE.search(text)
