@@ -189,7 +189,23 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
         if claim_kind:
             out.append(ClaimRecord(claim_kind, sent.text, None, start, sent.end_char, about, not negated))
             state["about"] = about
+        instead = _instead(sent, verb) if negated and kind == "root_cause" and head.dep_ in ("nsubj", "nsubjpass") \
+            else None
+        if instead is not None:  # "the real issue wasn't the traffic spike, it was a single point of failure"
+            out.append(ClaimRecord("root_cause", sent.text, None, start, sent.end_char, instead, True))
     return out
+
+
+def _instead(sent: Any, denied: Any) -> str | None:
+    """What "it was X" after a denied "the real issue wasn't Y" names instead, in the same sentence."""
+    for verb in sent:
+        if verb.i <= denied.i or verb.lemma_ != "be" or _is_negated(verb):
+            continue
+        subj = _child(verb, "nsubj")
+        attr = _child(verb, "attr")
+        if subj is not None and subj.lower_ in ("it", "that", "this") and attr is not None:
+            return phrase(attr)
+    return None
 
 
 def _pronoun_subject(verb: Any) -> bool:

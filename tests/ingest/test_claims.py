@@ -217,3 +217,8 @@ def test_what_the_text_calls_just_the_trigger_is_not_the_root_cause(nlp):
     found = claims(nlp, "The root cause was the missing cache limit. The image update was just the trigger.")
     assert found == [("root_cause", None, "the missing cache limit", True),
                      ("not_root_cause", None, "The image update", True)]
+
+
+def test_it_wasnt_x_it_was_y_names_y_the_root_cause(nlp):
+    assert claims(nlp, "The root cause was not the deploy; it was the missing timeout.") == [
+        ("not_root_cause", None, "the deploy", False), ("root_cause", None, "the missing timeout", True)]
