@@ -14,8 +14,8 @@ cause. Rules, in order:
 2. **Outcomes** are events of kind symptom, impact or failure, or marked
    ``observable`` (if an incident has none, its sink events).
 3. **Structural roots**: events with no cause inside the incident (a source
-   component of the condensed graph), of kind condition, action or failure,
-   that lead to at least one other outcome. They are taken in order of how many
+   component of the condensed graph), of kind condition, action or failure
+   (an outage only when a source names it), that lead to at least one other outcome. They are taken in order of how many
    outcomes they explain (ties: sources that set off a child first, then the
    better attested, then the earlier). A source upstream of a root is a **trigger**. A source
    whose CAUSES edge into an eligible child carries a trigger cue ("triggered",
@@ -65,6 +65,8 @@ from graph.schema import NodeId
 OUTCOME_KINDS = frozenset({"symptom", "impact", "failure"})
 ROOT_KINDS = frozenset({"condition", "action", "failure"})
 OBSERVABLE_KINDS = frozenset({"symptom", "failure"})
+# An outage is what everything led to, never the answer to "what caused it" unless a source says so
+OUTAGE_CONCEPTS = frozenset({"outage"})
 KIND_ROLES = {"symptom": "symptom", "impact": "impact", "recovery": "recovery", "mitigation": "mitigation",
               "failure": "symptom", "condition": "contributing_factor", "action": "contributing_factor"}
 AGAINST_ROOT = ("not_root_cause", "first_symptom", "symptom")
@@ -230,7 +232,8 @@ class _Decision:
 
     def _is_eligible(self, node: NodeId) -> bool:
         vote = self.vote(node)
-        kind_ok = self.cg.kind(node) in ROOT_KINDS or bool(vote.pro)
+        outage = self.cg.graph.nodes[node].get("concept") in OUTAGE_CONCEPTS
+        kind_ok = self.cg.kind(node) in ROOT_KINDS and not outage or bool(vote.pro)
         return kind_ok and not vote.forced_away and self.outcomes(node) > 0
 
     def _structural_roots(self) -> None:

@@ -189,3 +189,14 @@ def test_the_earliest_timed_symptom_is_a_first_symptom_even_when_no_link_reaches
     assert ids(report.root_causes) == ["push"]
     assert ids(report.first_symptoms) == ["slow", "errors"]  # the first one seen comes first
     assert report.first_symptoms[0].reason.startswith("the earliest symptom the sources time (14:05 UTC)")
+
+
+def test_an_outage_nothing_is_said_to_cause_is_no_root_cause(nlp):
+    from graph.memory_store import MemoryStore
+    from ingest.writing.corpus import ingest_text
+    store = MemoryStore(None)
+    ingest_text(store, nlp, "q", "The Acme outage took the checkout service offline for two hours.", title="t",
+                keep_empty=True)
+    graph = store.incident_graph("q")
+    assert root_causes(graph).root_causes == []
+    assert {graph.nodes[n]["summary"]: r.role for n, r in assign_roles(graph).items()}["Acme outage"] == "symptom"
