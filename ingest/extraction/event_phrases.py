@@ -266,8 +266,8 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
         scope = comps[0].name
     else:
         scope = " ".join(dict.fromkeys(w for w in words if w.lower() not in label_words))
-    if concept.requires_scope and not comps:
-        return None  # "problems" only counts when the text says whose
+    if concept.requires_scope and not comps and not any(w.lower() not in vague_words() for w in words):
+        return None  # "problems" only counts when the text says whose or with what ("problems with logins")
     summary = f"{scope} {told if told and scope else label}".strip() if concept.scoped else (told or label)
     concept_id = "failure" if concept.negated_verbs else concept.id
     # Terms name the component by slug, so spellings of one component compare equal (graph.build.is_same_event).

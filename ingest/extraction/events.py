@@ -219,10 +219,19 @@ def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentR
     own = {w for phrase in concept.nouns for w in phrase}
     experienced_by, by_words = _light_verb_subject(tok, comp_at)
     comps = components_near(tok, comp_at, preps=False) or experienced_by or components_near(tok, comp_at)
-    words = [w for w in phrase_words(tok, comp_at, own) if w != tok.lemma_.lower()] or by_words
+    words = [w for w in phrase_words(tok, comp_at, own) if w != tok.lemma_.lower()]
     end = tok.i + 1
+    # "problems with logins", "reported problems with logins", "had trouble with the checkout page": what with
+    holders = [tok] + ([tok.head] if tok.dep_ == "dobj" else [])
+    with_ = next((p for h in holders for p in h.children if p.dep_ == "prep" and p.lower_ == "with"), None)
+    what = next((c for c in with_.children if c.dep_ == "pobj"), None) if with_ is not None and not words else None
+    if what is not None and what.i in comp_at and not components_near(tok, comp_at, preps=False):
+        comps = [comp_at[what.i]]
+    elif what is not None and what.pos_ == "NOUN":
+        words, end = phrase_words(what, comp_at, set()), max(end, what.i + 1)
+    words = words or by_words
     if not words and not comps:
-        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "of", "on", "to")):
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "of", "on", "to", "with")):
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):  # "worst outage in four years"
                 words, end = phrase_words(pobj, comp_at, set()), max(end, pobj.i + 1)

@@ -224,3 +224,11 @@ def test_what_belongs_to_a_component_keeps_its_own_noun(nlp):
 def test_a_participle_before_the_noun_stays_in_the_label(nlp):
     summaries = [e.summary for e in nlp("As cached answers expired, customer connections recovered.")._.events]
     assert "cached answer expired" in summaries
+
+
+def test_problems_count_when_the_text_says_what_they_were_with(nlp):
+    def summaries(text):
+        return [e.summary for e in nlp(text)._.events]
+    assert summaries("Users began reporting problems with logins shortly after 9 a.m.") == ["login problems"]
+    assert summaries("Customers had trouble with the checkout page.") == ["checkout page trouble"]
+    assert summaries("There were problems.") == []
