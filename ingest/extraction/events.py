@@ -371,7 +371,10 @@ def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, Co
         event = _verb_event(tok, found[0], found[1], comp_at)
     if event is not None and event.vague:
         resolved = resolve_vague(tok, event, events)
-        if resolved is None and (not _concept(event.concept).generic
+        # "a rise in latency", "a spike in errors": the change tells a happening even with nothing before it
+        first = tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.pos_ == "NOUN" \
+            and not any(e.concept == event.concept and e.anchor < tok.i for e in events)
+        if resolved is None and (not _concept(event.concept).generic or first
                                  or tok.lemma_.lower() in load_cues()["incident_nouns"]):
             event.vague = False  # "the failover", "the outage": specific enough when nothing came before
             return event

@@ -232,3 +232,8 @@ def test_problems_count_when_the_text_says_what_they_were_with(nlp):
     assert summaries("Users began reporting problems with logins shortly after 9 a.m.") == ["login problems"]
     assert summaries("Customers had trouble with the checkout page.") == ["checkout page trouble"]
     assert summaries("There were problems.") == []
+
+
+def test_a_rise_in_something_general_is_an_event_even_told_first(nlp):
+    assert [(e.summary, e.kind) for e in nlp("We saw a rise in latency.")._.events] == [
+        ("increased latency", "symptom")]
