@@ -413,3 +413,8 @@ def test_a_possessive_pronoun_is_no_word_of_a_label(nlp):
 
 def test_what_an_event_happened_without_stays_in_its_label(nlp):
     assert told(nlp, "The job ran without a timeout.")[0] == [("job ran without timeout", "symptom")]
+
+
+def test_detecting_trouble_is_no_event_of_its_own(nlp):
+    events, _ = told(nlp, "Engineers noticed an increase in failed logins.")
+    assert events == [("login failure", "failure")]
