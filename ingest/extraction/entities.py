@@ -527,7 +527,7 @@ def _head_mentions(doc: Doc, refs: list[ComponentRef], known: dict[int, Componen
         if len(slugs) != 1 or tok.i in known or tok.pos_ != "NOUN":
             continue
         dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-        # "that tool" points back whatever its head; "the service" may mean the whole product, so a generic
+        # "that tool" points back whatever its head; "the platform" may mean the whole product, so a generic
         # head needs a demonstrative
         if not dets & DEMONSTRATIVES and not ("the" in dets and tok.lemma_.lower() not in generic):
             continue

@@ -249,8 +249,12 @@ def _entry_event(b: _Builder, refs: list[EventRef], expr: TimeExpression, spans:
     line_end = len(b.text) if line_end < 0 else line_end
 
     def stamp_only(start: int, end: int) -> bool:  # nothing but time expressions and marks
-        rest = "".join(ch for i, ch in enumerate(b.text[start:end], start) if not any(s <= i < e for s, e in spans))
-        return ENTRY_MARKS.fullmatch(rest) is not None
+        rest, at = [], start
+        for s, e in sorted((s, e) for s, e in spans if s < end and e > start):  # the few spans on this line
+            rest.append(b.text[at:max(at, s)])
+            at = max(at, e)
+        rest.append(b.text[at:end])
+        return ENTRY_MARKS.fullmatch("".join(rest)) is not None
 
     if not stamp_only(line_start, expr.start):
         return None

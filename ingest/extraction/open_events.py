@@ -704,7 +704,7 @@ def introduces_a_happening(verb: Token) -> bool:
 
 
 def _main_verb(verb: Token) -> Token:
-    """"started to time out", "began failing", "had to restart": the verb the introducing verb introduces."""
+    """"started to drop packets", "began failing", "had to restart": the verb the introducing verb introduces."""
     for _ in range(3):
         xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
         if xcomp is None or not introduces_a_happening(verb):
