@@ -75,6 +75,20 @@ def participle(verb: Token) -> str:
     return forms[0] if forms else verb.lower_
 
 
+def is_belief_verb(verb: Token) -> bool:
+    """"suspected", "feared", "ruled out" (``belief_verbs``): what follows is only believed or excluded."""
+    lemma = verb.lemma_.lower()
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    beliefs = load_cues()["belief_verbs"]
+    return verb.pos_ == "VERB" and (lemma in beliefs or particle is not None and f"{lemma} {particle}" in beliefs)
+
+
+def only_believed(tok: Token) -> bool:
+    """"engineers suspected a database problem", "we ruled out an attack", "they feared that the database had
+    failed": the object or clause tells no event."""
+    return tok.dep_ in ("dobj", "ccomp") and is_belief_verb(tok.head)
+
+
 def denies_harm(verb: Token) -> bool:
     """"No customer data was exposed", "no payments were lost", "nothing was affected", "data was not lost": a
     reassurance that a harm did not happen, so no event (unlike "no alert fired", an absence that can cause

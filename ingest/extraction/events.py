@@ -30,6 +30,7 @@ from ingest.extraction.event_phrases import (
     label_word,
     make_event,
     object_of,
+    only_believed,
     participle,
     particles,
     partitive_head,
@@ -216,6 +217,8 @@ def _noun_event(tok: Token, concept: EventConcept, comp_at: dict[int, ComponentR
         return None  # "outage-tracking sites", "latency-sensitive jobs": a word of another word
     if any(c.lower_ in load_cues()["positive_modifiers"] for c in tok.lefts if c.dep_ in ("amod", "det")):
         return None  # "low latency" is a virtue, not an event
+    if only_believed(tok):
+        return None  # "engineers suspected a database problem": no such event
     own = {w for phrase in concept.nouns for w in phrase}
     experienced_by, by_words = _light_verb_subject(tok, comp_at)
     comps = components_near(tok, comp_at, preps=False) or experienced_by or components_near(tok, comp_at)
@@ -276,8 +279,8 @@ def _hypothetical(tok: Token) -> bool:
 def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int, ComponentRef]) -> EventRef | None:
     if concept.id == "failure" and tok.lemma_ == "fail" and any(c.dep_ == "xcomp" for c in tok.children):
         return None  # "failed to connect": the blocked action is the event
-    if role != "negated" and _hypothetical(tok):
-        return None  # "LBs can easily get overloaded": what may happen, not what did
+    if role != "negated" and _hypothetical(tok) or only_believed(tok):
+        return None  # "LBs can easily get overloaded", "we feared the disk had filled": not what did happen
     if denies_harm(tok):
         return None  # "no payments were lost": nothing happened
     if role == "negated":

@@ -32,8 +32,10 @@ from ingest.extraction.event_phrases import (
     EventRef,
     components_near,
     denies_harm,
+    is_belief_verb,
     is_clock_word,
     label_word,
+    only_believed,
     participle,
     particles,
     partitive_head,
@@ -256,9 +258,9 @@ class OpenEvents:
                 and not HTTP_ERROR.match(head.text):
             return None
         if head.pos_ in ("VERB", "AUX"):
-            return self._clause_event(head)
+            return None if is_belief_verb(head) or only_believed(head) else self._clause_event(head)
         if head.pos_ in ("NOUN", "PROPN"):
-            return self._noun_event(head, named)
+            return None if only_believed(head) else self._noun_event(head, named)
         return None
 
     def _noun_event(self, head: Token, named: bool = False) -> EventRef | None:

@@ -418,3 +418,9 @@ def test_what_an_event_happened_without_stays_in_its_label(nlp):
 def test_detecting_trouble_is_no_event_of_its_own(nlp):
     events, _ = told(nlp, "Engineers noticed an increase in failed logins.")
     assert events == [("login failure", "failure")]
+
+
+def test_what_was_only_suspected_or_ruled_out_did_not_happen(nlp):
+    assert told(nlp, "We ruled out an outage of the provider.") == ([], [])
+    assert told(nlp, "Engineers suspected that the database had failed.") == ([], [])
+    assert told(nlp, "We found that the database had failed.")[0] == [("database failed", "failure")]
