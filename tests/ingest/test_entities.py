@@ -179,3 +179,8 @@ def test_a_number_word_the_model_takes_for_a_company_is_no_component(nlp):
 def test_an_abbreviated_date_is_no_component_but_a_name_that_starts_like_one_is(nlp):
     assert names(nlp, "Our game servers were down for four hours yesterday (Sat Nov 9).") == {"game server"}
     assert "Sun Microsystems" in names(nlp, "Sun Microsystems shipped a patch for the server.")
+
+
+def test_message_queue_parts_are_systems(nlp):
+    assert names(nlp, "A deploy changed the schema of the listings topic, and the indexing consumer could not "
+                      "parse the messages.") == {"listings topic", "indexing consumer"}
