@@ -115,9 +115,20 @@ def label_word(tok: Token) -> str:
     return lemma
 
 
+def is_flaw_word(word: str) -> bool:
+    """A word that tells what was wrong with a thing ("stale", "corrupt", "bad"): a condition word."""
+    return load_event_kinds().get(word.lower()) == "condition"
+
+
 def _flaw(tok: Token) -> bool:
-    """An adjective that tells what was wrong with a thing ("the stale plan", "a corrupt file"): a condition word."""
-    return tok.pos_ == "ADJ" and load_event_kinds().get(tok.lower_) == "condition"
+    """An adjective that tells what was wrong with a thing ("the stale plan", "a corrupt file")."""
+    return tok.pos_ == "ADJ" and is_flaw_word(tok.lower_)
+
+
+@lru_cache(maxsize=1)
+def kind_words() -> frozenset[str]:
+    """Nouns that only say what kind of system or thing ("database", "service", "system"), not which."""
+    return frozenset(load_system_heads()["generic_names"]) | vague_words()
 
 
 def _participle_modifier(t: Token, noun: Token) -> bool:
@@ -274,7 +285,7 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
         # "TLS handshake failures", "DNS resolution failure": a kind of thing and the words that say which
         named = set(comps[0].name.lower().split()) | label_words
         extra = [w for w in words if w.lower() not in named and w.lower() not in _component_words(comps)]
-        flaws = [w for w in extra if load_event_kinds().get(w.lower()) == "condition"]  # "bad DNS change"
+        flaws = [w for w in extra if is_flaw_word(w)]  # "bad DNS change"
         scope = " ".join([*flaws, comps[0].name, *dict.fromkeys(w for w in extra if w not in flaws)][: MAX_SCOPE_WORDS])
     elif comps and use_component:
         scope = comps[0].name

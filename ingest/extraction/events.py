@@ -27,6 +27,7 @@ from ingest.extraction.event_phrases import (
     components_near,
     denies_harm,
     is_qualifier,
+    kind_words,
     label_word,
     make_event,
     object_of,
@@ -38,9 +39,8 @@ from ingest.extraction.event_phrases import (
     scope_of,
     subject_of,
     unique_components,
-    vague_words,
 )
-from ingest.lexicon import EventConcept, load_cues, load_event_concepts, load_system_heads
+from ingest.lexicon import EventConcept, load_cues, load_event_concepts
 
 __all__ = ["EventRef", "find_events", "is_negated"]
 
@@ -280,7 +280,7 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     if concept.id == "failure" and tok.lemma_ == "fail" and any(c.dep_ == "xcomp" for c in tok.children):
         return None  # "failed to connect": the blocked action is the event
     if role != "negated" and _hypothetical(tok) or only_believed(tok):
-        return None  # "LBs can easily get overloaded", "we feared the disk had filled": not what did happen
+        return None  # "the cache can get overloaded", "we feared the disk had filled": not what did happen
     if denies_harm(tok):
         return None  # "no payments were lost": nothing happened
     if role == "negated":
@@ -329,8 +329,7 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     told = " ".join(dict.fromkeys(said)) if tok.dep_ != "amod" and (tok.tag_ not in ("VBG", "VB") or progressive
                                                                       or role == "object") \
         and (role == "subject" or tok.tag_ in ("VBN", "VBD", "VBG")) else None
-    generic = set(load_system_heads()["generic_names"]) | vague_words()
-    own = [w for w in words if w.lower() not in generic]  # "the PostgreSQL database": PostgreSQL is the database
+    own = [w for w in words if w.lower() not in kind_words()]  # "the PostgreSQL database": PostgreSQL is the database
     if scope_tok is not None and comps and scope_tok.i not in comp_at and own and not is_qualifier(comps[0]):
         # "two chillers at the data centre broke down": the chillers did, at the data centre ("data centre
         # chiller broke down", not "data centre broke down"), as "a bug in the worker" is a "worker bug"
