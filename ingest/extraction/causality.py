@@ -84,9 +84,16 @@ def _side(tokens: set[int], head: Token | None, events: list[EventRef], opener: 
     if head is None:
         return None
     found = _main_event(tokens, head, events)
-    if found is None and opener is not None:
-        found = opener.at(head)
+    if opener is not None and (found is None or _describes_a_thing(head.doc[found.anchor], head)):
+        found = opener.at(head) or found
     return found
+
+
+def _describes_a_thing(anchor: Token, head: Token) -> bool:
+    """True if ``anchor`` only describes a thing the clause headed by ``head`` is about ("because the
+    *crashed* machines could not receive a fix": the clause tells the failure to receive, and the crash
+    is an earlier fact about its subject)."""
+    return anchor.i != head.i and anchor.dep_ == "amod" and anchor.tag_ == "VBN" and head.pos_ in ("VERB", "AUX")
 
 
 def _pobj(tok: Token | None) -> Token | None:

@@ -424,3 +424,8 @@ def test_what_was_only_suspected_or_ruled_out_did_not_happen(nlp):
     assert told(nlp, "We ruled out an outage of the provider.") == ([], [])
     assert told(nlp, "Engineers suspected that the database had failed.") == ([], [])
     assert told(nlp, "We found that the database had failed.")[0] == [("database failed", "failure")]
+
+
+def test_a_participle_describing_the_subject_is_not_the_cause_the_clause_tells(nlp):
+    _, links = told(nlp, "The nodes refused to join, because the restored node's certificates did not check out.")
+    assert [(c, e) for c, e, cue in links if cue == "because"] == [("certificate check out failure", "node refused")]
