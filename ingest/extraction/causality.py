@@ -394,6 +394,8 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
                 head = first.head if first.head.i not in range(tok.i, last.i + 1) else first.head.head
                 cause = _side(_subtree(pobj), pobj, events, opener)
                 effect = _side(_subtree(head, exclude=first), head, events, opener)
+            if phrase == "since" and first.dep_ == "mark" and _since_a_time(first.head):
+                continue  # "the catalogue had doubled since the job was last tuned": from then on, not because
             if temporal and not _follows_from(cause, effect, first):
                 continue  # "the queue kept growing even after the cache was restored": only "later than"
             link = _link(cause, effect, phrase, conf, first, doc)
@@ -403,6 +405,14 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
 
 
 TROUBLE_KINDS = ("failure", "symptom", "condition", "impact")
+
+
+def _since_a_time(clause: Token) -> bool:
+    """"since X" counts time from X when the main clause is perfect ("had doubled since ...", "has grown
+    since ...") or X is dated by "last", "first" or "ever"; only otherwise is it a reason."""
+    main = clause.head
+    perfect = any(c.lemma_ == "have" and c.dep_ == "aux" for c in main.children) and main.tag_ == "VBN"
+    return perfect or any(t.lower_ in ("last", "first", "ever") and t.dep_ == "advmod" for t in clause.subtree)
 
 
 def _follows_from(cause: EventRef | None, effect: EventRef | None, cue: Token) -> bool:

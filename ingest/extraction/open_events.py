@@ -457,8 +457,16 @@ def event_kind(words: list[str]) -> str:
     ('symptom', 'condition')
     """
     kinds = load_event_kinds()
+    if _signals(words):
+        return "action"  # "alerts fired": how the trouble was noticed
     found = [kind for w in words if (kind := next((kinds[f] for f in _word_forms(w.lower()) if f in kinds), None))]
     return found[-1] if found else "failure"
+
+
+def _signals(words: list[str]) -> bool:
+    cues = load_cues()
+    forms = {f for w in words for f in _word_forms(w.lower())}
+    return bool(forms & set(cues["signal_nouns"])) and bool(forms & set(cues["signal_verbs"]))
 
 
 def _word_forms(word: str) -> list[str]:
@@ -735,7 +743,14 @@ def _noun_words(head: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
 def _modifier_words(tok: Token, drop: frozenset[str]) -> list[str]:
     return [t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_
             for c in tok.lefts if c.dep_ in MODIFIERS for t in c.subtree
-            if (t.is_alpha or t.like_num and len(t.text) == 3) and t.lower_ not in drop and t.pos_ not in ("DET", "PRON")]
+            if (t.is_alpha or t.like_num and len(t.text) == 3) and t.lower_ not in drop and t.pos_ not in ("DET", "PRON")
+            and not _grades(t, drop)]
+
+
+def _grades(tok: Token, drop: frozenset[str]) -> bool:
+    """"far" in "far more memory", "much" in "much larger queue": a degree word on a comparison or a dropped
+    modifier says how much, not which thing."""
+    return tok.dep_ == "advmod" and (tok.head.tag_ in ("JJR", "RBR", "JJS") or tok.head.lower_ in drop)
 
 
 def _head_word(tok: Token) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ingest.extraction.events import EventRef
+from ingest.lexicon import load_cues
 
 UNTIL = ("until", "till", "through")  # a time after these ends its event: ``until``, not ``at``
 MAX_TIME_DISTANCE = 3  # dependency edges from the word a clock time modifies to the event it times
@@ -72,10 +73,19 @@ def timed_event(doc: Doc, candidates: list[EventRef], start: int, end: int, *, p
     if gov is None:
         return None
     reach = MAX_TIME_DISTANCE if precise else 1
+    found = _found_out(gov)
     scored = [(tree_distance(gov, doc[r.anchor]), r.anaphor, r.anchor, r) for r in candidates
-              if not any(s <= doc[r.anchor].idx < e for s, e in spans)]
+              if not any(s <= doc[r.anchor].idx < e for s, e in spans) and r.anchor not in found]
     # a told event before an anaphor at the same distance: "the outage" after a clock is usually a reference
     return min((x for x in scored if x[0] <= reach), key=lambda x: x[:3], default=(0, False, 0, None))[3]
+
+
+def _found_out(gov: Token) -> set[int]:
+    """Tokens of what a verb of finding out found ("at 08:52 we found the bad change": the change happened
+    earlier), which the verb's time does not time."""
+    if gov.lemma_.lower() not in load_cues()["discovery_verbs"]:
+        return set()
+    return {t.i for c in gov.children if c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for t in c.subtree}
 
 
 def ends_event(doc: Doc, start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -125,3 +125,14 @@ def test_routines_plans_and_counterfactuals_are_no_moments_of_the_incident(nlp):
                              "13:00 UTC but started it at 13:40 UTC. Had the change been rolled back at 14:10, the "
                              "outage would have lasted five minutes.") == ["2024-03-08T13:40:00Z",
                                                                           "2024-03-08T14:05:00Z"]
+
+
+def _timed(nlp, text: str) -> dict[str, str]:
+    extraction = extract_article(nlp, article_from_text(text, published="2024-05-12"), "inc")
+    return {n.props["summary"]: n.props.get("at") for n in extraction.nodes if n.label == "Event"}
+
+
+def test_the_time_something_was_found_is_not_when_it_happened(nlp):
+    timed = _timed(nlp, "Checkout failed. At 08:52 UTC we found the configuration change and reverted it.")
+    assert timed["configuration change"] is None
+    assert timed["reverted"] == "2024-05-12T08:52:00Z"

@@ -429,3 +429,18 @@ def test_what_was_only_suspected_or_ruled_out_did_not_happen(nlp):
 def test_a_participle_describing_the_subject_is_not_the_cause_the_clause_tells(nlp):
     _, links = told(nlp, "The nodes refused to join, because the restored node's certificates did not check out.")
     assert [(c, e) for c, e, cue in links if cue == "because"] == [("certificate check out failure", "node refused")]
+
+
+def test_since_counting_time_is_no_reason(nlp):
+    _, links = told(nlp, "The catalogue had doubled in size since the job was last tuned.")
+    assert not [lk for lk in links if lk[2] == "since"]
+
+
+def test_a_degree_word_is_no_part_of_the_label(nlp):
+    events, _ = told(nlp, "The index rebuild consumed far more memory than expected, so the nodes crashed.")
+    assert "memory consumed" in dict(events)
+
+
+def test_an_alert_firing_is_how_trouble_was_noticed_not_trouble(nlp):
+    events, _ = told(nlp, "Alerts fired at 08:19 UTC. The alerting service failed.")
+    assert dict(events) == {"alert fired": "action", "alerting service failed": "failure"}

@@ -183,3 +183,10 @@ def test_nul_in_a_title_or_source_is_refused_before_anything_is_stored():
     with pytest.raises(ArticleRejected) as err:
         article_from_text("DynamoDB failed in us-east-1 and EC2 launches failed.", title="Outage\x00report")
     assert err.value.reason == "binary" and "title" in str(err.value)
+
+
+def test_a_thread_post_number_is_no_word_of_the_post():
+    assert strip_boilerplate("2/5 the provider rotated its key\n3/5 so logins failed")[0] == \
+        "the provider rotated its key\nso logins failed"
+    assert strip_boilerplate("10/20 3:11 AM PDT We are investigating")[0] == "10/20 3:11 AM PDT We are investigating"
+    assert strip_boilerplate("3/4 of the servers failed")[0] == "3/4 of the servers failed"
