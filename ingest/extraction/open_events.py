@@ -290,6 +290,8 @@ class OpenEvents:
         harmless = denies_harm(verb)
         going_on = aspect is not verb and aspect.lemma_.lower() in load_cues()["continuing_verbs"] \
             and _tells_past(aspect)  # "the process kept running", "phones kept retrying"
+        ceased = aspect is not verb and aspect.lemma_.lower() in load_cues()["cessation_verbs"] \
+            and _tells_past(aspect)  # "the cluster stopped accepting queries": whatever the verb, it ceased
         if (told := self.by_anchor.get(verb.i)) is not None:
             return told  # "leases started to time out": the lexicon's timeout
         cues = load_cues()
@@ -314,7 +316,7 @@ class OpenEvents:
             return self.at(obj)
         linking = lemma in cues["linking_verbs"]
         if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb) \
-                and state is None and not _acts_on_a_thing(verb):
+                and state is None and not _acts_on_a_thing(verb) and not ceased:
             if linking and acomp is not None and subj is not None:
                 pass  # "the cache was stale", "the enactor became slow"
             else:
@@ -348,6 +350,8 @@ class OpenEvents:
                 nominal = participle(verb)  # what was done to the object: "took a snapshot" -> "snapshot taken"
             if going_on:
                 nominal = f"{aspect.lower_} {verb.lower_}"
+            if ceased:  # as the lexicon tells "stopped serving traffic": "gateway traffic serving failure"
+                nominal, negated = verb.lower_, True
             said = [switch.lower_] if switch is not None else particles(verb)
             lacking = next((p for p in verb.children if p.dep_ == "prep" and p.lower_ == "without"), None)
             lacked = next((c for c in lacking.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) \

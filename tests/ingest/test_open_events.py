@@ -444,3 +444,9 @@ def test_a_degree_word_is_no_part_of_the_label(nlp):
 def test_an_alert_firing_is_how_trouble_was_noticed_not_trouble(nlp):
     events, _ = told(nlp, "Alerts fired at 08:19 UTC. The alerting service failed.")
     assert dict(events) == {"alert fired": "action", "alerting service failed": "failure"}
+
+
+def test_what_stopped_happening_is_a_failure_whatever_its_verb(nlp):
+    events, links = told(nlp, "The cluster lost quorum and stopped accepting queries.")
+    assert ("query accepting failure", "failure") in events
+    assert ("quorum lost", "query accepting failure", "and") in links
