@@ -127,12 +127,35 @@ def _span_ref(span: Span, name: str | None = None) -> ComponentRef:
 
 
 def _compound_start(doc: Doc, tok: Token) -> int:
-    """Index of the first noun-like modifier of the compound ``tok`` heads."""
+    """Index of the first noun-like modifier of the compound ``tok`` heads: nouns, names, a gerund that names
+    what the system does ("the cooling system", "the logging pipeline") and a hyphenated word ("the check-in
+    system")."""
     start = tok.i
-    while start > 0 and doc[start - 1].dep_ in ("compound", "amod", "nmod") and doc[start - 1].head.i > start - 1 \
-            and (doc[start - 1].pos_ in ("PROPN", "NOUN") or _is_capitalised(doc[start - 1])):
+    while start > 0:
+        if _hyphen_start(doc, start - 1) is not None:
+            start = _hyphen_start(doc, start - 1)  # type: ignore[assignment]
+            continue
+        mod = doc[start - 1]
+        if not (mod.dep_ in ("compound", "amod", "nmod") and mod.head.i > start - 1
+                and (mod.pos_ in ("PROPN", "NOUN") or _is_capitalised(mod) or _names_an_activity(mod))):
+            break
         start -= 1
     return start
+
+
+def _hyphen_start(doc: Doc, end: int) -> int | None:
+    """Start of the hyphenated word "check-in" whose last piece is ``doc[end]``, else None."""
+    if end < 2 or not doc[end].is_alpha or doc[end - 1].tag_ != "HYPH" or not doc[end - 2].is_alpha \
+            or doc[end - 2].whitespace_ or doc[end - 1].whitespace_:
+        return None
+    return end - 2
+
+
+def _names_an_activity(mod: Token) -> bool:
+    """A gerund before a system head that names what the system does ("cooling", "logging"), not a state it
+    is in ("the failing servers", "the remaining nodes", "the running instances")."""
+    return mod.tag_ == "VBG" and not load_event_kinds().get(mod.lemma_.lower()) \
+        and mod.lower_ not in load_system_heads()["state_participles"]
 
 
 def _owner_split(doc: Doc, start: int, tok: Token, known: dict[int, ComponentRef]) -> tuple[ComponentRef | None, Span]:
@@ -157,9 +180,18 @@ def _names_a_system(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> 
     capital_head = _is_capitalised(tok) and all(_is_capitalised(t) for t in chain) and not _in_heading(tok.doc, tok.idx)
     acronym_led = chain[0].text.isupper() and len(chain[0].text) > 1 or chain[0].i in known
     # "the login service", "edge routers": nouns before a head that only names systems
-    lower_nouns = lemma in heads["lowercase_heads"] and all(t.pos_ == "NOUN" and t.is_lower for t in chain
-                                                             if t.i not in known)
+    lower_nouns = lemma in heads["lowercase_heads"] and all(
+        (t.pos_ == "NOUN" or _names_an_activity(t) or _in_hyphenated(t)) and (t.is_lower or t.tag_ == "HYPH")
+        for t in chain if t.i not in known)
     return capital_head or acronym_led or lower_nouns
+
+
+def _in_hyphenated(tok: Token) -> bool:
+    """True for a piece of a hyphenated word ("check", "-", "in" of "check-in")."""
+    doc = tok.doc
+    return tok.tag_ == "HYPH" and not tok.whitespace_ and tok.i > 0 and not doc[tok.i - 1].whitespace_ or any(
+        0 <= j < len(doc) and doc[j].tag_ == "HYPH" and not doc[j].whitespace_ and not doc[j - 1].whitespace_
+        for j in (tok.i - 1, tok.i + 1))
 
 
 def _is_named_part(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> bool:
