@@ -770,10 +770,10 @@ def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> l
     that is the subject of an action verb caused what the clause tells, whatever the verb."""
     cues = load_cues()
     skip = set(cues["light_verbs"]) | set(cues["non_event_verbs"])
-    skip |= {p.split()[0] for p in list(cues["causal_verbs"]) + list(cues["reverse_verbs"])}  # _verb_links' job
     links = []
     for verb in doc:
         if verb.pos_ != "VERB" or verb.lemma_.lower() in skip or is_negated(verb) or verb.dep_ in ("amod", "acl") \
+                or cue_phrase(verb, cues["causal_verbs"]) or cue_phrase(verb, cues["reverse_verbs"]) \
                 or not any(c.dep_ == "dobj" for c in verb.children):
             continue  # "the backlog grew larger": without an object the subject is what happened, not a cause
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)

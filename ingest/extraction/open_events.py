@@ -736,12 +736,20 @@ def _noun_words(head: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
         # "exhaustion of the pool" -> "pool exhaustion"; "a bug in the sync worker" -> "sync worker bug";
         # "a regex on a hot path" stays as it is: the path is where, not what
-        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN") and (prep.lower_ == "of" or pobj.i in comp_at):
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN") and (
+                prep.lower_ == "of" or pobj.i in comp_at or prep.lower_ == "in" and _is_trouble_noun(head)):
             before = _modifier_words(pobj, drop) + [_head_word(pobj)]
             break
     mods = _modifier_words(head, drop)
     own = [] if head.pos_ in ("PRON", "SCONJ", "ADP", "DET", "CCONJ") else [_head_word(head)]  # "that" misread
     return [w for w in before + mods + own if w]
+
+
+def _is_trouble_noun(tok: Token) -> bool:
+    """"a fault in the switchgear", "a spike in traffic": a noun of trouble, which the "in" phrase says is of
+    that thing ("switchgear fault", "traffic spike")."""
+    kinds = load_event_kinds()
+    return (kinds.get(tok.lemma_.lower()) or kinds.get(tok.lower_)) in ("failure", "condition")
 
 
 def _modifier_words(tok: Token, drop: frozenset[str]) -> list[str]:

@@ -455,3 +455,8 @@ def test_what_stopped_happening_is_a_failure_whatever_its_verb(nlp):
 def test_a_system_named_by_its_activity_or_a_hyphenated_word_is_a_component(nlp):
     doc = nlp("The check-in system went offline, the cooling system shut down and the remaining nodes failed.")
     assert [c.name for c in doc._.components] == ["check-in system", "cooling system"]
+
+
+def test_a_fault_in_a_thing_that_cut_something_caused_it(nlp):
+    _, links = told(nlp, "A fault in the electrical switchgear cut utility power.")
+    assert links == [("electrical switchgear fault", "utility power cut", "cut")]
