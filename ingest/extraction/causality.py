@@ -247,25 +247,38 @@ def _means_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[C
 
 def _attribution_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[CausalLink]:
     """"We traced the errors to a stale cache", "The outage was blamed on a bad push": the object (the
-    subject, in the passive) is an effect of what the preposition names."""
-    verbs = load_cues()["attribution_verbs"]
+    subject, in the passive) is an effect of what the preposition names; "the company blamed a generator
+    failure for the outage": the object caused it."""
+    cues = load_cues()
     links = []
     for verb in doc:
-        preps = verbs.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
-        prep = next((c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ in preps), None) \
-            if preps else None
+        lemma = verb.lemma_.lower()
+        preps = cues["attribution_verbs"].get(lemma, []) + cues["blame_verbs"].get(lemma, []) \
+            if verb.pos_ == "VERB" else None
         told = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        if prep is None or told is None or is_negated(verb):
+        # "blamed [the failure for the outage]": the parser may hang the preposition on the object
+        prep = next((c for c in [*verb.children, *(told.children if told is not None else [])]
+                     if c.dep_ in ("prep", "dative") and c.lower_ in preps), None) if preps else None
+        if prep is None or told is None or is_negated(verb) or _pobj(prep) is None:
             continue
-        cause_head = _pobj(prep)
+        named, held = _of_what(_pobj(prep)), prep.lower_ in cues["blame_verbs"].get(lemma, [])
+        cause_head, effect_head = (told, named) if held else (named, told)  # "blamed X for Y": X caused Y
         cause = _side(_subtree(cause_head), cause_head, events, opener)
         if cause is None and any(c.dep_ in ("amod", "compound") for c in cause_head.children):
             cause = opener.at(cause_head, named=True)  # "a stale cache", not "a file"
-        effect = _side(_subtree(told), told, events, opener)
-        link = _link(cause, effect, verb.lemma_.lower(), load_cues()["attribution"], verb, doc)
+        effect = _side(_subtree(effect_head), effect_head, events, opener)
+        link = _link(cause, effect, lemma, cues["attribution"], verb, doc)
         if link is not None:
             links.append(link)
     return links
+
+
+def _of_what(noun: Token) -> Token:
+    """"the length of the outage": the outage, whose extent the noun measures; any other noun itself."""
+    if noun.lemma_.lower() in load_cues()["extent_nouns"]:
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        return _pobj(of) or noun if of is not None else noun
+    return noun
 
 
 def _reason_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[CausalLink]:

@@ -460,3 +460,9 @@ def test_a_system_named_by_its_activity_or_a_hyphenated_word_is_a_component(nlp)
 def test_a_fault_in_a_thing_that_cut_something_caused_it(nlp):
     _, links = told(nlp, "A fault in the electrical switchgear cut utility power.")
     assert links == [("electrical switchgear fault", "utility power cut", "cut")]
+
+
+def test_what_is_blamed_for_an_outage_caused_it(nlp):
+    events, links = told(nlp, "Checkout went down. The company blamed a generator failure for the length of the outage.")
+    assert ("generator failure", "checkout went down", "blame") in links
+    assert all("blamed" not in label for label, _ in events)  # blaming is what the company said, not an event
