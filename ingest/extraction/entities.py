@@ -550,7 +550,7 @@ def _head_mentions(doc: Doc, refs: list[ComponentRef], known: dict[int, Componen
     by_head: dict[str, set[str]] = {}
     for ref in refs:
         words = ref.name.split()
-        if len(words) > 1 and ref.slug not in load_component_lexicon():
+        if len(words) > 1:
             by_head.setdefault(words[-1].lower(), set()).add(ref.slug)
     first = {r.slug: r for r in refs}
     out = []

@@ -184,3 +184,8 @@ def test_an_abbreviated_date_is_no_component_but_a_name_that_starts_like_one_is(
 def test_message_queue_parts_are_systems(nlp):
     assert names(nlp, "A deploy changed the schema of the listings topic, and the indexing consumer could not "
                       "parse the messages.") == {"listings topic", "indexing consumer"}
+
+
+def test_the_head_noun_alone_points_back_to_a_catalogued_component(nlp):
+    doc = nlp("An expired TLS certificate broke logins. When the certificate expired, the gateway failed.")
+    assert [c.slug for c in doc._.components if c.text == "certificate"] == ["tls-certificate"]
