@@ -280,7 +280,7 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
     comps = sorted(comps, key=lambda c: c.name.lower() in generic)  # "EC2 APIs": EC2, not API, names it
     label = label or concept.label
     label_words = set(label.lower().split())
-    words = [w for w in words if w.lower() not in vague_words()]
+    words = [w for w in words if w.lower() not in vague_words() and w not in ZONE_ABBREVIATIONS]  # "15:12 UTC and latency"
     if comps and use_component and is_qualifier(comps[0]):
         # "TLS handshake failures", "DNS resolution failure": a kind of thing and the words that say which
         named = set(comps[0].name.lower().split()) | label_words

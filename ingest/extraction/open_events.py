@@ -756,7 +756,7 @@ def _modifier_words(tok: Token, drop: frozenset[str]) -> list[str]:
     return [t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_
             for c in tok.lefts if c.dep_ in MODIFIERS for t in c.subtree
             if (t.is_alpha or t.like_num and len(t.text) == 3) and t.lower_ not in drop and t.pos_ not in ("DET", "PRON")
-            and not _grades(t, drop)]
+            and not _grades(t, drop) and not is_clock_word(t)]
 
 
 def _grades(tok: Token, drop: frozenset[str]) -> bool:

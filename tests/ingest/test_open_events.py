@@ -466,3 +466,8 @@ def test_what_is_blamed_for_an_outage_caused_it(nlp):
     events, links = told(nlp, "Checkout went down. The company blamed a generator failure for the length of the outage.")
     assert ("generator failure", "checkout went down", "blame") in links
     assert all("blamed" not in label for label, _ in events)  # blaming is what the company said, not an event
+
+
+def test_a_time_zone_the_parser_joined_to_a_noun_is_no_word_of_a_label(nlp):
+    events, _ = told(nlp, "The gateway failed at 15:02 UTC and checkout errors rose. At 15:12 UTC and latency spiked.")
+    assert events and all("UTC" not in label for label, _ in events)
