@@ -138,7 +138,7 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         return (_side(_subtree(agent), _pobj(agent), events, opener),
                 _side(_subtree(subj), subj, events, opener))
     targets = [c for c in tok.children if c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "attr", "prep", "advcl")
-               and c.lower_ not in ("by", "with", "when", "because", "after", "since")]
+               and c.lower_ not in ("by", "with", "when", "because", "after", "since") and not _sets_the_scene(c)]
     if not targets and not _is_clause_modifier(tok):
         return None, None  # "replication broke": what broke is the subject, and nothing is said to cause it
     effect = own or _main_event(set().union(*(_subtree(c) for c in targets)) if targets else set(), tok, events)
@@ -175,6 +175,15 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     if cause is None and opener is not None and subj is not None and _names_a_cause(subj):
         cause = opener.at(subj, named=True)  # "a rule drove CPU usage to 100%": the text makes the rule a cause
     return cause, effect
+
+
+SCENE_MARKERS = ("when", "while", "once", "after", "before", "because", "since", "as", "if", "until", "whenever")
+
+
+def _sets_the_scene(clause: Token) -> bool:
+    """"[when that happened], requests stalled": an adverbial clause says when or why, never what the verb did."""
+    return clause.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in SCENE_MARKERS
+                                          for m in clause.children)
 
 
 def _names_a_cause(noun: Token) -> bool:

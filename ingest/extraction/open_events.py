@@ -253,6 +253,16 @@ class OpenEvents:
         best = max(inside, key=lambda e: (-_depth(self.doc[e.anchor]), e.anchor))
         return best.told_as(tok.i, tok.i, tok.i + 1)
 
+    def _told_just_before(self, ref: Token, verb: Token) -> EventRef | None:
+        """What "that" in "while that happened" points to: the nearest event told before it in its sentence
+        outside its own clause, else the antecedent of an earlier sentence."""
+        own = {t.i for t in verb.subtree}
+        before = [e for e in self.events if ref.sent.start <= e.anchor < ref.i and e.anchor not in own
+                  and not e.vague and not e.anaphor]
+        if not before:
+            return self.antecedent(ref)
+        return max(before, key=lambda e: e.anchor).told_as(ref.i, ref.i, ref.i + 1)
+
     def _make(self, head: Token, named: bool = False) -> EventRef | None:
         if (head.ent_type_ in NON_EVENT_ENTS or head.like_num or head.pos_ in ("DET", "ADP", "PUNCT", "NUM", "SPACE")) \
                 and not HTTP_ERROR.match(head.text):
@@ -307,6 +317,8 @@ class OpenEvents:
         if obj is None and switch is not None:  # "switched on Power Peg": the particle read as a preposition
             obj = next(c for c in switch.children if c.dep_ == "pobj")
         lemma = verb.lemma_.lower()
+        if lemma in ("happen", "occur") and subj is not None and _is_reference(subj):
+            return self._told_just_before(subj, verb)  # "S3 could not serve requests while that happened"
         if lemma in cues["light_verbs"] and obj is not None and obj.dep_ == "dobj":
             return self.at(obj)  # "the fleet suffered long delays": the delays
         state = _entered_state(verb) if obj is None else None

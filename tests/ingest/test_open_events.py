@@ -471,3 +471,9 @@ def test_what_is_blamed_for_an_outage_caused_it(nlp):
 def test_a_time_zone_the_parser_joined_to_a_noun_is_no_word_of_a_label(nlp):
     events, _ = told(nlp, "The gateway failed at 15:02 UTC and checkout errors rose. At 15:12 UTC and latency spiked.")
     assert events and all("UTC" not in label for label, _ in events)
+
+
+def test_that_happened_is_the_event_told_before_it(nlp):
+    events, links = told(nlp, "The database failed over. When that happened, write requests stalled.")
+    assert all("happen" not in label for label, _ in events)
+    assert links == [("database failed over", "write request stalled", "when")]
