@@ -438,7 +438,7 @@ def _tells_trouble(sent: Any) -> bool:
     """Whether a sentence's main clause tells something wrong: it is denied ("the gateways did not scale",
     "nothing cleaned the directory up") or names a flaw ("the clock is not monotonic", "a stale entry")."""
     root = sent.root
-    if "\n" in sent.text.strip() or len(sent.text.split()) <= MAX_HEADING_WORDS:
+    if "\n" in sent.text.strip() or len(sent.text.split()) <= MAX_HEADING_WORDS or _finds_it_unnamed(root):
         return False
     clauses = [root, *(c for c in root.children if c.dep_ in ("conj", "ccomp"))]
     if any(_is_negated(v) or any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in load_cues()["negative_subjects"]
@@ -450,6 +450,15 @@ def _tells_trouble(sent: Any) -> bool:
         return True  # "a stale routing table", "the issue stemmed from ..."
     return any(kinds.get(t.lemma_.lower()) == "condition" for v in clauses for c in v.children
                if c.dep_ in ("nsubj", "nsubjpass", "attr", "acomp", "dobj") for t in (c, *c.lefts))
+
+
+def _finds_it_unnamed(root: Any) -> bool:
+    """"We found the trigger afterwards by reading logs": finding the cause without naming it (the object is a
+    bare "the trigger", "the cause"), so the section names it in a later sentence."""
+    obj = next((c for c in root.children if c.dep_ == "dobj"), None)
+    return root.lemma_.lower() in load_cues()["discovery_verbs"] and obj is not None \
+        and obj.lemma_.lower() in _CAUSE_WORDS | {"culprit", "problem", "issue", "fault"} \
+        and all(c.dep_ == "det" for c in obj.children if c.i < obj.i)
 
 
 def section_claims(doc: Any) -> list[ClaimRecord]:

@@ -222,3 +222,10 @@ def test_what_the_text_calls_just_the_trigger_is_not_the_root_cause(nlp):
 def test_it_wasnt_x_it_was_y_names_y_the_root_cause(nlp):
     assert claims(nlp, "The root cause was not the deploy; it was the missing timeout.") == [
         ("not_root_cause", None, "the deploy", False), ("root_cause", None, "the missing timeout", True)]
+
+
+def test_a_root_cause_section_that_first_says_the_cause_was_found_names_it_later(nlp):
+    doc = nlp("Root cause\n\nWe found the trigger afterwards by reading the logs our agent kept. "
+              "A stale routing table sent traffic to a dead host.")
+    claims = [c for c in extract_claims(doc) if c.kind == "root_cause"]
+    assert [c.text for c in claims] == ["A stale routing table sent traffic to a dead host."]
