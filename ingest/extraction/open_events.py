@@ -51,6 +51,9 @@ MEASURE_ENTS = ("TIME", "DATE", "CARDINAL", "MONEY", "PERCENT", "QUANTITY")
 NON_EVENT_ENTS = ("DATE", "TIME", "PERSON", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "GPE", "NORP")
 
 
+REFLEXIVES = ("itself", "themselves", "himself", "herself", "ourselves", "myself", "yourself")
+
+
 class OpenEvents:
     """Makes (and remembers) open events for one parsed article; ``events`` is the article's event list."""
 
@@ -334,6 +337,8 @@ class OpenEvents:
             else:
                 return self.at(obj) if obj is not None and obj.dep_ == "dobj" else None
         scope = obj if obj is not None and (obj.dep_ in ("dobj", "nsubjpass") or switch is not None) else subj
+        if scope is obj and obj is not None and obj.lower_ in REFLEXIVES:
+            scope = subj  # "the automation could not heal itself": the automation's healing
         if scope is not None and (scope.pos_ == "PRON" or scope.tag_ in ("WDT", "WP")):
             scope = scope.head if scope.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else None
             scope = verb.head if verb.dep_ == "relcl" else scope
@@ -348,7 +353,8 @@ class OpenEvents:
         elif linking and acomp is not None:  # "the cache was stale": stale cache; "lines were overwhelmed"
             words = scope_words + [acomp.lower_] if acomp.lower_.endswith("ed") else [acomp.lower_] + scope_words
         else:
-            negated = any(c.dep_ == "neg" or _no_longer(c) for c in verb.children) or _blocked_by(verb) or (
+            negated = any(c.dep_ == "neg" or _no_longer(c) for c in verb.children) or _blocked_by(verb) \
+                or verb.dep_ == "conj" and _cannot(verb) or (
                 subj is not None and (subj.lower_ in load_cues()["negative_subjects"] or _denied(subj)))
             if negated and not scope_words and lemma in ("happen", "occur"):
                 return None  # "but that didn't happen": what did not happen is told before, not here
@@ -610,7 +616,11 @@ def _done_to(verb: Token) -> bool:
 
 
 def _cannot(verb: Token, modals: tuple[str, ...] = ("could", "can", "ca")) -> bool:
-    """"users could not post comments", "the leader couldn't write": an inability is trouble whatever the verb."""
+    """"users could not post comments", "the leader couldn't write": an inability is trouble whatever the verb;
+    "couldn't issue credentials or look up metadata": a bare verb joined to one shares its "could not"."""
+    if verb.dep_ == "conj" and verb.tag_ == "VB" and verb.head.pos_ in ("VERB", "AUX") \
+            and not any(c.dep_ in ("aux", "nsubj", "nsubjpass", "neg") for c in verb.children):
+        verb = verb.head
     return any(a.lower_ in modals for a in verb.children if a.dep_ == "aux") and (
         any(c.dep_ == "neg" for c in verb.children) or any(_no_longer(c) for c in verb.children))
 

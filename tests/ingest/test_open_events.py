@@ -477,3 +477,13 @@ def test_that_happened_is_the_event_told_before_it(nlp):
     events, links = told(nlp, "The database failed over. When that happened, write requests stalled.")
     assert all("happen" not in label for label, _ in events)
     assert links == [("database failed over", "write request stalled", "when")]
+
+
+def test_what_could_not_heal_itself_is_the_subject(nlp):
+    _, links = told(nlp, "The record was broken, so the automation could not heal itself.")
+    assert ("record broken", "automation heal failure", "so") in links
+
+
+def test_a_verb_joined_to_a_could_not_shares_it(nlp):
+    events, _ = told(nlp, "Google couldn't issue credentials or look up account metadata.")
+    assert {kind for _, kind in events} == {"failure"} and len(events) == 2
