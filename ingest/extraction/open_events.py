@@ -728,15 +728,15 @@ def _goes_on(verb: Token) -> bool:
 
 def introduces_a_happening(verb: Token) -> bool:
     """True for a verb whose infinitive or gerund complement tells what happened: an aspectual verb ("started
-    to time out") or a past obligation ("had to restart it", "were forced to roll back"); a present one ("we
-    need to add alerts") is a plan."""
+    to time out"), a past obligation ("had to restart it", "were forced to roll back") or decision ("chose to
+    restore", "spent hours restoring"); a present one ("we need to add alerts") is a plan."""
     cues = load_cues()
     lemma = verb.lemma_.lower()
     if lemma in cues["aspectual_verbs"]:
         return True
     past = verb.tag_ == "VBD" or verb.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VBD"
                                                             for c in verb.children)
-    return lemma in cues["obligation_verbs"] and past
+    return (lemma in cues["obligation_verbs"] or lemma in cues["decision_verbs"]) and past
 
 
 def _main_verb(verb: Token) -> Token:

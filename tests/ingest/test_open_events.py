@@ -487,3 +487,8 @@ def test_what_could_not_heal_itself_is_the_subject(nlp):
 def test_a_verb_joined_to_a_could_not_shares_it(nlp):
     events, _ = told(nlp, "Google couldn't issue credentials or look up account metadata.")
     assert {kind for _, kind in events} == {"failure"} and len(events) == 2
+
+
+def test_what_the_team_chose_or_spent_hours_doing_is_what_happened(nlp):
+    events, _ = told(nlp, "The team chose to restore from the snapshot. We spent two hours restoring the backup.")
+    assert {label for label, _ in events} == {"snapshot recovery", "backup restored"}
