@@ -492,3 +492,8 @@ def test_a_verb_joined_to_a_could_not_shares_it(nlp):
 def test_what_the_team_chose_or_spent_hours_doing_is_what_happened(nlp):
     events, _ = told(nlp, "The team chose to restore from the snapshot. We spent two hours restoring the backup.")
     assert {label for label, _ in events} == {"snapshot recovery", "backup restored"}
+
+
+def test_as_setting_the_scene_of_trouble_is_a_cause_and_as_expected_is_not(nlp):
+    _, links = told(nlp, "As cached answers expired, customer connections recovered. The database, as expected, failed over.")
+    assert links == [("cached answer expired", "customer connection recovered", "as")]
