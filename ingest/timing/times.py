@@ -273,6 +273,7 @@ def _clock_parts(m: re.Match[str]) -> time | None:
 
 
 _RANGE_END = re.compile(rf"\s*(?:to|-|–|—|and|until|through)\s*{_CLOCK}")
+_DATE_AFTER_PAIR = re.compile(rf"\s*\([^()\n]{{1,40}}\)\s*,?\s*on\s+(?P<pdate>{DATE_PATTERN})")
 
 
 def _range_zone(text: str, end: int) -> str | None:
@@ -321,6 +322,8 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
         day = state.previous.utc.astimezone(tz).date() if state.previous.utc and tz else None  # type: ignore[union-attr]
     elif range_date:  # "from 2:19 AM until 7:10 AM PDT on September 20": the range's date
         day = _resolve_date_text(range_date, state, ctx)[0]
+    elif (after := _DATE_AFTER_PAIR.match(text, m.end())) is not None:
+        day = _resolve_date_text(after.group("pdate"), state, ctx)[0]  # "11:49 PM PDT (06:49 UTC) on October 19"
     else:
         _, has_day = published_bounds(ctx.published)
         day = state.last_date or ctx.anchor_date or (published_bounds(ctx.published)[0] if has_day else None)
@@ -438,6 +441,8 @@ def _first_zone(matches: list[re.Match[str]]) -> str | None:
     for m in matches:
         if m.group("clock") and m.group("zone") and not m.group("zoff"):
             return ZONES[m.group("zone")]["zone"]
+        if m.group("iso") and m.group("isozone") in ZONES:  # "2024-07-19 04:09 UTC ... stopped at 05:27"
+            return ZONES[m.group("isozone")]["zone"]
     return None
 
 

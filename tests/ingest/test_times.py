@@ -250,3 +250,13 @@ def test_a_date_heading_a_timeline_with_a_colon_keeps_its_year():
     found = extract_times("On March 3, 2024:\n- 11:40 PM: Error rates rose.", TimeContext())
     assert (found[0].raw, found[0].explicit_year) == ("March 3, 2024", 2024)
     assert extract_times("In March 2024: the queue filled.", TimeContext())[0].explicit_year == 2024
+
+
+def test_a_date_after_a_restated_clock_dates_both():
+    got = by_raw("At 11:49 PM PDT (06:49 UTC) on October 19, 2025, errors rose.", TimeContext(published="2025-10-25"))
+    assert got["11:49 PM PDT"].utc == got["06:49 UTC"].utc == utc(2025, 10, 20, 6, 49)
+
+
+def test_a_zone_written_on_an_iso_stamp_is_the_zone_of_later_bare_clocks():
+    got = by_raw("Errors began at 2024-07-19 04:09 UTC and stopped at 05:27.", TimeContext(published="2024-07-25"))
+    assert got["05:27"].utc == utc(2024, 7, 19, 5, 27)
