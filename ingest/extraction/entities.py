@@ -121,7 +121,7 @@ def _span_ref(span: Span, name: str | None = None) -> ComponentRef:
         head = _singular(last)
         if last.text[:1].isupper():
             head = head[:1].upper() + head[1:]
-        name = (span[:-1].text + " " + head).strip() if len(span) > 1 else head
+        name = (span[:-1].text + span[-2].whitespace_ + head).strip() if len(span) > 1 else head  # "cert-manager"
     return ComponentRef(span.start, span.end, span.start_char, span.end_char, span.text, display_slug(name), name,
                         "subsystem", [span.text])
 
@@ -131,6 +131,9 @@ def _compound_start(doc: Doc, tok: Token) -> int:
     what the system does ("the cooling system", "the logging pipeline") and a hyphenated word ("the check-in
     system")."""
     start = tok.i
+    if start > 1 and doc[start - 1].tag_ == "HYPH" and not doc[start - 1].whitespace_ \
+            and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha and not doc[start - 2].is_stop:
+        start -= 2  # "cert-manager", "kube-proxy": the head's own hyphenated name
     while start > 0:
         if _hyphen_start(doc, start - 1) is not None:
             start = _hyphen_start(doc, start - 1)  # type: ignore[assignment]

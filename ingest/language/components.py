@@ -8,6 +8,8 @@ Results live in Doc extensions so one parse serves every later step:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -16,6 +18,7 @@ from ingest.extraction.dependencies import find_dependencies
 from ingest.extraction.entities import find_components
 from ingest.extraction.events import find_events
 from ingest.extraction.open_events import OpenEvents
+from ingest.lexicon import load_claim_phrases
 
 for _name in ("components", "events", "causal", "depends"):
     if not Doc.has_extension(_name):
@@ -32,6 +35,8 @@ class LineSentences:
 
     def __call__(self, doc: Doc) -> Doc:
         joining = False
+        for line_start, line_end, _ in [(0, len(doc), None), *_lines(doc)]:
+            _split_lead_in(doc, line_start, line_end)
         for line_start, line_end, prev_last in _lines(doc):
             first = next((t for t in doc[line_start:line_end] if t.is_alpha), None)
             verbless = not any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[line_start:line_end])
@@ -41,6 +46,37 @@ class LineSentences:
                 continue
             doc[line_start].is_sent_start = True
         return doc
+
+
+LEAD_IN_WORDS = 3
+
+
+def _split_lead_in(doc: Doc, start: int, end: int) -> None:
+    """"Short version: cert-manager failed ...", "Update: we rolled back": a line's lead-in of at most
+    LEAD_IN_WORDS words before a colon labels what follows and is no part of its sentence (its noun is
+    not the subject). A lead-in that makes a claim ("Root cause: a bad push") stays with what it claims."""
+    words = []
+    for tok in doc[start:min(end, start + LEAD_IN_WORDS + 2)]:
+        if tok.text == ":":
+            break
+        if not (tok.is_alpha or tok.text in (";", "-", "&")):
+            return
+        words.append(tok.lower_)
+    else:
+        return
+    colon = start + len(words)
+    rest = [t for t in doc[colon + 1:end] if t.is_alpha]
+    lead = " ".join(words)
+    if not words or len(words) > LEAD_IN_WORDS or len(rest) < 3 or any(p in lead for p in _claim_lead_ins()):
+        return
+    doc[colon + 1].is_sent_start = True
+
+
+@lru_cache(maxsize=1)
+def _claim_lead_ins() -> tuple[str, ...]:
+    phrases = load_claim_phrases()
+    return tuple(p.lower() for key in ("root_cause_phrases", "trigger_phrases", "first_symptom_phrases",
+                                      "symptom_phrases", "root_cause_headings") for p in phrases[key]) + ("cause",)
 
 
 def _lines(doc: Doc) -> list[tuple[int, int, Token | None]]:

@@ -22,3 +22,15 @@ def test_line_breaks_end_headings_but_not_a_list_inside_a_sentence(nlp):
     doc = nlp("Recovery Efforts\nDynamoDB began recovering.\nSeveral services, including:\n- Lambda\n- Fargate\nwere affected.")
     assert [s.text.strip() for s in doc.sents] == [
         "Recovery Efforts", "DynamoDB began recovering.", "Several services, including:\n- Lambda\n- Fargate\nwere affected."]
+
+
+def test_a_short_lead_in_before_a_colon_is_not_the_subject(nlp):
+    doc = nlp("Short version: cert-manager failed to renew the certificate for our API server.")
+    assert [s.text for s in doc.sents] == ["Short version:", "cert-manager failed to renew the certificate for our API server."]
+    assert "cert-manager" in [c.name for c in doc._.components]
+    assert all("version" not in e.summary for e in doc._.events)
+
+
+def test_a_lead_in_that_claims_stays_with_its_claim(nlp):
+    doc = nlp("Root cause: a bad push broke the proxy.")
+    assert len(list(doc.sents)) == 1
