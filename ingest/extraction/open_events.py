@@ -355,7 +355,9 @@ class OpenEvents:
         else:
             negated = any(c.dep_ == "neg" or _no_longer(c) for c in verb.children) or _blocked_by(verb) \
                 or verb.dep_ == "conj" and _cannot(verb) or (
-                subj is not None and (subj.lower_ in load_cues()["negative_subjects"] or _denied(subj)))
+                subj is not None and (subj.lower_ in load_cues()["negative_subjects"] or _denied(subj))) \
+                or obj is not None and obj.dep_ == "nsubjpass" and obj.lower_ in load_cues()["negative_subjects"] \
+                and any(a.lower_ in ("could", "can", "ca") for a in verb.children if a.dep_ == "aux")
             if negated and not scope_words and lemma in ("happen", "occur"):
                 return None  # "but that didn't happen": what did not happen is told before, not here
             told = verb.tag_ in ("VBD", "VBN") or verb.tag_ == "VBG" and any(

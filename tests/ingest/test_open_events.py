@@ -497,3 +497,8 @@ def test_what_the_team_chose_or_spent_hours_doing_is_what_happened(nlp):
 def test_as_setting_the_scene_of_trouble_is_a_cause_and_as_expected_is_not(nlp):
     _, links = told(nlp, "As cached answers expired, customer connections recovered. The database, as expected, failed over.")
     assert links == [("cached answer expired", "customer connection recovered", "as")]
+
+
+def test_nothing_could_be_done_is_a_failure_and_nothing_was_done_is_not(nlp):
+    events, _ = told(nlp, "Nothing could be scheduled. Nothing was deployed during the freeze.")
+    assert [kind for _, kind in events] == ["failure", "action"]
