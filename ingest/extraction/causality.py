@@ -608,13 +608,20 @@ def _clause_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = 
         if all(t.is_punct or t.is_space for t in doc[sent.start:tok.i]):
             continue  # sentence-initial: _sentence_links links it to the previous sentence
         after = _range_root(doc, tok.i + 1, sent.end)
-        if after is not None and _states_its_cause(after):
-            continue  # "X is stored in D, so the D outage caused problems": the clause says what caused what
         told = [lk for lk in earlier if sent.start_char <= lk.start_char and lk.end_char <= tok.idx]
         by_key = {e.key: e for e in events}
         cause = by_key.get(told[-1].effect) if told else None
         cause = cause or _side(set(range(sent.start, tok.i)), _range_root(doc, sent.start, tok.i), events, opener)
-        effect = _side(set(range(tok.i + 1, sent.end)), after, events, opener)
+        if after is not None and _states_its_cause(after):
+            # "X is stored in D, so the D outage caused problems": the clause says what caused what; but
+            # trouble before it ("the service had no rate limiting, so the calls saturated its pool") let
+            # that happen: it is a cause of what the clause says was caused
+            stated = [lk for lk in earlier if tok.idx < lk.start_char < sent.end_char and lk.effect in by_key]
+            if cause is None or cause.kind != "condition" or not stated:
+                continue
+            effect = by_key[stated[0].effect]
+        else:
+            effect = _side(set(range(tok.i + 1, sent.end)), after, events, opener)
         link = _link(cause, effect, tok.lower_, cues[tok.lower_], tok, doc)
         if link is not None:
             links.append(link)

@@ -502,3 +502,10 @@ def test_as_setting_the_scene_of_trouble_is_a_cause_and_as_expected_is_not(nlp):
 def test_nothing_could_be_done_is_a_failure_and_nothing_was_done_is_not(nlp):
     events, _ = told(nlp, "Nothing could be scheduled. Nothing was deployed during the freeze.")
     assert [kind for _, kind in events] == ["failure", "action"]
+
+
+def test_a_missing_safeguard_before_so_is_a_cause_of_what_the_next_clause_says_was_caused(nlp):
+    _, links = told(nlp, "The inventory service had no rate limiting, so the extra calls saturated its connection pool. "
+                         "The data is stored in DynamoDB, so the DynamoDB outage caused login problems.")
+    assert ("no rate limiting", "connection pool saturated", "so") in links
+    assert not [lk for lk in links if lk[0] == "data stored"]
