@@ -99,7 +99,8 @@ class OpenEvents:
             event = self.at(blocked)
             self.made[state.i] = event
             return event
-        words = _noun_words(thing, self.comp_at) + [state.lower_]
+        words = _noun_words(thing, self.comp_at) + (
+            ["in", *_noun_words(state, self.comp_at)] if state.pos_ == "NOUN" else [state.lower_])
         if not _has_content(words):
             return None
         event = self._event(state, words, components_near(thing, self.comp_at), min(thing.left_edge.i, state.i),
@@ -331,7 +332,7 @@ class OpenEvents:
             return self.at(obj)
         linking = lemma in cues["linking_verbs"]
         if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb) \
-                and state is None and not _acts_on_a_thing(verb) and not ceased:
+                and state is None and not _acts_on_a_thing(verb) and not ceased and not going_on:
             if linking and acomp is not None and subj is not None:
                 pass  # "the cache was stale", "the enactor became slow"
             else:
@@ -599,6 +600,14 @@ def resulting_state(verb: Token, thing: Token | None) -> tuple[Token, Token] | N
                      None)
         if state is not None:
             return thing, state  # "leaving the DNS servers unreachable": the adjective hangs on the noun
+        if verb.lemma_.lower() in load_cues()["state_into_verbs"]:
+            # "left the database in read-only mode", "drove the cluster into a crash loop"
+            prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "into") and c.i > thing.i),
+                        None)
+            state = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) \
+                if prep is not None else None
+            if state is not None and any(c.dep_ in ("amod", "compound") for c in state.children):
+                return thing, state
     return None
 
 

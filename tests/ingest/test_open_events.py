@@ -509,3 +509,13 @@ def test_a_missing_safeguard_before_so_is_a_cause_of_what_the_next_clause_says_w
                          "The data is stored in DynamoDB, so the DynamoDB outage caused login problems.")
     assert ("no rate limiting", "connection pool saturated", "so") in links
     assert not [lk for lk in links if lk[0] == "data stored"]
+
+
+def test_the_state_a_change_left_something_in_is_its_effect(nlp):
+    _, links = told(nlp, "The upgrade left the portal database in read-only mode.")
+    assert links == [("upgrade", "portal database in read only mode", "leave")]
+
+
+def test_what_a_service_kept_doing_is_an_event_whatever_its_verb(nlp):
+    events, _ = told(nlp, "The upload service kept using the old credentials.")
+    assert len(events) == 1 and "kept using" in events[0][0]
