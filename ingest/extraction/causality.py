@@ -151,8 +151,8 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         # "the retries overwhelmed the database": what happened to the database, told by the verb
         elif thing is not None:
             effect = opener.at(tok)
-        else:
-            effect = opener.at(_pobj(targets[0]))
+        else:  # "forced it to load the new keys": what it was made to do, not what "it" might point back to
+            effect = opener.at(_pobj(next((c for c in targets if c.dep_ == "xcomp"), targets[0])))
         if effect is None and targets[0].pos_ not in ("VERB", "AUX"):
             # "let the command through": the small clause's subject is what the verb brought about
             effect = opener.at(next((c for c in targets[0].children if c.dep_ == "nsubj"), None))
