@@ -141,6 +141,11 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
                and c.lower_ not in ("by", "with", "when", "because", "after", "since") and not _sets_the_scene(c)]
     if not targets and not _is_clause_modifier(tok):
         return None, None  # "replication broke": what broke is the subject, and nothing is said to cause it
+    done_to = next((c for c in targets if c.dep_ == "dobj" and c.pos_ == "NOUN"), None) \
+        if opener is not None and own is None and cue_phrase(tok, dict.fromkeys(load_cues()["affecting_verbs"], 1.0)) \
+        else None
+    if done_to is not None:  # "delayed email notifications": the notifications' delay
+        own = opener.at(tok)  # type: ignore[union-attr]
     effect = own or _main_event(set().union(*(_subtree(c) for c in targets)) if targets else set(), tok, events)
     if effect is None and targets and opener is not None:
         thing = next((c for c in targets if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and not is_eventive(c)),

@@ -519,3 +519,8 @@ def test_the_state_a_change_left_something_in_is_its_effect(nlp):
 def test_what_a_service_kept_doing_is_an_event_whatever_its_verb(nlp):
     events, _ = told(nlp, "The upload service kept using the old credentials.")
     assert len(events) == 1 and "kept using" in events[0][0]
+
+
+def test_what_a_delaying_verb_did_to_its_object_is_the_effect(nlp):
+    _, links = told(nlp, "The outage delayed email notifications for two hours.")
+    assert links == [("outage", "email notification delayed", "delay")]
