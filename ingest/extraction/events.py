@@ -288,11 +288,13 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
         comps, words = scope_of(obj, comp_at)
         subj_comps, subj_words = scope_of(subj, comp_at)
         nominal = load_cues()["nominals"].get(tok.lemma_.lower(), tok.lemma_.lower())
+        if tok.lemma_.lower() in load_cues()["support_verbs"] and words:
+            nominal = ""  # "could not make payments": a payment failure; the verb only carries the noun
         # "the gateway could not connect to the database": who could not, and what they could not reach
         subject = [c.name for c in subj_comps[:1]] or subj_words
         reached = words or [c.name for c in comps[:1] if c not in subj_comps[:1]]
         comps = unique_components(subj_comps + comps)
-        scope_words = subject + reached + [nominal]
+        scope_words = subject + reached + ([nominal] if nominal else [])
         end = tok.i + 1 if obj is None or obj.i < tok.i else obj.i + 1
         start = subj.i if subj is not None and 0 <= tok.i - subj.i <= 6 else tok.i
         return make_event(tok, concept, comps, scope_words, start, end, use_component=False)

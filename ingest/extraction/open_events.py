@@ -370,6 +370,8 @@ class OpenEvents:
             if scope is obj and obj is not None and obj.dep_ == "dobj" and lemma not in cues["nominals"] \
                     and verb.tag_ in ("VBD", "VBG"):
                 nominal = participle(verb)  # what was done to the object: "took a snapshot" -> "snapshot taken"
+            if negated and scope is obj and obj is not None and obj.dep_ == "dobj" and lemma in cues["support_verbs"]:
+                nominal = ""  # "could not place orders": an order failure
             if going_on:
                 nominal = f"{aspect.lower_} {verb.lower_}"
             if ceased:  # as the lexicon tells "stopped serving traffic": "gateway traffic serving failure"
@@ -387,7 +389,7 @@ class OpenEvents:
             if measure is not None:
                 amount = " ".join(t.text for t in measure.subtree if not t.is_punct or t.text == "%")
                 said = [*said, amount.replace(" %", "%")]
-            words = scope_words + [nominal, *said] + _complement_words(verb) + (
+            words = scope_words + [w for w in (nominal, *said) if w] + _complement_words(verb) + (
                 ["failure"] if negated and not harmless and nominal not in ("fail", "failure") else [])
             if harmless and said and said[0] == "not":
                 words = scope_words + ["not", nominal, *said[1:]] + _complement_words(verb)

@@ -524,3 +524,8 @@ def test_what_a_service_kept_doing_is_an_event_whatever_its_verb(nlp):
 def test_what_a_delaying_verb_did_to_its_object_is_the_effect(nlp):
     _, links = told(nlp, "The outage delayed email notifications for two hours.")
     assert links == [("outage", "email notification delayed", "delay")]
+
+
+def test_a_verb_that_only_carries_its_object_is_no_word_of_the_label(nlp):
+    events, _ = told(nlp, "Customers could not make payments. Shoppers could not place orders.")
+    assert {label for label, _ in events} >= {"customer payment failure", "order failure"}
