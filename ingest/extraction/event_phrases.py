@@ -18,7 +18,7 @@ from functools import lru_cache
 from lemminflect import getInflection
 from spacy.tokens import Doc, Token
 
-from ingest.extraction.entities import ZONE_WORDS, ComponentRef
+from ingest.extraction.entities import CALENDAR_WORDS, ZONE_WORDS, ComponentRef
 from ingest.lexicon import EventConcept, load_component_lexicon, load_cues, load_event_kinds, load_system_heads
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -280,7 +280,8 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
     comps = sorted(comps, key=lambda c: c.name.lower() in generic)  # "EC2 APIs": EC2, not API, names it
     label = label or concept.label
     label_words = set(label.lower().split())
-    words = [w for w in words if w.lower() not in vague_words() and w not in ZONE_ABBREVIATIONS]  # "15:12 UTC and latency"
+    words = [w for w in words if w.lower() not in vague_words() and w not in ZONE_ABBREVIATIONS
+             and w.lower() not in CALENDAR_WORDS]  # "15:12 UTC and latency", "Tuesday's outage"
     if comps and use_component and is_qualifier(comps[0]):
         # "TLS handshake failures", "DNS resolution failure": a kind of thing and the words that say which
         named = set(comps[0].name.lower().split()) | label_words

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from ingest.extraction.entities import ComponentRef
+from ingest.extraction.entities import CALENDAR_WORDS, ComponentRef
 from ingest.extraction.event_phrases import (
     EventRef,
     components_near,
@@ -677,8 +677,8 @@ def _switch_particle(verb: Token) -> Token | None:
 
 def _phrasal(verb: Token) -> bool:
     """"went away", "fell over", "gave up": a particle makes a verb that tells nothing alone tell a happening."""
-    return any(c.dep_ == "prt" or c.dep_ == "advmod" and c.lower_ in load_cues()["verb_particles"]
-               for c in verb.children)
+    return any((c.dep_ == "prt" or c.dep_ == "advmod" and c.lower_ in load_cues()["verb_particles"])
+               and f"{verb.lemma_.lower()} {c.lower_}" not in load_cues()["reporting_phrasals"] for c in verb.children)
 
 
 def _no_longer(tok: Token) -> bool:
@@ -792,7 +792,7 @@ def _modifier_words(tok: Token, drop: frozenset[str]) -> list[str]:
     return [t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_
             for c in tok.lefts if c.dep_ in MODIFIERS for t in c.subtree
             if (t.is_alpha or t.like_num and len(t.text) == 3) and t.lower_ not in drop and t.pos_ not in ("DET", "PRON")
-            and not _grades(t, drop) and not is_clock_word(t)]
+            and not _grades(t, drop) and not is_clock_word(t) and t.lower_ not in CALENDAR_WORDS]
 
 
 def _grades(tok: Token, drop: frozenset[str]) -> bool:

@@ -529,3 +529,8 @@ def test_what_a_delaying_verb_did_to_its_object_is_the_effect(nlp):
 def test_a_verb_that_only_carries_its_object_is_no_word_of_the_label(nlp):
     events, _ = told(nlp, "Customers could not make payments. Shoppers could not place orders.")
     assert {label for label, _ in events} >= {"customer payment failure", "order failure"}
+
+
+def test_pointing_out_is_a_report_and_a_weekday_no_word_of_a_label(nlp):
+    events, _ = told(nlp, "Sites stopped resolving on Tuesday. Others pointed out that the status page was down.")
+    assert all("point" not in label and "tuesday" not in label.lower() for label, _ in events)
