@@ -123,6 +123,7 @@ class _State:
     cursor: datetime | None = None
     explicit: date | None = None  # the last date written with a year
     year_hint: int | None = None  # the year a later date of the same sentence is written with
+    text_year: int | None = None  # the one year the text writes anywhere ("the 2023 outage"), if only one
     weekday: int | None = None  # the weekday written with the date being read
     previous: TimeExpression | None = None
     expressions: list[TimeExpression] = field(default_factory=list)
@@ -201,6 +202,8 @@ def infer_year(month: int, day: int, state: _State, ctx: TimeContext) -> int | N
         return nearest(ctx.anchor_date)
     limit, _ = published_bounds(ctx.published)
     today = ctx.today or date.today()
+    if not limit and state.text_year and make(state.text_year):
+        return state.text_year  # "the 2023 outage ... on March 8", with no date to read the year from
     if limit:
         years = [y for y in range(limit.year, limit.year - 8, -1) if (d := make(y)) and d <= limit]
         # "Thursday, October 28": the most recent year in which that date fell on that weekday
@@ -403,9 +406,11 @@ def _date_range(m: re.Match[str], state: _State, ctx: TimeContext) -> list[TimeE
     return out
 
 
-def _month_year(m: re.Match[str]) -> TimeExpression:
+def _month_year(m: re.Match[str], state: _State) -> TimeExpression:
     month_name, year = m.group("monthyear").rsplit(None, 1)
     start = datetime(int(year), month_number(month_name), 1, tzinfo=UTC)
+    if state.explicit is None:  # "the March 2023 outage ... on March 8": that March
+        state.explicit = start.date()
     return TimeExpression(m.start(), m.end(), m.group(), "date", start, "month", local=start.strftime("%Y-%m"),
                           explicit_year=int(year))
 
@@ -477,6 +482,9 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     matches = list(CANDIDATE_RE.finditer(text))  # one scan serves the zone default and the expressions
     state = _State(zone=ctx.default_tz or declared_zone(text) or _first_zone(matches), weekdays=weekdays)
     hints = _year_hints(text, matches)
+    years = {int(y) for y in _WRITTEN_YEAR.findall(text)}
+    today = ctx.today or date.today()
+    state.text_year = next(iter(years)) if len(years) == 1 and next(iter(years)) <= today.year else None
     for m in matches:
         state.year_hint = hints.get(m.start())
         kind = m.lastgroup if m.lastgroup in ("iso", "range", "clock", "date", "monthyear", "offset", "duration",
@@ -519,7 +527,7 @@ def _resolve(kind: str, text: str, m: re.Match[str], state: _State,
     if kind == "range":
         return _date_range(m, state, ctx)
     if kind == "monthyear":
-        return _month_year(m)
+        return _month_year(m, state)
     if kind == "weekday":
         expr = _weekday(m, ctx)
         if expr.utc is not None and state.last_date is None:  # "went down on Friday ... at 9 a.m.": that Friday

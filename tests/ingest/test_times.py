@@ -260,3 +260,10 @@ def test_a_date_after_a_restated_clock_dates_both():
 def test_a_zone_written_on_an_iso_stamp_is_the_zone_of_later_bare_clocks():
     got = by_raw("Errors began at 2024-07-19 04:09 UTC and stopped at 05:27.", TimeContext(published="2024-07-25"))
     assert got["05:27"].utc == utc(2024, 7, 19, 5, 27)
+
+
+def test_a_month_and_year_or_the_one_year_written_dates_a_yearless_day():
+    got = by_raw("Thread on the March 2023 outage. On March 8 at 06:03 UTC an update hit the fleet.", TimeContext())
+    assert got["06:03 UTC"].utc == utc(2023, 3, 8, 6, 3)
+    got = by_raw("Notes on the 2023 outage. On March 8 at 06:03 UTC an update hit the fleet.", TimeContext())
+    assert got["06:03 UTC"].utc == utc(2023, 3, 8, 6, 3)
