@@ -267,3 +267,8 @@ def test_a_month_and_year_or_the_one_year_written_dates_a_yearless_day():
     assert got["06:03 UTC"].utc == utc(2023, 3, 8, 6, 3)
     got = by_raw("Notes on the 2023 outage. On March 8 at 06:03 UTC an update hit the fleet.", TimeContext())
     assert got["06:03 UTC"].utc == utc(2023, 3, 8, 6, 3)
+
+
+def test_a_zone_spelled_out_in_full_is_read():
+    got = by_raw("On 19 July 2024 at 06:09 Central European Summer Time the update went out.", TimeContext())
+    assert got["06:09 Central European Summer Time"].utc == utc(2024, 7, 19, 4, 9)
