@@ -270,8 +270,10 @@ def _attribution_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> 
         preps = cues["attribution_verbs"].get(lemma, []) + cues["blame_verbs"].get(lemma, []) \
             if verb.pos_ == "VERB" else None
         told = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        # "blamed [the failure for the outage]": the parser may hang the preposition on the object
-        prep = next((c for c in [*verb.children, *(told.children if told is not None else [])]
+        # "blamed [the failure for the outage]", "traced back to": the parser may hang the preposition on the
+        # object or on the particle
+        backs = [g for c in verb.children if c.dep_ in ("advmod", "prt") for g in c.children]
+        prep = next((c for c in [*verb.children, *(told.children if told is not None else []), *backs]
                      if c.dep_ in ("prep", "dative") and c.lower_ in preps), None) if preps else None
         if prep is None or told is None or is_negated(verb) or _pobj(prep) is None:
             continue
@@ -282,6 +284,26 @@ def _attribution_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> 
             cause = opener.at(cause_head, named=True)  # "a stale cache", not "a file"
         effect = _side(_subtree(effect_head), effect_head, events, opener)
         link = _link(cause, effect, lemma, cues["attribution"], verb, doc)
+        if link is not None:
+            links.append(link)
+    return links + _responsibility_links(doc, events, opener)
+
+
+def _responsibility_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[CausalLink]:
+    """"A faulty router was responsible for the packet loss": the subject caused what "for" names."""
+    links = []
+    for adj in doc:
+        if adj.lemma_.lower() not in load_cues()["responsibility_adjectives"] or adj.dep_ != "acomp":
+            continue
+        what = _pobj(next((c for c in adj.children if c.dep_ == "prep" and c.lower_ == "for"), None))
+        subject = next((c for c in adj.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if what is None or subject is None or is_negated(adj.head):
+            continue
+        cause = _side(_subtree(subject), subject, events, opener)
+        if cause is None and any(c.dep_ in ("amod", "compound") for c in subject.children):
+            cause = opener.at(subject, named=True)  # "a faulty router", not "the team"
+        effect = _side(_subtree(_of_what(what)), _of_what(what), events, opener)
+        link = _link(cause, effect, adj.lemma_.lower(), load_cues()["attribution"], adj, doc)
         if link is not None:
             links.append(link)
     return links
@@ -460,13 +482,28 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
     links = []
     for noun in doc:
         lemma = noun.lemma_.lower()
-        if lemma not in cues["result_nouns"] + cues["reason_nouns"] or noun.dep_ != "nsubj" or noun.head.lemma_ != "be":
+        if lemma not in cues["result_nouns"] + cues["reason_nouns"] or noun.head.lemma_ != "be":
             continue
         verb = noun.head
+        of = _pobj(next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "behind")), None))
+        denied = is_negated(verb) or any(t.lower_ in ("not", "n't", "never") for t in doc[max(noun.i - 4, 0):noun.i])
+        if noun.dep_ == "attr" and of is not None and not denied:  # "the failures were the result of X"
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            named = _side(_subtree(of), of, events, opener)
+            said = _side(_subtree(subject), subject, events, opener) if subject is not None else None
+            cause, effect = (said, named) if lemma in cues["reason_nouns"] else (named, said)
+            link = _link(cause, effect, lemma, cues["sentence_connectives"]["as a result"], noun, doc)
+            if link is not None:
+                links.append(link)
+            continue
+        if noun.dep_ != "nsubj" or denied and noun.dep_ == "attr":
+            continue
         told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
         effect = _side(_subtree(told), told, events, opener) if told is not None else None
         before = verb.head if verb.dep_ == "conj" and verb.head.i < verb.i else None
-        if before is not None:
+        if of is not None and (of_event := _side(_subtree(of), of, events, opener)) is not None:
+            cause = of_event  # "the cause of the outage was X", "the result of the push was Y": what it is of
+        elif before is not None:
             cause = _side(_subtree(before, exclude=verb), before, events, opener)
         else:
             sent = noun.sent

@@ -554,7 +554,7 @@ def cue_phrase(tok: Token, phrases: dict[str, float]) -> tuple[str, float] | Non
     candidates = _by_first_word(phrases).get(tok.lemma_.lower())
     if not candidates:  # most verbs start no cue phrase: no walk over their children
         return None
-    words = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "dobj", "acomp")}
+    words = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "dobj", "acomp", "oprd")}
     best = None
     for phrase, parts, conf in candidates:
         if all(p in words for p in parts[1:]) and (best is None or len(parts) > len(best[0].split())):

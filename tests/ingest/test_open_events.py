@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.extraction.open_events import event_kind
 
 
@@ -534,3 +536,19 @@ def test_a_verb_that_only_carries_its_object_is_no_word_of_the_label(nlp):
 def test_pointing_out_is_a_report_and_a_weekday_no_word_of_a_label(nlp):
     events, _ = told(nlp, "Sites stopped resolving on Tuesday. Others pointed out that the status page was down.")
     assert all("point" not in label and "tuesday" not in label.lower() for label, _ in events)
+
+
+@pytest.mark.parametrize("text, link", [
+    ("The login failures were the result of an expired certificate.", ("expired certificate", "login failure")),
+    ("The reason for the outage was a corrupted index.", ("corrupted index", "outage")),
+    ("A faulty router was responsible for the packet loss.", ("faulty router", "packet loss")),
+    ("A config push took the API offline.", ("config push", "api offline")),
+    ("Following the failover, replication lag spiked.", ("failover", "replication lag")),
+])
+def test_more_ways_english_says_what_caused_what(nlp, text, link):
+    assert link in [(c, e) for c, e, _ in told(nlp, text)[1]]
+
+
+def test_not_the_root_cause_of_is_no_link(nlp):
+    _, links = told(nlp, "Logins failed. The DNS failure was the first symptom, not the root cause of the outage.")
+    assert not [lk for lk in links if lk[2] == "cause"]
