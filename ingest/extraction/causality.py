@@ -697,7 +697,8 @@ def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
             continue
         told = [(v, e) for v in clauses if (e := _clause_at(v, at)) is not None]
         for (v1, first), (v2, then) in pairwise(told):
-            if first.key == then.key or _joined_by(v2, CONTRAST) or _joined_by(v2, connectives) or _states_its_cause(v1) \
+            if first.key == then.key or _joined_by(v2, CONTRAST) or _joined_by(v2, connectives) \
+                    or _states_its_cause(v1) and first.anchor != v1.i \
                     or any(
                     c.lower_ in PARALLEL for c in v2.children if c.dep_ == "advmod") \
                     or is_negated(v1) and first.kind != "failure" or _named_peers(v1, v2) \

@@ -552,3 +552,8 @@ def test_more_ways_english_says_what_caused_what(nlp, text, link):
 def test_not_the_root_cause_of_is_no_link(nlp):
     _, links = told(nlp, "Logins failed. The DNS failure was the first symptom, not the root cause of the outage.")
     assert not [lk for lk in links if lk[2] == "cause"]
+
+
+def test_the_state_a_causal_verb_tells_chains_on_to_the_next_clause(nlp):
+    _, links = told(nlp, "A surge in traffic exhausted the connection pool, and new requests timed out.")
+    assert ("connection pool exhausted", "request timed out", "and") in links
