@@ -42,6 +42,7 @@ from ingest.extraction.open_events import (
     OpenEvents,
     acts_on_something,
     cue_phrase,
+    event_kind_known,
     in_question,
     introduces_a_happening,
     is_eventive,
@@ -471,7 +472,12 @@ def _follows_from(cause: EventRef | None, effect: EventRef | None, cue: Token) -
     it found."""
     if cause is None or effect is None or (cue.i > 0 and cue.nbor(-1).lower_ == "even"):
         return False
-    return effect.kind in TROUBLE_KINDS and cause.kind in TROUBLE_KINDS + ("action",)
+    return _is_trouble(effect) and (_is_trouble(cause) or cause.kind == "action")
+
+
+def _is_trouble(event: EventRef) -> bool:
+    """Trouble told in outage words: an open event whose words have no kind is a failure only by default."""
+    return event.kind in TROUBLE_KINDS and (event.concept != "open" or event_kind_known(event.summary.split()))
 
 
 def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -> list[CausalLink]:

@@ -557,3 +557,8 @@ def test_not_the_root_cause_of_is_no_link(nlp):
 def test_the_state_a_causal_verb_tells_chains_on_to_the_next_clause(nlp):
     _, links = told(nlp, "A surge in traffic exhausted the connection pool, and new requests timed out.")
     assert ("connection pool exhausted", "request timed out", "and") in links
+
+
+def test_after_links_trouble_told_in_outage_words_not_any_later_happening(nlp):
+    _, links = told(nlp, "The team regrouped after the database crashed. Checkout failed after the deploy.")
+    assert [(c, e) for c, e, cue in links if cue == "after"] == [("deploy", "checkout failed")]
