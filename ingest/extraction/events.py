@@ -93,7 +93,8 @@ def _phrase_tokens(tok: Token, phrase: tuple[str, ...]) -> list[Token] | None:
     inner = [g for c in kids if c.dep_ == "advmod" for g in c.children if g.dep_ in ("prep", "advmod")]
     kids += [g for g in inner if g.dep_ == "advmod"]  # "were back online" with "back" under "online"
     preps = [c for c in kids if c.dep_ == "prep"] + [g for g in inner if g.dep_ == "prep"]
-    kids += [g for c in preps for g in c.children if g.dep_ == "pobj"]
+    objects = [g for c in preps for g in c.children if g.dep_ == "pobj"]
+    kids += objects + [m for g in objects for m in g.children if m.dep_ == "amod"]  # "returned to normal levels"
     found = [tok]
     for word in phrase[1:]:
         match = next((c for c in kids if word in (c.lower_, c.lemma_.lower())), None)

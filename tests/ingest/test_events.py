@@ -237,3 +237,8 @@ def test_problems_count_when_the_text_says_what_they_were_with(nlp):
 def test_a_rise_in_something_general_is_an_event_even_told_first(nlp):
     assert [(e.summary, e.kind) for e in nlp("We saw a rise in latency.")._.events] == [
         ("increased latency", "symptom")]
+
+
+def test_a_verb_phrase_may_end_in_a_qualified_object(nlp):
+    assert ("error rate returned to normal levels", "recovery") in [
+        e[:2] for e in events(nlp, "Error rates returned to normal levels at 15:00 UTC.")]
