@@ -160,14 +160,15 @@ def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
         return None
     negated = any(c.dep_ == "neg" for c in tok.children)  # "DNS did not fail" tells no failure
     starting = _phrases_starting().get(lemma, {})
+    told = [(len(p), -n, concept, role) for n, concept in enumerate(_concepts_of_word().get(lemma, ()))
+            for role in ("subject", "object") for p in starting.get((concept.id, role), ())
+            if not negated and tok.pos_ in ("VERB", "AUX") and _verb_matches(tok, p)]
+    if told:  # the longest phrase the text tells wins: "failed over" is a failover, not a failure
+        _, _, concept, role = max(told, key=lambda t: t[:2])
+        if role == "subject" and lemma in load_cues()["causal_verbs"] and any(c.dep_ == "dobj" for c in tok.children):
+            return concept, "object"  # "the surge overloaded the cache": the cache was overloaded
+        return concept, role
     for concept in _concepts_of_word().get(lemma, ()):
-        for role in ("subject", "object"):
-            if not negated and tok.pos_ in ("VERB", "AUX") and any(
-                    _verb_matches(tok, p) for p in starting.get((concept.id, role), ())):
-                if role == "subject" and lemma in load_cues()["causal_verbs"] \
-                        and any(c.dep_ == "dobj" for c in tok.children):
-                    return concept, "object"  # "the surge overloaded the cache": the cache was overloaded
-                return concept, role
         if lemma in concept.adjectives and (
                 tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp", "amod")
                 or tok.dep_ == "advmod" and tok.head.lemma_ == "be"):  # "the site was down", "is offline"

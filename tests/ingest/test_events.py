@@ -242,3 +242,7 @@ def test_a_rise_in_something_general_is_an_event_even_told_first(nlp):
 def test_a_verb_phrase_may_end_in_a_qualified_object(nlp):
     assert ("error rate returned to normal levels", "recovery") in [
         e[:2] for e in events(nlp, "Error rates returned to normal levels at 15:00 UTC.")]
+
+
+def test_the_longest_verb_phrase_names_the_concept(nlp):
+    assert [e[:2] for e in events(nlp, "The database failed over to the replica.")] == [("database failed over", "action")]
