@@ -84,7 +84,10 @@ def _side(tokens: set[int], head: Token | None, events: list[EventRef], opener: 
     """The event told on one side of a causal statement: a known event under ``head``, else an open event."""
     if head is None:
         return None
-    found = _main_event(tokens, head, events)
+    # a clause joined to the head's own ("X fell, and autoscaling responded by removing Y") tells its own event
+    joined = {t.i for c in head.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+              and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for t in c.subtree}
+    found = _main_event(tokens - joined, head, events)
     if opener is not None and (found is None or _describes_a_thing(head.doc[found.anchor], head)):
         found = opener.at(head) or found
     return found

@@ -562,3 +562,9 @@ def test_the_state_a_causal_verb_tells_chains_on_to_the_next_clause(nlp):
 def test_after_links_trouble_told_in_outage_words_not_any_later_happening(nlp):
     _, links = told(nlp, "The team regrouped after the database crashed. Checkout failed after the deploy.")
     assert [(c, e) for c, e, cue in links if cue == "after"] == [("deploy", "checkout failed")]
+
+
+def test_a_clause_joined_to_the_effect_keeps_its_own_event(nlp):
+    _, links = told(nlp, "Because the servers spent their time waiting on the network, their CPU utilisation fell, "
+                         "and autoscaling responded by removing instances.")
+    assert [e for _, e, cue in links if cue == "because"] == ["CPU utilisation fell"]
