@@ -618,6 +618,37 @@ def _sentence_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink],
     return links
 
 
+SEQUEL_OPENERS = re.compile(r"^(?:then|soon|shortly (?:after|afterwards)|moments later|minutes later|seconds later|"
+                            r"(?:about |around |roughly |some |just )?(?:a|an|one|two|three|few|\d+) (?:seconds?|minutes?|hours?) later|"
+                            r"within (?:a few |\d+ |one |two |three |five |ten )?(?:seconds?|minutes?)|almost immediately|"
+                            r"immediately|before long)\b", re.IGNORECASE)
+
+
+def _sequel_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink],
+                  opener: OpenEvents | None) -> list[CausalLink]:
+    """"Shortly after 19:00 we started the upgrade. About two minutes later, the site came to a near stop":
+    trouble a sentence opens by telling as what came next follows from the previous sentence's outcome (when
+    nothing in its own sentence says what caused it)."""
+    caused = {lk.effect for lk in earlier}
+    by_key = {e.key: e for e in events}
+    links = []
+    for prev, sent in pairwise(list(doc.sents)):
+        if "\n\n" in doc.text[prev.start_char:sent.start_char] or not SEQUEL_OPENERS.match(sent.text.strip()):
+            continue
+        effect = _sentence_main(sent, events)
+        if effect is None or effect.key in caused or not _is_trouble(effect):
+            continue
+        told = [lk for lk in earlier if prev.start_char <= lk.start_char < prev.end_char and lk.effect in by_key]
+        cause = by_key[told[-1].effect] if told else _sentence_main(prev, events) or (
+            opener.at(prev.root) if opener is not None else None)
+        if cause is None or cause.kind in ("recovery", "mitigation"):
+            continue
+        link = _link(cause, effect, "then", load_cues()["clause_chain"], sent[0], doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
 def _range_root(doc: Doc, start: int, end: int) -> Token | None:
     """The token of doc[start:end] nearest its sentence's root (the clause's own head)."""
     inside = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
@@ -952,7 +983,7 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
         found += _attribution_links(doc, events, opener)
         rooted, claimed = _root_cause_links(doc, events, opener)
         found += rooted
-    found += _list_links(doc, events, opener)
+    found += _list_links(doc, events, opener) + _sequel_links(doc, events, found, opener)
     found += _participle_links(doc, events, found)
     for link in found + _sentence_links(doc, events, found, opener):
         if is_intention(doc, link.start_char):

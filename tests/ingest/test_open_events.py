@@ -568,3 +568,8 @@ def test_a_clause_joined_to_the_effect_keeps_its_own_event(nlp):
     _, links = told(nlp, "Because the servers spent their time waiting on the network, their CPU utilisation fell, "
                          "and autoscaling responded by removing instances.")
     assert [e for _, e, cue in links if cue == "because"] == ["cpu utilisation fell"]  # link ends are keys
+
+
+def test_trouble_told_as_what_came_next_follows_from_the_sentence_before(nlp):
+    _, links = told(nlp, "Shortly after 19:00 we started the upgrade. About two minutes later, the site came to a near stop.")
+    assert [cue for c, e, cue in links if e == "site came to stop"] == ["then"]
