@@ -170,7 +170,8 @@ def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
         return concept, role
     for concept in _concepts_of_word().get(lemma, ()):
         if lemma in concept.adjectives and (
-                tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp", "amod")
+                tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp")
+                or tok.pos_ == "ADJ" and tok.dep_ == "amod" and concept.kind != "recovery"  # "healthy hosts" describes
                 or tok.dep_ == "advmod" and tok.head.lemma_ == "be"):  # "the site was down", "is offline"
             return concept, "subject"
         if tok.pos_ == "VERB" and lemma in concept.negated_verbs and is_negated(tok):

@@ -136,8 +136,9 @@ class OpenEvents:
                     or lemma in cues["state_verbs"] and resulting_state(verb, verb_object(verb)) \
                     or verb.dep_ in ("amod", "compound") \
                     or not _has_own_or_shared_subject(verb) or in_question(verb) \
-                    or verb.i in self.by_anchor or self._tells_its_subject(verb):
-                continue
+                    or verb.i in self.by_anchor or self._tells_its_subject(verb) \
+                    or any(c.dep_ == "xcomp" and c.i in self.by_anchor for c in verb.children):
+                continue  # "failed to renew the certificate": the renewal failure is told already
             known = len(self.events)
             event = self.at(verb)
             if event is not None and not event.anaphor and len(self.events) > known:  # made here, not found

@@ -573,3 +573,8 @@ def test_a_clause_joined_to_the_effect_keeps_its_own_event(nlp):
 def test_trouble_told_as_what_came_next_follows_from_the_sentence_before(nlp):
     _, links = told(nlp, "Shortly after 19:00 we started the upgrade. About two minutes later, the site came to a near stop.")
     assert [cue for c, e, cue in links if e == "site came to stop"] == ["then"]
+
+
+def test_failed_to_is_one_failure_and_healthy_hosts_no_recovery(nlp):
+    events, _ = told(nlp, "The load balancer failed to route traffic to healthy hosts.")
+    assert events == [("load balancer traffic routing failure", "failure")]
