@@ -249,10 +249,18 @@ class OpenEvents:
         """The event a reference points back to: the last event told before its sentence, nearest sentence first."""
         sent = tok.sent
         earlier = [e for e in self.events if e.anchor < sent.start and not e.vague]
+        prev = self.doc[sent.start - 1].sent if sent.start > 0 else None
+        if prev is not None and not any(prev.start <= e.anchor < prev.end for e in earlier):
+            # the sentence just before tells no event yet: what its own clause tells, if anything, comes first
+            # ("... and kept using the old ones. This meant every write was rejected")
+            clauses = [prev.root, *(t for t in prev if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
+                                    and t.head.pos_ in ("VERB", "AUX"))]
+            for verb in sorted(clauses, key=lambda t: -t.i):  # the last clause tells how the sentence ended
+                made = self.at(verb) if verb.pos_ in ("VERB", "AUX") else None
+                if made is not None and not made.anaphor:
+                    return made.told_as(tok.i, tok.i, tok.i + 1)
         if not earlier:
-            prev_root = self.doc[sent.start - 1].sent.root if sent.start > 0 else None
-            made = self.at(prev_root) if prev_root is not None and prev_root.pos_ in ("VERB", "AUX") else None
-            return made.told_as(tok.i, tok.i, tok.i + 1) if made is not None else None
+            return None
         last_sentence = self.doc[max(e.anchor for e in earlier)].sent
         inside = [e for e in earlier if last_sentence.start <= e.anchor < last_sentence.end]
         best = max(inside, key=lambda e: (-_depth(self.doc[e.anchor]), e.anchor))

@@ -578,3 +578,9 @@ def test_trouble_told_as_what_came_next_follows_from_the_sentence_before(nlp):
 def test_failed_to_is_one_failure_and_healthy_hosts_no_recovery(nlp):
     events, _ = told(nlp, "The load balancer failed to route traffic to healthy hosts.")
     assert events == [("load balancer traffic routing failure", "failure")]
+
+
+def test_this_points_to_how_the_sentence_before_ended(nlp):
+    _, links = told(nlp, "Uploads failed. The secret was stored, but the service kept using the old credentials. "
+                         "This meant every write to the bucket was rejected.")
+    assert [c for c, e, cue in links if cue == "mean"] == ["old credential kept using"]
