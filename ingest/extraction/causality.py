@@ -47,6 +47,7 @@ from ingest.extraction.open_events import (
     introduces_a_happening,
     is_eventive,
     is_happening,
+    main_verb,
     resulting_state,
     verb_object,
 )
@@ -632,14 +633,19 @@ def _sequel_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink],
     caused = {lk.effect for lk in earlier}
     by_key = {e.key: e for e in events}
     links = []
-    for prev, sent in pairwise(list(doc.sents)):
-        if "\n\n" in doc.text[prev.start_char:sent.start_char] or not SEQUEL_OPENERS.match(sent.text.strip()):
+    sents = list(doc.sents)
+    for n, sent in enumerate(sents):
+        prev = sents[n - 1] if n else None
+        if prev is None or "\n\n" in doc.text[prev.start_char:sent.start_char] \
+                or not SEQUEL_OPENERS.match(sent.text.strip()):
             continue
-        effect = _sentence_main(sent, events)
+        root = next((t for t in sent if t.dep_ == "ROOT"), sent.root)
+        effect = _sentence_main(sent, events) or (opener.at(main_verb(root)) if opener is not None else None)
         if effect is None or effect.key in caused or not _is_trouble(effect):
             continue
         told = [lk for lk in earlier if prev.start_char <= lk.start_char < prev.end_char and lk.effect in by_key]
-        cause = by_key[told[-1].effect] if told else _sentence_main(prev, events) or (
+        cause = by_key[told[-1].effect] if told else next(  # the sentence before, else the one before that
+            (e for s in reversed(sents[max(0, n - 2):n]) if (e := _sentence_main(s, events))), None) or (
             opener.at(prev.root) if opener is not None else None)
         if cause is None or cause.kind in ("recovery", "mitigation"):
             continue

@@ -309,7 +309,7 @@ class OpenEvents:
 
     def _clause_event(self, verb: Token) -> EventRef | None:
         aspect = verb
-        verb = _main_verb(verb)
+        verb = main_verb(verb)
         harmless = denies_harm(verb)
         going_on = aspect is not verb and aspect.lemma_.lower() in load_cues()["continuing_verbs"] \
             and _tells_past(aspect)  # "the process kept running", "phones kept retrying"
@@ -762,7 +762,7 @@ def introduces_a_happening(verb: Token) -> bool:
     return (lemma in cues["obligation_verbs"] or lemma in cues["decision_verbs"]) and past
 
 
-def _main_verb(verb: Token) -> Token:
+def main_verb(verb: Token) -> Token:
     """"started to drop packets", "began failing", "had to restart": the verb the introducing verb introduces."""
     for _ in range(3):
         xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)

@@ -584,3 +584,9 @@ def test_this_points_to_how_the_sentence_before_ended(nlp):
     _, links = told(nlp, "Uploads failed. The secret was stored, but the service kept using the old credentials. "
                          "This meant every write to the bucket was rejected.")
     assert [c for c, e, cue in links if cue == "mean"] == ["old credential kept using"]
+
+
+def test_what_came_next_may_follow_a_sentence_of_background(nlp):
+    _, links = told(nlp, "An engineer merged a change that lowered the proxy's connection limit. The change had been "
+                         "meant for staging. Within two minutes the proxy began to reject new connections.")
+    assert [cue for c, e, cue in links if e == "connection reject"] == ["then"]
