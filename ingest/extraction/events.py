@@ -165,8 +165,9 @@ def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
             if not negated and tok.pos_ in ("VERB", "AUX") and _verb_matches(tok, p)]
     if told:  # the longest phrase the text tells wins: "failed over" is a failover, not a failure
         _, _, concept, role = max(told, key=lambda t: t[:2])
-        if role == "subject" and lemma in load_cues()["causal_verbs"] and any(c.dep_ == "dobj" for c in tok.children):
-            return concept, "object"  # "the surge overloaded the cache": the cache was overloaded
+        if role == "subject" and any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in tok.children) and (
+                lemma in load_cues()["causal_verbs"] or concept.kind == "condition" and tok.tag_ == "VBD"):
+            return concept, "object"  # "the surge overloaded the cache", "the restart emptied the cache": the cache
         return concept, role
     for concept in _concepts_of_word().get(lemma, ()):
         if lemma in concept.adjectives and (

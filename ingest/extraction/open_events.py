@@ -313,8 +313,9 @@ class OpenEvents:
         harmless = denies_harm(verb)
         going_on = aspect is not verb and aspect.lemma_.lower() in load_cues()["continuing_verbs"] \
             and _tells_past(aspect)  # "the process kept running", "phones kept retrying"
-        ceased = aspect is not verb and aspect.lemma_.lower() in load_cues()["cessation_verbs"] \
-            and _tells_past(aspect)  # "the cluster stopped accepting queries": whatever the verb, it ceased
+        stopper = aspect if aspect is not verb else verb.head if verb.dep_ == "xcomp" else None
+        ceased = stopper is not None and stopper.lemma_.lower() in load_cues()["cessation_verbs"] \
+            and _tells_past(stopper)  # "the cluster stopped accepting queries": whatever the verb, it ceased
         if (told := self.by_anchor.get(verb.i)) is not None:
             return told  # "leases started to time out": the lexicon's timeout
         cues = load_cues()

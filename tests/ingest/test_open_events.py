@@ -590,3 +590,10 @@ def test_what_came_next_may_follow_a_sentence_of_background(nlp):
     _, links = told(nlp, "An engineer merged a change that lowered the proxy's connection limit. The change had been "
                          "meant for staging. Within two minutes the proxy began to reject new connections.")
     assert [cue for c, e, cue in links if e == "connection reject"] == ["then"]
+
+
+def test_what_a_told_change_emptied_is_the_state_and_what_stopped_is_a_failure(nlp):
+    events, _ = told(nlp, "The restart emptied the cache. Dispatch stopped assigning drivers for 40 minutes.")
+    labels = dict(events)
+    assert labels.get("cache emptied") == "condition"
+    assert any(label.endswith("assigning failure") for label in labels)
