@@ -12,6 +12,8 @@ concept ("the failover") stands as told.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -186,9 +188,13 @@ def recent_component(doc: Doc, before: int, comp_at: dict[int, ComponentRef]) ->
 ZONE_ABBREVIATIONS = frozenset(w for w in ZONE_WORDS if w.isupper())  # "UTC", "PDT": never a subject
 
 
+CLOCK_TOKEN = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")  # "01:52", read as a noun at the head of a timeline entry
+
+
 def is_clock_word(tok: Token) -> bool:
     """True if ``tok`` is part of a clock time the parser took for a noun ("2:25 AM / 09:25 UTC: ...")."""
-    return tok.ent_type_ == "TIME" or tok.text in ZONE_ABBREVIATIONS or tok.lower_ in ("am", "pm", "a.m.", "p.m.")
+    return tok.ent_type_ == "TIME" or tok.text in ZONE_ABBREVIATIONS or tok.lower_ in ("am", "pm", "a.m.", "p.m.") \
+        or CLOCK_TOKEN.match(tok.text) is not None
 
 
 def subject_of(tok: Token) -> Token | None:

@@ -42,7 +42,8 @@ class LineSentences:
             verbless = not any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[line_start:line_end])
             cont = prev_last is not None and (prev_last.text in (":", ",") or joining)
             joining = cont and verbless
-            if first is not None and first.is_lower or joining:
+            opens_item = not doc[line_start].is_alpha  # "- 00:55: crate builds begin failing": an entry of its own
+            if first is not None and first.is_lower and not opens_item or joining:
                 continue
             doc[line_start].is_sent_start = True
         return doc

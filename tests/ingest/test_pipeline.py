@@ -34,3 +34,10 @@ def test_a_short_lead_in_before_a_colon_is_not_the_subject(nlp):
 def test_a_lead_in_that_claims_stays_with_its_claim(nlp):
     doc = nlp("Root cause: a bad push broke the proxy.")
     assert len(list(doc.sents)) == 1
+
+
+def test_a_timeline_entry_is_no_part_of_the_heading_above_it(nlp):
+    doc = nlp("Timeline (UTC)\n\n- 00:55: crate builds begin failing because the disk is nearly full.\n"
+              "- 01:52: increasing the disk size is proposed.")
+    assert next(doc.sents).text.strip() == "Timeline (UTC)"
+    assert all("timeline" not in e.summary and "01:52" not in e.summary for e in doc._.events)
