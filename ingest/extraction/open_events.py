@@ -33,6 +33,7 @@ from ingest.extraction.event_phrases import (
     components_near,
     denies_harm,
     is_belief_verb,
+    CLOCK_TOKEN,
     is_clock_word,
     label_word,
     only_believed,
@@ -414,7 +415,7 @@ class OpenEvents:
         return event
 
     def _event(self, anchor: Token, words: list[str], comps: list[ComponentRef], start: int, end: int) -> EventRef:
-        words = list(dict.fromkeys(words))[-MAX_WORDS:]
+        words = list(dict.fromkeys(w for w in words if not CLOCK_TOKEN.match(w)))[-MAX_WORDS:]  # "01:52 proposed"
         summary = " ".join(words)
         terms = sorted({w.lower() for w in words} - stop_words())
         kind = "condition" if words[0] == "no" else event_kind(words)  # an absence is a standing condition
