@@ -26,29 +26,32 @@ _SHORT_MONTHS = sorted((m for m in MONTHS if m not in _FULL_MONTHS), key=len, re
 _MONTH = (r"(?:(?:" + "|".join(m.capitalize() for m in _FULL_MONTHS) + r")\b"
           r"|(?:" + "|".join(m.capitalize() for m in _SHORT_MONTHS) + r")\b\.?)")
 _WEEKDAY_ANY = "(?:" + "|".join(sorted((w.capitalize() for w in WEEKDAYS), key=len, reverse=True)) + r")\b\.?"
+# Dates never run across a line break ("us-east-1\n\nOct 20" is no "1 Oct"): horizontal space only.
+_SP = r"[^\S\n]+"
+_SPQ = r"[^\S\n]*"
 WEEKDAY_PATTERN = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DATE_PATTERN = (
-    rf"(?:{_WEEKDAY_ANY},?\s+(?:the\s+)?)?"
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?)(?!\d|:\d)"  # "March 3, 2024:" ends
+    rf"(?:{_WEEKDAY_ANY},?{_SP}(?:the{_SP})?)?"
+    rf"(?:{_MONTH}{_SP}\d{{1,2}}(?:st|nd|rd|th)?(?:,?{_SP}\d{{4}})?"
+    rf"|(?<![\w.-])\d{{1,2}}(?:st|nd|rd|th)?{_SP}(?:of{_SP})?{_MONTH}(?:,?{_SP}\d{{4}})?)(?!\d|:\d)"  # "March 3, 2024:" ends
 )
-MONTH_YEAR_PATTERN = rf"{_MONTH}\s+\d{{4}}(?!\d|:\d)"
+MONTH_YEAR_PATTERN = rf"{_MONTH}{_SP}\d{{4}}(?!\d|:\d)"
 _ORD = r"(?:st|nd|rd|th)?"
-_TO = r"\s*(?:-|–|—|and|to|through|until)\s*"
+_TO = rf"{_SPQ}(?:-|–|—|and|to|through|until){_SPQ}"
 # "October 19 and 20, 2025", "Oct. 19-20, 2025", "19 and 20 October 2025": two days, one month, one year.
 DATE_RANGE_PATTERN = (
-    rf"(?:{_MONTH}\s+\d{{1,2}}{_ORD}{_TO}\d{{1,2}}{_ORD},?\s+\d{{4}}"
-    rf"|\d{{1,2}}{_ORD}{_TO}\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}})(?![\d:])"
+    rf"(?:{_MONTH}{_SP}\d{{1,2}}{_ORD}{_TO}\d{{1,2}}{_ORD},?{_SP}\d{{4}}"
+    rf"|\d{{1,2}}{_ORD}{_TO}\d{{1,2}}{_ORD}{_SP}(?:of{_SP})?{_MONTH},?{_SP}\d{{4}})(?![\d:])"
 )
 _RANGE_PARTS = re.compile(
-    rf"^(?:(?P<m1>{_MONTH})\s+(?P<a1>\d{{1,2}}){_ORD}{_TO}(?P<b1>\d{{1,2}}){_ORD},?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<a2>\d{{1,2}}){_ORD}{_TO}(?P<b2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}}))$"
+    rf"^(?:(?P<m1>{_MONTH}){_SP}(?P<a1>\d{{1,2}}){_ORD}{_TO}(?P<b1>\d{{1,2}}){_ORD},?{_SP}(?P<y1>\d{{4}})"
+    rf"|(?P<a2>\d{{1,2}}){_ORD}{_TO}(?P<b2>\d{{1,2}}){_ORD}{_SP}(?:of{_SP})?(?P<m2>{_MONTH}),?{_SP}(?P<y2>\d{{4}}))$"
 )
 
 _PARTS = re.compile(
-    rf"^(?:(?P<wd>{_WEEKDAY_ANY}),?\s+(?:the\s+)?)?"
-    rf"(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?)$"
+    rf"^(?:(?P<wd>{_WEEKDAY_ANY}),?{_SP}(?:the{_SP})?)?"
+    rf"(?:(?P<m1>{_MONTH}){_SP}(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}(?P<y1>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?{_SP}(?:of{_SP})?(?P<m2>{_MONTH})(?:,?{_SP}(?P<y2>\d{{4}}))?)$"
 )
 
 

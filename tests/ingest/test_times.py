@@ -272,3 +272,10 @@ def test_a_month_and_year_or_the_one_year_written_dates_a_yearless_day():
 def test_a_zone_spelled_out_in_full_is_read():
     got = by_raw("On 19 July 2024 at 06:09 Central European Summer Time the update went out.", TimeContext())
     assert got["06:09 Central European Summer Time"].utc == utc(2024, 7, 19, 4, 9)
+
+
+def test_a_date_never_runs_across_a_line_break():
+    got = by_raw("Increased error rates - us-east-1\n\nOct 20, 3:53 PM PDT: All services have recovered.",
+                 TimeContext(published="2025-10-25"))
+    assert got["3:53 PM PDT"].utc == utc(2025, 10, 20, 22, 53)
+    assert not [raw for raw in got if "\n" in raw]
