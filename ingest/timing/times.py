@@ -124,6 +124,7 @@ class _State:
     explicit: date | None = None  # the last date written with a year
     year_hint: int | None = None  # the year a later date of the same sentence is written with
     text_year: int | None = None  # the one year the text writes anywhere ("the 2023 outage"), if only one
+    first_date: date | None = None  # the first calendar date the text writes, wherever it stands
     weekday: int | None = None  # the weekday written with the date being read
     previous: TimeExpression | None = None
     expressions: list[TimeExpression] = field(default_factory=list)
@@ -245,6 +246,7 @@ def _resolve_date_text(text: str, state: _State, ctx: TimeContext) -> tuple[date
     return resolved, year, weekday
 
 
+LATER_DATE_DAYS = 14  # a date written further down dates earlier clocks only if this close before publication
 CORRECTABLE_DAYS = 31  # a written year is a slip only for a date this close to the incident's own days
 
 
@@ -328,8 +330,12 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     elif (after := _DATE_AFTER_PAIR.match(text, m.end())) is not None:
         day = _resolve_date_text(after.group("pdate"), state, ctx)[0]  # "11:49 PM PDT (06:49 UTC) on October 19"
     else:
-        _, has_day = published_bounds(ctx.published)
-        day = state.last_date or ctx.anchor_date or (published_bounds(ctx.published)[0] if has_day else None)
+        published, has_day = published_bounds(ctx.published)
+        # a clock before any date: a date written further down ("[Resolved] 21:05 UTC ... [Investigating]
+        # 19:58 UTC, 4 June 2024", a status page newest first) dates it better than the publication day
+        later = state.first_date if state.first_date and (
+            not has_day or published and 0 <= (published - state.first_date).days <= LATER_DATE_DAYS) else None
+        day = state.last_date or ctx.anchor_date or later or (published if has_day else None)
     if day is None or tz is None:
         expr.local = _local_label(None, clock, label)
         return expr
@@ -482,6 +488,10 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     matches = list(CANDIDATE_RE.finditer(text))  # one scan serves the zone default and the expressions
     state = _State(zone=ctx.default_tz or declared_zone(text) or _first_zone(matches), weekdays=weekdays)
     hints = _year_hints(text, matches)
+    first = next((m for m in matches if m.group("date") or m.group("clock") and m.group("cdate")), None)
+    if first is not None:  # read on a scratch cursor: the narrative's own cursor starts at the top
+        scratch = _State(zone=state.zone, weekdays=weekdays)
+        state.first_date = _resolve_date_text(first.group("date") or first.group("cdate"), scratch, ctx)[0]
     years = {int(y) for y in _WRITTEN_YEAR.findall(text)}
     today = ctx.today or date.today()
     state.text_year = next(iter(years)) if len(years) == 1 and next(iter(years)) <= today.year else None

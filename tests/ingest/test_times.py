@@ -279,3 +279,12 @@ def test_a_date_never_runs_across_a_line_break():
                  TimeContext(published="2025-10-25"))
     assert got["3:53 PM PDT"].utc == utc(2025, 10, 20, 22, 53)
     assert not [raw for raw in got if "\n" in raw]
+
+
+def test_clocks_above_the_first_written_date_take_it_not_the_publication_day():
+    text = ("[Resolved] 21:05 UTC - Error rates are back to normal.\n"
+            "[Investigating] 19:58 UTC, 4 June 2024 - We are investigating elevated API error rates.")
+    got = by_raw(text, TimeContext(published="2024-06-05"))
+    assert got["21:05 UTC"].utc == utc(2024, 6, 4, 21, 5)
+    far = by_raw(text.replace("4 June 2024", "4 June 2023"), TimeContext(published="2024-06-05"))
+    assert far["21:05 UTC"].utc == utc(2024, 6, 5, 21, 5)  # a date long before publication dates nothing above it
