@@ -344,7 +344,9 @@ class OpenEvents:
         linking = lemma in cues["linking_verbs"]
         if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb) \
                 and state is None and not _acts_on_a_thing(verb) and not ceased \
-                and not (going_on and obj is not None and obj.dep_ == "dobj"):  # "kept using the old keys"
+                and not ((going_on or aspect is not verb) and obj is not None and obj.dep_ == "dobj"):
+            # not for what was kept being, or tried to be, done to something: "kept using the old keys",
+            # "tried to read memory out of bounds"
             if linking and acomp is not None and subj is not None:
                 pass  # "the cache was stale", "the enactor became slow"
             else:

@@ -597,3 +597,8 @@ def test_what_a_told_change_emptied_is_the_state_and_what_stopped_is_a_failure(n
     labels = dict(events)
     assert labels.get("cache emptied") == "condition"
     assert any(label.endswith("assigning failure") for label in labels)
+
+
+def test_what_something_tried_to_do_to_a_thing_is_an_event(nlp):
+    events, _ = told(nlp, "When the sensor loaded the file, its interpreter tried to read memory outside its bounds.")
+    assert "memory read" in dict(events)
