@@ -602,3 +602,8 @@ def test_what_a_told_change_emptied_is_the_state_and_what_stopped_is_a_failure(n
 def test_what_something_tried_to_do_to_a_thing_is_an_event(nlp):
     events, _ = told(nlp, "When the sensor loaded the file, its interpreter tried to read memory outside its bounds.")
     assert "memory read" in dict(events)
+
+
+def test_amounting_to_something_is_no_event_of_its_own(nlp):
+    events, _ = told(nlp, "The site leaned on the cluster, and cutting it off amounted to taking Facebook offline.")
+    assert all("amount" not in label for label, _ in events)
