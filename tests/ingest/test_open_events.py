@@ -607,3 +607,9 @@ def test_what_something_tried_to_do_to_a_thing_is_an_event(nlp):
 def test_amounting_to_something_is_no_event_of_its_own(nlp):
     events, _ = told(nlp, "The site leaned on the cluster, and cutting it off amounted to taking Facebook offline.")
     assert all("amount" not in label for label, _ in events)
+
+
+def test_a_weak_causal_verb_makes_a_plain_noun_a_cause_only_of_trouble(nlp):
+    _, links = told(nlp, "All these traits make DynamoDB an attractive choice. A bad rule drove CPU usage to 100%.")
+    assert not [lk for lk in links if "trait" in lk[0]]
+    assert [c for c, _, cue in links if cue == "drive"] == ["bad rule"]
