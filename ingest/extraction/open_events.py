@@ -309,6 +309,9 @@ class OpenEvents:
         return self._event(head, words, comps, start, head.i + 1)
 
     def _clause_event(self, verb: Token) -> EventRef | None:
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and any(c.dep_ == "prep" and c.lower_ in ("for", "as")
+                                                             for c in verb.children):
+            return None  # "a database built for durability", "a tool known as X": what a thing is, not a happening
         aspect = verb
         verb = main_verb(verb)
         harmless = denies_harm(verb)

@@ -613,3 +613,8 @@ def test_a_weak_causal_verb_makes_a_plain_noun_a_cause_only_of_trouble(nlp):
     _, links = told(nlp, "All these traits make DynamoDB an attractive choice. A bad rule drove CPU usage to 100%.")
     assert not [lk for lk in links if "trait" in lk[0]]
     assert [c for c, _, cue in links if cue == "drive"] == ["bad rule"]
+
+
+def test_what_a_thing_was_built_for_is_no_happening(nlp):
+    events, _ = told(nlp, "DynamoDB is a database built for durability, which promises high uptime.")
+    assert all("built" not in label for label, _ in events)
