@@ -13,7 +13,6 @@ concept ("the failover") stands as told.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from functools import lru_cache
 

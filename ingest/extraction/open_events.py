@@ -29,11 +29,11 @@ from spacy.tokens import Doc, Span, Token
 
 from ingest.extraction.entities import CALENDAR_WORDS, ComponentRef
 from ingest.extraction.event_phrases import (
+    CLOCK_TOKEN,
     EventRef,
     components_near,
     denies_harm,
     is_belief_verb,
-    CLOCK_TOKEN,
     is_clock_word,
     label_word,
     only_believed,
