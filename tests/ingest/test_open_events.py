@@ -618,3 +618,8 @@ def test_a_weak_causal_verb_makes_a_plain_noun_a_cause_only_of_trouble(nlp):
 def test_what_a_thing_was_built_for_is_no_happening(nlp):
     events, _ = told(nlp, "DynamoDB is a database built for durability, which promises high uptime.")
     assert all("built" not in label for label, _ in events)
+
+
+def test_a_number_of_things_is_about_the_things(nlp):
+    events, _ = told(nlp, "A number of customers could not log in. A large number of servers crashed.")
+    assert {label for label, _ in events} == {"customer login failure", "server crashed"}
