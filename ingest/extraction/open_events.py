@@ -126,6 +126,8 @@ class OpenEvents:
                 continue
             if self._tells_a_state(verb):
                 pass  # "lines were overwhelmed", "viewers were unable to watch": a state the clause reports
+            elif working_again(verb) is not None and verb.i not in self.made and verb.i not in self.by_anchor:
+                pass  # "logins worked again", "facebook.com is resolving again": a recovery, told in any tense
             elif _goes_on(verb):
                 pass  # "the process kept running": a happening that went on
             elif verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
@@ -143,7 +145,7 @@ class OpenEvents:
             known = len(self.events)
             event = self.at(verb)
             if event is not None and not event.anaphor and len(self.events) > known:  # made here, not found
-                if not event_kind_known(event.summary.split()):
+                if not event_kind_known(event.summary.split()) and event.kind != "recovery":
                     event.kind = NARRATED_KIND  # a happening told in no outage word: not evidence of trouble
                 made.append(event)
         return made
@@ -164,7 +166,7 @@ class OpenEvents:
                 known = len(self.events)
                 event = self._item_event(clause)
                 if event is not None and not event.anaphor and len(self.events) > known:
-                    if not event_kind_known(event.summary.split()):
+                    if not event_kind_known(event.summary.split()) and event.kind != "recovery":
                         event.kind = NARRATED_KIND
                     made.append(event)
         return made
@@ -345,6 +347,15 @@ class OpenEvents:
         if lemma == "be" and obj is not None and obj.dep_ == "attr":
             return self.at(obj)
         linking = lemma in cues["linking_verbs"]
+        again = working_again(verb)
+        if again is not None and subj is not None and not any(c.lower_ in ("normally", "properly", "fine", "smoothly")
+                                                              for c in verb.children):
+            # "logins worked again", "the site was reachable again"; "flowing normally again" reads as told
+            words = _noun_words(subj, self.comp_at)[-3:] + [again.lower_, "again"]
+            event = self._event(verb, words, components_near(subj, self.comp_at), min(subj.left_edge.i, verb.i),
+                                verb.i + 1)
+            event.kind = "recovery"
+            return event
         if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb) \
                 and state is None and not _acts_on_a_thing(verb) and not ceased \
                 and not ((going_on or aspect is not verb) and obj is not None and obj.dep_ == "dobj"):
@@ -754,6 +765,18 @@ def _goes_on(verb: Token) -> bool:
     """"kept running", "continued retrying": a past verb of going on with the verb it keeps going."""
     return verb.pos_ == "VERB" and verb.lemma_.lower() in load_cues()["continuing_verbs"] and _tells_past(verb) \
         and any(c.dep_ == "xcomp" and c.tag_ == "VBG" for c in verb.children) and _has_own_or_shared_subject(verb)
+
+
+def working_again(verb: Token) -> Token | None:
+    """The word of working order a clause says came back ("logins worked *again*", "the site was *reachable*
+    again", "facebook.com is *resolving* again"), else None. Only words of `working_words`: "errors rose
+    again" is no recovery."""
+    if not any(c.dep_ == "advmod" and c.lower_ == "again" for c in verb.children):
+        return None
+    words = set(load_cues()["working_words"])
+    if verb.lemma_.lower() in words:
+        return verb
+    return next((c for c in verb.children if c.dep_ in ("acomp", "advmod") and c.lemma_.lower() in words), None)
 
 
 def introduces_a_happening(verb: Token) -> bool:

@@ -623,3 +623,11 @@ def test_what_a_thing_was_built_for_is_no_happening(nlp):
 def test_a_number_of_things_is_about_the_things(nlp):
     events, _ = told(nlp, "A number of customers could not log in. A large number of servers crashed.")
     assert {label for label, _ in events} == {"customer login failure", "server crashed"}
+
+
+def test_working_again_is_a_recovery_in_any_tense_and_trouble_again_is_not(nlp):
+    events, _ = told(nlp, "facebook.com is resolving again for me. Logins worked again by noon. "
+                          "The site was reachable again at 10:00. The job failed again.")
+    kinds = dict(events)
+    assert [kinds.get(k) for k in ("login worked again", "site reachable again")] == ["recovery", "recovery"]
+    assert kinds.get("job failed") == "failure"
