@@ -185,7 +185,7 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     if cause is None and opener is not None and subj is not None and _names_a_cause(subj) \
             and (effect is None or _is_trouble(effect) or load_cues()["causal_verbs"].get(tok.lemma_.lower(), 1) >= 0.7):
         # "a rule drove CPU usage to 100%": the text makes the rule a cause; a weak verb with no trouble after
-        # it does not ("these traits make DynamoDB an attractive choice")
+        # it does not ("the new dashboard made the data easy to read")
         cause = opener.at(subj, named=True)
     return cause, effect
 

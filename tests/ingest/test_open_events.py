@@ -610,8 +610,8 @@ def test_amounting_to_something_is_no_event_of_its_own(nlp):
 
 
 def test_a_weak_causal_verb_makes_a_plain_noun_a_cause_only_of_trouble(nlp):
-    _, links = told(nlp, "All these traits make DynamoDB an attractive choice. A bad rule drove CPU usage to 100%.")
-    assert not [lk for lk in links if "trait" in lk[0]]
+    _, links = told(nlp, "The new dashboard made the data easy to read. A bad rule drove CPU usage to 100%.")
+    assert not [lk for lk in links if "dashboard" in lk[0]]
     assert [c for c, _, cue in links if cue == "drive"] == ["bad rule"]
 
 
