@@ -41,6 +41,7 @@ from ingest.extraction.open_events import (
     MEASURE_ENTS,
     OpenEvents,
     acts_on_something,
+    affecting_verbs,
     cue_phrase,
     event_kind_known,
     in_question,
@@ -147,7 +148,7 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     if not targets and not _is_clause_modifier(tok):
         return None, None  # "replication broke": what broke is the subject, and nothing is said to cause it
     done_to = next((c for c in targets if c.dep_ == "dobj" and c.pos_ == "NOUN"), None) \
-        if opener is not None and own is None and cue_phrase(tok, dict.fromkeys(load_cues()["affecting_verbs"], 1.0)) \
+        if opener is not None and own is None and cue_phrase(tok, affecting_verbs()) \
         else None
     if done_to is not None:  # "delayed email notifications": the notifications' delay
         own = opener.at(tok)  # type: ignore[union-attr]
@@ -190,12 +191,9 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     return cause, effect
 
 
-SCENE_MARKERS = ("when", "while", "once", "after", "before", "because", "since", "as", "if", "until", "whenever")
-
-
 def _sets_the_scene(clause: Token) -> bool:
     """"[when that happened], requests stalled": an adverbial clause says when or why, never what the verb did."""
-    return clause.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in SCENE_MARKERS
+    return clause.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in load_cues()["scene_markers"]
                                           for m in clause.children)
 
 
@@ -287,9 +285,7 @@ def _attribution_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> 
             continue
         named, held = _of_what(_pobj(prep)), prep.lower_ in cues["blame_verbs"].get(lemma, [])
         cause_head, effect_head = (told, named) if held else (named, told)  # "blamed X for Y": X caused Y
-        cause = _side(_subtree(cause_head), cause_head, events, opener)
-        if cause is None and any(c.dep_ in ("amod", "compound") for c in cause_head.children):
-            cause = opener.at(cause_head, named=True)  # "a stale cache", not "a file"
+        cause = _named_side(cause_head, events, opener)
         effect = _side(_subtree(effect_head), effect_head, events, opener)
         link = _link(cause, effect, lemma, cues["attribution"], verb, doc)
         if link is not None:
@@ -307,14 +303,21 @@ def _responsibility_links(doc: Doc, events: list[EventRef], opener: OpenEvents) 
         subject = next((c for c in adj.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if what is None or subject is None or is_negated(adj.head):
             continue
-        cause = _side(_subtree(subject), subject, events, opener)
-        if cause is None and any(c.dep_ in ("amod", "compound") for c in subject.children):
-            cause = opener.at(subject, named=True)  # "a faulty router", not "the team"
+        cause = _named_side(subject, events, opener)
         effect = _side(_subtree(_of_what(what)), _of_what(what), events, opener)
         link = _link(cause, effect, adj.lemma_.lower(), load_cues()["attribution"], adj, doc)
         if link is not None:
             links.append(link)
     return links
+
+
+def _named_side(head: Token, events: list[EventRef], opener: OpenEvents) -> EventRef | None:
+    """The cause a phrase the text holds responsible names: its event, else the phrase itself when qualified
+    ("a stale cache", "a faulty router"), not a bare "a file" or "the team"."""
+    cause = _side(_subtree(head), head, events, opener)
+    if cause is None and any(c.dep_ in ("amod", "compound") for c in head.children):
+        cause = opener.at(head, named=True)
+    return cause
 
 
 def _of_what(noun: Token) -> Token:

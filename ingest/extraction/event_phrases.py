@@ -190,6 +190,12 @@ ZONE_ABBREVIATIONS = frozenset(w for w in ZONE_WORDS if w.isupper())  # "UTC", "
 CLOCK_TOKEN = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")  # "01:52", read as a noun at the head of a timeline entry
 
 
+def is_label_noise(word: str) -> bool:
+    """A word a parse can hand to a label that never names what happened: a zone abbreviation, a weekday or
+    month name, a clock ("15:12 UTC and latency", "Tuesday's outage", "- 01:52: ... is proposed")."""
+    return word in ZONE_ABBREVIATIONS or word.lower() in CALENDAR_WORDS or CLOCK_TOKEN.match(word) is not None
+
+
 def is_clock_word(tok: Token) -> bool:
     """True if ``tok`` is part of a clock time the parser took for a noun ("2:25 AM / 09:25 UTC: ...")."""
     return tok.ent_type_ == "TIME" or tok.text in ZONE_ABBREVIATIONS or tok.lower_ in ("am", "pm", "a.m.", "p.m.") \
@@ -285,8 +291,7 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
     comps = sorted(comps, key=lambda c: c.name.lower() in generic)  # "EC2 APIs": EC2, not API, names it
     label = label or concept.label
     label_words = set(label.lower().split())
-    words = [w for w in words if w.lower() not in vague_words() and w not in ZONE_ABBREVIATIONS
-             and w.lower() not in CALENDAR_WORDS]  # "15:12 UTC and latency", "Tuesday's outage"
+    words = [w for w in words if w.lower() not in vague_words() and not is_label_noise(w)]
     if comps and use_component and is_qualifier(comps[0]):
         # "TLS handshake failures", "DNS resolution failure": a kind of thing and the words that say which
         named = set(comps[0].name.lower().split()) | label_words

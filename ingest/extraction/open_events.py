@@ -29,12 +29,12 @@ from spacy.tokens import Doc, Span, Token
 
 from ingest.extraction.entities import CALENDAR_WORDS, ComponentRef
 from ingest.extraction.event_phrases import (
-    CLOCK_TOKEN,
     EventRef,
     components_near,
     denies_harm,
     is_belief_verb,
     is_clock_word,
+    is_label_noise,
     label_word,
     only_believed,
     participle,
@@ -431,7 +431,7 @@ class OpenEvents:
         return event
 
     def _event(self, anchor: Token, words: list[str], comps: list[ComponentRef], start: int, end: int) -> EventRef:
-        words = list(dict.fromkeys(w for w in words if not CLOCK_TOKEN.match(w)))[-MAX_WORDS:]  # "01:52 proposed"
+        words = list(dict.fromkeys(w for w in words if not is_label_noise(w)))[-MAX_WORDS:]
         summary = " ".join(words)
         terms = sorted({w.lower() for w in words} - stop_words())
         kind = "condition" if words[0] == "no" else event_kind(words)  # an absence is a standing condition
@@ -519,9 +519,21 @@ def event_kind(words: list[str]) -> str:
 
 
 def _signals(words: list[str]) -> bool:
-    cues = load_cues()
+    nouns, verbs = _signal_words()
     forms = {f for w in words for f in _word_forms(w.lower())}
-    return bool(forms & set(cues["signal_nouns"])) and bool(forms & set(cues["signal_verbs"]))
+    return bool(forms & nouns) and bool(forms & verbs)
+
+
+@lru_cache(maxsize=1)
+def _signal_words() -> tuple[frozenset[str], frozenset[str]]:
+    cues = load_cues()
+    return frozenset(cues["signal_nouns"]), frozenset(cues["signal_verbs"])
+
+
+@lru_cache(maxsize=1)
+def affecting_verbs() -> dict[str, float]:
+    """The cue table of `affecting_verbs`, built once: ``cue_phrase`` indexes a table by its identity."""
+    return dict.fromkeys(load_cues()["affecting_verbs"], 1.0)
 
 
 def _word_forms(word: str) -> list[str]:
