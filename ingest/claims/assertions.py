@@ -461,20 +461,52 @@ def _finds_it_unnamed(root: Any) -> bool:
         and all(c.dep_ == "det" for c in obj.children if c.i < obj.i)
 
 
-def section_claims(doc: Any) -> list[ClaimRecord]:
-    """A section headed "Root cause" (or "What caused the outage") names the root cause in the main clause of
-    the first of its opening sentences that tells something wrong (:func:`_tells_trouble`): a root-cause
-    claim about that clause.
+@dataclass
+class NamedCause:
+    """A sentence whose place in the text names what it tells the root cause, and the head of what it names."""
+
+    sent: Any
+    head: Any
+
+    def about(self) -> str:
+        """The words naming the cause: a noun's phrase, or a verb's own clause without what hangs off it."""
+        if self.head.pos_ in ("NOUN", "PROPN"):
+            return phrase(self.head)
+        return " ".join(t.text for t in clause_tokens(self.head) if not t.is_punct and t.dep_ != "mark")
+
+
+def clause_tokens(head: Any) -> list[Any]:
+    """``head``'s subtree without the subordinate and joined clauses in it, in text order."""
+    skip = {t.i for c in head.subtree if c.dep_ in _SUBORDINATE and c.i != head.i for t in c.subtree}
+    return [t for t in head.subtree if t.i not in skip]
+
+
+def named_causes(doc: Any) -> list[NamedCause]:
+    """Where the layout of the text, not a verb, names the root cause:
+
+    - a lead-in ("Root cause: the renewal job had been failing ..."): what follows its colon;
+    - an answer ("What caused it? A typo in a deploy script."): the sentence after the question;
+    - a section ("Root cause" / "What went wrong" as a heading): the main clause of the first of its
+      opening sentences that tells something wrong (:func:`_tells_trouble`).
 
     A heading is a line of at most MAX_HEADING_WORDS words that does not end like a sentence.
     """
-    phrases = [p.lower() for p in LEXICON["root_cause_headings"]]
+    phrases = [p.lower() for p in (*LEXICON["root_cause_headings"], *LEXICON["root_cause_phrases"])]
+    sents = segments(doc)
     out = []
-    sents = list(doc.sents)
     for n, sent in enumerate(sents):
         line = sent.text.strip()
-        if not line or line[-1] in ".!?:" or len(line.split()) > MAX_HEADING_WORDS or "\n" in line \
-                or not any(p in line.lower() for p in phrases):
+        if not line or "\n" in line or not any(p in line.lower() for p in phrases):
+            continue
+        if (named := _after_lead_in(sent, phrases)) is not None:
+            out.append(NamedCause(sent, named))
+            continue
+        question = line.endswith("?") and any(p in line.lower() for p in LEXICON["root_cause_headings"])
+        own_line = doc.text[sent.end_char:sent.end_char + 200].lstrip(" \t").startswith("\n")
+        if question and not own_line and n + 1 < len(sents) and not sents[n + 1].text.strip().endswith("?"):
+            out.append(NamedCause(sents[n + 1], _clause_head(sents[n + 1])))  # "What caused it? A typo in ..."
+            continue
+        if line[-1] in ".!:" or line[-1] == "?" and not question or len(line.split()) > MAX_HEADING_WORDS:
             continue
         first = next((s for s in sents[n + 1:n + 1 + SECTION_SENTENCES] if _tells_trouble(s)), None)
         if first is None:
@@ -483,10 +515,42 @@ def section_claims(doc: Any) -> list[ClaimRecord]:
         told = next((c for c in root.children if c.dep_ == "ccomp"), None)
         if told is not None and root.lemma_.lower() in load_cues()["non_event_verbs"]:
             root = told  # "A detailed postmortem revealed that X": X names the cause, not the postmortem
-        skip = {t.i for c in root.children if c.dep_ in _SUBORDINATE for t in c.subtree}
-        about = " ".join(t.text for t in root.subtree if t.i not in skip and not t.is_punct and t.dep_ != "mark")
-        out.append(ClaimRecord("root_cause", first.text, None, first.start_char, first.end_char, about, True))
+        out.append(NamedCause(first, root))
     return out
+
+
+LEAD_IN_MAX_WORDS = 4
+
+
+def _after_lead_in(sent: Any, phrases: list[str]) -> Any | None:
+    """The head of what a root-cause lead-in ("Root cause:", "The underlying problem:") introduces."""
+    colon = next((t for t in sent[:LEAD_IN_MAX_WORDS + 2] if t.text in (":", "—", "–")), None)
+    if colon is None or not all(t.is_alpha for t in sent[:colon.i - sent.start]):
+        return None
+    lead = sent.doc[sent.start:colon.i].text.lower()
+    rest = sent.doc[colon.i + 1:sent.end]
+    if not any(p in lead for p in phrases) or sum(t.is_alpha for t in rest) < 2:
+        return None
+    return _clause_head(rest)
+
+
+def _clause_head(span: Any) -> Any | None:
+    """The token of ``span`` nearest the parse's root (leftmost on a tie): the head of what it tells."""
+    inside = [t for t in span if not (t.is_punct or t.is_space) and t.dep_ != "cc"]
+
+    def depth(t: Any) -> int:
+        d = 0
+        while t.head.i != t.i and span.start <= t.head.i < span.end:
+            t, d = t.head, d + 1
+        return d
+
+    return min(inside, key=lambda t: (depth(t), t.i)) if inside else None
+
+
+def section_claims(doc: Any) -> list[ClaimRecord]:
+    """A root-cause claim about what each :func:`named_causes` position names."""
+    return [ClaimRecord("root_cause", n.sent.text, None, n.sent.start_char, n.sent.end_char, n.about(), True)
+            for n in named_causes(doc) if n.head is not None]
 
 
 def extract_claims(doc: Any, *, ctx: TimeContext | None = None,

@@ -143,6 +143,35 @@ def test_a_root_cause_section_that_only_narrates_makes_no_claim(nlp):
     assert section_claims(doc) == []
 
 
+def _roots(nlp, text: str) -> list[str]:
+    from analysis.causal import root_causes
+    from graph.memory_store import MemoryStore
+    from ingest.writing.corpus import ingest_text
+    store = MemoryStore(None)
+    ingest_text(store, nlp, "q", text, title="report", keep_empty=True)
+    return [f.label for f in root_causes(store.incident_graph("q")).root_causes]
+
+
+def test_a_root_cause_lead_in_names_the_clause_after_its_colon(nlp):
+    text = ("Root cause: the certificate renewal job had been silently failing since March, and the "
+            "certificate expired on Friday.")
+    assert [c for c in claims(nlp, text) if c[0] == "root_cause"] == [
+        ("root_cause", None, "the certificate renewal job had been silently failing since March", True)]
+    assert _roots(nlp, text)[:1] == ["certificate renewal job failing"]
+
+
+def test_the_answer_to_a_question_about_the_cause_is_the_root_cause(nlp):
+    text = "What caused it? A single typo in a deployment script, which deleted the production database."
+    assert [c for c in claims(nlp, text) if c[0] == "root_cause"] == [
+        ("root_cause", None, "A single typo in a deployment script", True)]
+    assert _roots(nlp, text)[:1] == ["deployment script typo"]
+
+
+def test_a_question_about_something_else_names_no_root_cause(nlp):
+    text = "What did customers see? Checkout pages returned errors for forty minutes."
+    assert [c for c in claims(nlp, text) if c[0] == "root_cause"] == []
+
+
 def test_a_root_cause_the_writer_does_not_believe_in_is_denied(nlp):
     assert claims(nlp, "I don't think the deletion is the real root cause here.") == [
         ("not_root_cause", None, "the deletion", False)]
