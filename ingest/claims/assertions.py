@@ -270,10 +270,11 @@ def _is_the_incident(noun: Any) -> bool:
                    and c.lower_ not in load_cues()["drop_modifiers"] for c in noun.children)
 
 
-def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:
-    """What the text says caused the incident as a whole is its root cause: "the issue stemmed from X", "the
-    outage was traced to X", "the outage was caused by X", "X triggered the incident", "X led to the
-    outage", "X was responsible for the disruption"."""
+def origin_causes(sent: Any) -> list[Any]:
+    """The heads of what the text says caused the incident as a whole (its root cause): "the issue stemmed
+    from X", "the outage was traced to X", "engineers traced the problem back to X", "the team identified the
+    issue as X", "the outage was caused by X", "X triggered the incident", "X led to the outage", "X was
+    responsible for the disruption"."""
     out = []
     for token in sent:
         lemma = token.lemma_.lower()
@@ -284,8 +285,10 @@ def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:
         subj = _child(token, "nsubj", "nsubjpass")
         if subj is None and token.dep_ == "acomp":
             subj = _child(token.head, "nsubj")  # "X was responsible for the outage"
-        if preps and _is_the_incident(subj):  # "the issue stemmed from X"
-            prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in preps), None)
+        if preps and (_is_the_incident(subj) or _is_the_incident(_child(token, "dobj"))):
+            back = [c for c in token.children if c.dep_ == "advmod" and c.lower_ in ("back", "down")]
+            prep = next((c for h in (token, *back) for c in h.children if c.dep_ == "prep" and c.lower_ in preps),
+                        None)  # "traced the outage back to X": the "to" hangs on "back"
             cause = _child(prep, "pobj") if prep is not None else None
         elif lemma in LEXICON["incident_cause_lemmas"] and _is_the_incident(_child(token, "nsubjpass")):
             cause = _child(_child(token, "agent") or token, "pobj")  # "the outage was caused by X"
@@ -295,9 +298,17 @@ def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:
                 told = told if told is not None else _child(prep, "pobj")
             cause = subj if _is_the_incident(told) and subj.lower_ not in _PRONOUNS else None
         if cause is not None:
-            about = phrase(cause)
-            out.append(ClaimRecord("root_cause", sent.text, None, sent.start_char, sent.end_char, about, True))
-            state["about"] = about
+            out.append(cause)
+    return out
+
+
+def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:
+    """A root-cause claim about each of the sentence's :func:`origin_causes`."""
+    out = []
+    for cause in origin_causes(sent):
+        about = phrase(cause)
+        out.append(ClaimRecord("root_cause", sent.text, None, sent.start_char, sent.end_char, about, True))
+        state["about"] = about
     return out
 
 

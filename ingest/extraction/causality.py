@@ -35,7 +35,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
-from ingest.claims.assertions import clause_tokens, named_causes, phrase_heads, what_it_is
+from ingest.claims.assertions import clause_tokens, named_causes, origin_causes, phrase_heads, what_it_is
 from ingest.extraction.events import EventRef, is_negated
 from ingest.extraction.open_events import (
     MEASURE_ENTS,
@@ -951,11 +951,13 @@ def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> t
         link = _link(cause, effect, "root cause", load_cues()["causal_verbs"]["cause"], tok, doc)
         if link is not None:
             links.append(link)
-    for named in named_causes(doc):  # "Root cause: a typo in ...", "What caused it? A typo in ..."
-        if named.head is None:
+    # "Root cause: a typo in ...", "What caused it? A typo in ...", "we traced the outage to a typo in ..."
+    heads = [n.head for n in named_causes(doc)] + [h for sent in doc.sents for h in origin_causes(sent)]
+    for head in heads:
+        if head is None:
             continue
-        tokens = {t.i for t in clause_tokens(named.head)}
-        cause = _main_event(tokens, named.head, events) or opener.at(named.head, named=True)
+        tokens = {t.i for t in clause_tokens(head)}
+        cause = _main_event(tokens, head, events) or opener.at(head, named=True)
         if cause is not None:
             claimed.add(cause.key)
     return links, claimed

@@ -217,9 +217,18 @@ def test_a_root_cause_section_that_opens_with_a_report_names_what_was_reported(n
     ("A faulty network switch triggered the outage on Monday.", "A faulty network switch"),
     ("A bug in the deploy tool was responsible for the outage.", "A bug in the deploy tool"),
     ("An expired certificate led to Tuesday's disruption.", "An expired certificate"),
+    ("Engineers traced the problem to a memory leak in the session service.", "a memory leak in the session service"),
+    ("Investigators later traced the outage back to a faulty firmware update.", "a faulty firmware update"),
 ])
 def test_what_caused_the_incident_as_a_whole_is_its_root_cause(nlp, text, about):
     assert claims(nlp, text) == [("root_cause", None, about, True)]
+
+
+def test_an_incident_traced_to_a_phrase_no_lexicon_knows_still_has_it_as_root_cause(nlp):
+    assert _roots(nlp, "The team identified the issue as a misconfigured cache policy.") == [
+        "misconfigured cache policy"]
+    assert _roots(nlp, "Investigators traced the outage back to a faulty firmware update on the storage arrays. "
+                       "Thousands of customers lost access.") == ["storage array update"]
 
 
 @pytest.mark.parametrize("text", [
