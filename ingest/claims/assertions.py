@@ -28,6 +28,7 @@ LEXICON = load_claim_phrases()
 _PRONOUNS = frozenset({"it", "this", "that", "they", "which"})
 _CUT_PUNCT = frozenset({",", ";", "(", ")", "—", "–", ":", "!", "?", "[", "]"})
 _CAUSE_WORDS = frozenset(LEXICON["origin_lemmas"]) | frozenset(LEXICON["incident_cause_lemmas"])
+_BLAME_WORDS = frozenset(LEXICON["attribution_lemmas"])
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -278,7 +279,10 @@ def origin_causes(sent: Any) -> list[Any]:
     out = []
     for token in sent:
         lemma = token.lemma_.lower()
-        if lemma not in _CAUSE_WORDS or _is_negated(token):  # most tokens: skip the walk over their children
+        if lemma not in _CAUSE_WORDS and lemma not in _BLAME_WORDS or _is_negated(token):
+            continue  # most tokens: skip the walk over their children
+        if lemma in _BLAME_WORDS:
+            out.extend(_blamed(token))
             continue
         cause = None
         preps = LEXICON["origin_lemmas"].get(lemma)
@@ -300,6 +304,23 @@ def origin_causes(sent: Any) -> list[Any]:
         if cause is not None:
             out.append(cause)
     return out
+
+
+def _blamed(verb: Any) -> list[Any]:
+    """"blamed X for the outage", "blamed the outage on X", "the outage was attributed to X": X, when what it
+    is blamed for is the incident as a whole. A modal makes it an option ("you could blame X"), not a claim."""
+    if _is_hypothetical(verb):
+        return []
+    preps = {c.lower_: _child(c, "pobj") for c in verb.children if c.dep_ == "prep"}
+    told = _child(verb, "dobj", "nsubjpass")
+    if _is_the_incident(told):
+        cause = preps.get("to") or preps.get("on")
+        return [cause] if cause is not None else []
+    blamed_for = preps.get("for") or next((_child(c, "pobj") for c in (told.children if told is not None else ())
+                                           if c.dep_ == "prep" and c.lower_ == "for"), None)  # parsed under X
+    if told is not None and told.dep_ == "dobj" and _is_the_incident(blamed_for) and told.lower_ not in _PRONOUNS:
+        return [told]
+    return []
 
 
 def _origin_claims(sent: Any, state: dict) -> list[ClaimRecord]:

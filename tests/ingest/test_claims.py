@@ -219,6 +219,9 @@ def test_a_root_cause_section_that_opens_with_a_report_names_what_was_reported(n
     ("An expired certificate led to Tuesday's disruption.", "An expired certificate"),
     ("Engineers traced the problem to a memory leak in the session service.", "a memory leak in the session service"),
     ("Investigators later traced the outage back to a faulty firmware update.", "a faulty firmware update"),
+    ("The outage was blamed on a misconfigured load balancer.", "a misconfigured load balancer"),
+    ("Microsoft attributed the outage to a bad network change.", "a bad network change"),
+    ("The company blamed a bad network change for the outage.", "a bad network change for the outage"),
 ])
 def test_what_caused_the_incident_as_a_whole_is_its_root_cause(nlp, text, about):
     assert claims(nlp, text) == [("root_cause", None, about, True)]
@@ -235,6 +238,8 @@ def test_an_incident_traced_to_a_phrase_no_lexicon_knows_still_has_it_as_root_ca
     "The database failure was caused by a full disk on the primary.",  # one failure among many, not the incident
     "A faulty switch did not cause the outage.",
     "It caused the outage.",
+    "The company blamed the storm for the delays in restoring power.",  # blamed for a part, not the incident
+    "You could blame the cache for the outage.",  # an option the writer offers, not a claim
 ])
 def test_a_cause_of_one_part_or_a_denied_or_unnamed_cause_is_no_root_cause_claim(nlp, text):
     assert [c for c in claims(nlp, text) if c[0] == "root_cause"] == []
