@@ -753,7 +753,7 @@ def _chain_links(doc: Doc, events: list[EventRef]) -> list[CausalLink]:
                     or _states_its_cause(v1) and first.anchor != v1.i \
                     or any(
                     c.lower_ in PARALLEL for c in v2.children if c.dep_ == "advmod") \
-                    or is_negated(v1) and first.kind != "failure" or _named_peers(v1, v2) \
+                    or is_negated(v1) and first.kind != "failure" or _named_peers(v1, v2) or _one_agent(v1, v2, at) \
                     or first.kind in ("recovery", "mitigation") and then.kind not in ("recovery", "mitigation"):
                 continue
             link = _link(first, then, "and", load_cues()["clause_chain"], v2, doc)
@@ -783,6 +783,20 @@ def _clause_sequence(head: Token) -> list[Token]:
         found.append(verb)
         todo += [c for c in verb.children if _continues(c)]
     return sorted(found, key=lambda t: t.i)
+
+
+def _one_agent(first: Token, then: Token, at: dict[int, EventRef]) -> bool:
+    """"The outage grounded flights, forced hospitals to postpone surgeries and knocked broadcasters off the
+    air": verbs sharing the incident as their subject list its effects side by side, not a chain."""
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in then.children):
+        return False
+    subj, verb = None, first
+    while subj is None:
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if verb.dep_ != "conj" or verb.head.i == verb.i:
+            break
+        verb = verb.head  # "..., forced hospitals to ...": the subject of the verb it is joined to
+    return subj is not None and subj.i in at and subj.lemma_.lower() in load_claim_phrases()["incident_lemmas"]
 
 
 def _named_peers(first: Token, then: Token) -> bool:

@@ -180,6 +180,13 @@ def test_clauses_about_different_named_products_are_a_list_not_a_chain(nlp):
     assert told(nlp, "Venmo went down, Snapchat failed, and Eight Sleep beds got stuck in odd positions.")[1] == []
 
 
+def test_what_the_outage_did_is_a_list_of_its_effects_not_a_chain(nlp):
+    _, links = told(nlp, "The outage grounded flights at several airlines, forced hospitals to postpone surgeries "
+                         "and knocked broadcasters off the air.")
+    assert {(c, e) for c, e, _ in links} == {("outage", "flight grounded"), ("outage", "surgery postpone"),
+                                             ("outage", "broadcaster knocked")}
+
+
 def test_each_timeline_entry_tells_what_happened_at_its_time(nlp):
     events, _ = told(nlp, "Timeline\n- 00:10 Issue escalated to engineering.\n- 01:48 Fix rolling out everywhere.\n"
                           "- 06:45 Rollout complete; impact ends.")
