@@ -354,11 +354,19 @@ def _proper_names(doc: Doc) -> list[ComponentRef]:
                          "service", [tok.text]) for tok in doc if _is_proper_name(doc, tok, stop, lower_words)]
 
 
+# "GnuTLS", "PagerDuty", "RE2", "EC2": a capital after a lower-case letter, or letters then digits, is how
+# products are spelled; people and places are not (the small model tags many of these as either).
+PRODUCT_SPELLING = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von)[A-Z])[A-Za-z]+[a-z][A-Z][A-Za-z]*$"  # not "McKinnon"
+                              r"|^(?!(?:Q[1-4]|H[12]|FY\d+)$)[A-Z][A-Za-z]*[0-9][A-Za-z0-9]*$")  # not "Q3", "FY2024"
+
+
 def _is_proper_name(doc: Doc, tok: Token, stop: set[str], lower_words: set[str]) -> bool:
     down = _is_down(tok)
-    return tok.pos_ == "PROPN" and tok.is_alpha and len(tok) > 2 and tok.text[0].isupper() \
-        and (not tok.is_sent_start or down) \
-        and (tok.ent_type_ in ("", "ORG", "PRODUCT", "FAC", "WORK_OF_ART") or _is_example(tok) or down) \
+    product = PRODUCT_SPELLING.match(tok.text) is not None and tok.ent_type_ not in ("DATE", "TIME", "MONEY") \
+        and not (tok.i > 0 and doc[tok.i - 1].text == ".")  # "rand.Int63n": the tail of a dotted name
+    return (tok.pos_ == "PROPN" and tok.is_alpha or product) and len(tok) > 2 and tok.text[0].isupper() \
+        and (not tok.is_sent_start or down or product) \
+        and (tok.ent_type_ in ("", "ORG", "PRODUCT", "FAC", "WORK_OF_ART") or _is_example(tok) or down or product) \
         and tok.text not in stop and tok.lower_ not in CALENDAR_WORDS and tok.lower_ not in lower_words \
         and _stands_alone(doc, tok, first_ok=down) and not _in_heading(doc, tok.idx) and not _names_no_system(tok)
 

@@ -189,3 +189,16 @@ def test_message_queue_parts_are_systems(nlp):
 def test_the_head_noun_alone_points_back_to_a_catalogued_component(nlp):
     doc = nlp("An expired TLS certificate broke logins. When the certificate expired, the gateway failed.")
     assert [c.slug for c in doc._.components if c.text == "certificate"] == ["tls-certificate"]
+
+
+def test_a_name_spelled_like_a_product_is_a_component_whatever_the_model_tags_it(nlp):
+    # the small model tags GnuTLS a place; camel case and letters-then-digits are how products are spelled
+    found = {c.name for c in nlp("Clients built on GnuTLS and LibreSSL rejected the chain. The team "
+                                 "switched the matcher to RE2, which runs in linear time.")._.components}
+    assert {"GnuTLS", "LibreSSL", "RE2"} <= found
+
+
+def test_people_quarters_and_kinds_of_software_are_not_products(nlp):
+    found = {c.name for c in nlp("Revenue fell in Q3, said Jamie McKinnon, whose SaaS and NoSQL teams "
+                                 "moved to the new office.")._.components}
+    assert not found & {"Q3", "McKinnon", "SaaS", "NoSQL"}
