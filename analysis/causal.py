@@ -48,8 +48,8 @@ def root_causes(graph: nx.MultiDiGraph) -> RootCauseReport:
     """Every event of the incident in its role, with open questions, causal cycles and disagreements.
 
     Root causes come first named by the most sources, then explaining the most effects, then the better
-    attested; the other lists run from the nearest to the root cause outwards, then by time, except that the
-    first symptom seen (the earliest timed) leads the first symptoms.
+    attested; the other lists run from the nearest to the root cause outwards, then by time, then in the order
+    the sources tell them, except that the first symptom seen (the earliest timed) leads the first symptoms.
     """
     asg = assignment(graph)
     report = RootCauseReport()
@@ -71,7 +71,14 @@ def root_causes(graph: nx.MultiDiGraph) -> RootCauseReport:
 def _report_order(graph: nx.MultiDiGraph, asg: Assignment, rank: dict[NodeId, int], node: NodeId) -> tuple:
     steps = asg.distance.get(node, (10**9, ""))[0]
     seen_first = node in asg.seen_first  # the first symptom seen leads the first symptoms
-    return rank.get(node, len(rank)), not seen_first, steps, str(graph.nodes[node].get("at") or "~"), node
+    return rank.get(node, len(rank)), not seen_first, steps, str(graph.nodes[node].get("at") or "~"), \
+        _first_told(graph, node), node
+
+
+def _first_told(graph: nx.MultiDiGraph, node: NodeId) -> int:
+    """Where the sources first tell ``node`` (its earliest mention's offset): ties go to what a reader meets first."""
+    starts = [graph.nodes[m].get("start") for m in graph.nodes[node].get("evidence") or [] if m in graph]
+    return min((s for s in starts if isinstance(s, int)), default=10**9)
 
 
 def open_questions(graph: nx.MultiDiGraph, asg: Assignment) -> list[OpenQuestion]:

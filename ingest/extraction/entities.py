@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
@@ -135,8 +136,8 @@ def _compound_start(doc: Doc, tok: Token) -> int:
             and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha and not doc[start - 2].is_stop:
         start -= 2  # "cert-manager", "kube-proxy": the head's own hyphenated name
     while start > 0:
-        if _hyphen_start(doc, start - 1) is not None:
-            start = _hyphen_start(doc, start - 1)  # type: ignore[assignment]
+        if (hyphen := _hyphen_start(doc, start - 1)) is not None:
+            start = hyphen
             continue
         mod = doc[start - 1]
         if not (mod.dep_ in ("compound", "amod", "nmod") and mod.head.i > start - 1
@@ -201,7 +202,7 @@ def _is_named_part(tok: Token, chain: Span, known: dict[int, ComponentRef]) -> b
     """"BGP Speaker", "WAF Managed Rules": a capitalised name led by an acronym or a known component."""
     lead = chain[0]
     return all(_is_capitalised(t) for t in chain) and (lead.text.isupper() and len(lead.text) > 1 or lead.i in known) \
-        and tok.text not in load_system_heads()["not_components"] and not _in_heading(tok.doc, tok.idx) \
+        and tok.text not in _stop_names() and not _in_heading(tok.doc, tok.idx) \
         and not _names_no_system(tok)
 
 
@@ -255,7 +256,7 @@ DEMONSTRATIVES = frozenset(["this", "that", "these", "those"])
 def _is_name(span: Span) -> bool:
     """A name a component may have: capitalised or an acronym, a few words, not a time zone or a title."""
     words = [t for t in span if not t.is_punct]
-    stop = set(load_system_heads()["not_components"])
+    stop = _stop_names()
     return bool(words) and len(span) <= MAX_NAME_TOKENS and any(_is_capitalised(t) for t in words) \
         and not all(t.text in stop or t.like_num or t.lemma_.lower() in NUMBER_WORDS for t in words) \
         and span.text not in stop \
@@ -336,6 +337,23 @@ def _named_entities(doc: Doc) -> list[ComponentRef]:
     return refs
 
 
+@lru_cache(maxsize=1)
+def _stop_names() -> frozenset[str]:
+    """Words written like names that never name a component: not_components and the markets."""
+    heads = load_system_heads()
+    return frozenset(heads["not_components"]) | frozenset(heads["markets"])
+
+
+def _not_systems(doc: Doc) -> set[int]:
+    """Tokens that name no system whatever route finds them: an organisation that governs ("the Securities
+    and Exchange Commission") and a stock symbol after its market ("(Nasdaq: CRWD)")."""
+    heads = load_system_heads()
+    out = {t.i for ent in doc.ents if ent.label_ == "ORG" and ent[-1].lemma_.lower() in heads["governing_heads"]
+           for t in ent}
+    out |= {t.i for t in doc[2:] if doc[t.i - 1].text == ":" and doc[t.i - 2].text in heads["markets"]}
+    return out
+
+
 def _list_parts(span: Span) -> list[Span]:
     """The names of a list the model took for one entity: "Messenger, Oculus and Workplace" -> three."""
     cuts = [t.i for t in span if t.text == "," or t.dep_ == "cc" and t.lower_ in ("and", "or")]
@@ -348,7 +366,7 @@ def _list_parts(span: Span) -> list[Span]:
 def _proper_names(doc: Doc) -> list[ComponentRef]:
     """Capitalised names the model tags as proper nouns but no entity ("Trello, Quora and Giphy were down"):
     not at a sentence start, not a person, place, date or zone, not in a heading."""
-    stop = set(load_system_heads()["not_components"])
+    stop = _stop_names()
     lower_words = {t.text for t in doc if t.is_lower}  # a word also written in lower case is a common word
     return [ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, display_slug(tok.text), tok.text,
                          "service", [tok.text]) for tok in doc if _is_proper_name(doc, tok, stop, lower_words)]
@@ -360,7 +378,7 @@ PRODUCT_SPELLING = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von)[A-Z])[A-Za-z]
                               r"|^(?!(?:Q[1-4]|H[12]|FY\d+)$)[A-Z][A-Za-z]*[0-9][A-Za-z0-9]*$")  # not "Q3", "FY2024"
 
 
-def _is_proper_name(doc: Doc, tok: Token, stop: set[str], lower_words: set[str]) -> bool:
+def _is_proper_name(doc: Doc, tok: Token, stop: frozenset[str], lower_words: set[str]) -> bool:
     down = _is_down(tok)
     product = PRODUCT_SPELLING.match(tok.text) is not None and tok.ent_type_ not in ("DATE", "TIME", "MONEY") \
         and not (tok.i > 0 and doc[tok.i - 1].text == ".")  # "rand.Int63n": the tail of a dotted name
@@ -430,7 +448,7 @@ def _identifiers(doc: Doc) -> list[ComponentRef]:
 
 def _acronym_refs(doc: Doc) -> list[ComponentRef]:
     """Standalone acronyms ("WAF", "CPU", "NLB"): systems are named by their initials far more than anything else."""
-    stop = set(load_system_heads()["not_components"])
+    stop = _stop_names()
     refs = []
     for tok in doc:
         text = tok.text
@@ -488,7 +506,8 @@ def find_components(doc: Doc) -> list[ComponentRef]:
     refs += _bare_heads(doc, known)
     _possessive_parents(doc, refs, known)
     _appositive_parents(doc, refs, known)
-    refs = [r for r in refs if not _is_status_phrase(doc, r)]
+    excluded = _not_systems(doc)
+    refs = [r for r in refs if not _is_status_phrase(doc, r) and not any(i in excluded for i in range(r.start, r.end))]
     return sorted(refs, key=lambda r: r.start)
 
 
@@ -504,7 +523,7 @@ MAX_LISTED = 30
 def _listed_with(doc: Doc, refs: list[ComponentRef], known: dict[int, ComponentRef]) -> list[ComponentRef]:
     """Names listed with a named system ("Trello, Quora, IFTTT and Giphy"): peers of a system are systems,
     whatever entity type the small model guessed for them."""
-    stop = set(load_system_heads()["not_components"])
+    stop = _stop_names()
     found: list[ComponentRef] = []
     lists: dict[int, list[Token]] = {}
     for ref in [r for r in refs if r.end - r.start == 1 and doc[r.start].pos_ == "PROPN"]:

@@ -202,3 +202,9 @@ def test_people_quarters_and_kinds_of_software_are_not_products(nlp):
     found = {c.name for c in nlp("Revenue fell in Q3, said Jamie McKinnon, whose SaaS and NoSQL teams "
                                  "moved to the new office.")._.components}
     assert not found & {"Q3", "McKinnon", "SaaS", "NoSQL"}
+
+
+def test_regulators_markets_and_stock_symbols_are_not_components(nlp):
+    found = {c.name for c in nlp("CrowdStrike (Nasdaq: CRWD) shares fell 11 percent and the S&P 500 dipped. The "
+                                 "Securities and Exchange Commission later fined the firm.")._.components}
+    assert found == {"CrowdStrike"}
