@@ -434,7 +434,8 @@ def _stands_alone(doc: Doc, tok: Token, first_ok: bool = False) -> bool:
 
 IDENTIFIER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+(?:\(\))?$|^\d{1,3}(?:\.\d{1,3}){3}$"
                         # tools and hosts named as written: "pg_dump", "db1", "web-03"
-                        r"|^[a-z]{2,}_[a-z0-9_]+$|^[a-z]{2,5}-?\d{1,3}$")
+                        r"|^[a-z]{2,}_[a-z0-9_]+$|^[a-z]{2,5}-?\d{1,3}$"
+                        r"|^(?:[A-Za-z]{2}|[A-Za-z]{4,12})(?:-[A-Za-z]+)+-?\d{1,2}[a-z]?$")  # "us-east-1", "US-EAST-1"
 
 
 def _identifiers(doc: Doc) -> list[ComponentRef]:

@@ -208,3 +208,9 @@ def test_regulators_markets_and_stock_symbols_are_not_components(nlp):
     found = {c.name for c in nlp("CrowdStrike (Nasdaq: CRWD) shares fell 11 percent and the S&P 500 dipped. The "
                                  "Securities and Exchange Commission later fined the firm.")._.components}
     assert found == {"CrowdStrike"}
+
+
+def test_a_cloud_region_keeps_its_whole_name(nlp):
+    found = {c.name for c in nlp("The outage hit the US-EAST-1 Region. Traffic in eu-west-2a fell, and our "
+                                 "europe-west1 cluster was fine.")._.components}
+    assert {"US-EAST-1 Region", "eu-west-2a"} <= found and "EAST-1 Region" not in found
