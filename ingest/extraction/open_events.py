@@ -325,6 +325,7 @@ class OpenEvents:
         if (told := self.by_anchor.get(verb.i)) is not None:
             return told  # "leases started to time out": the lexicon's timeout
         cues = load_cues()
+        reached: list[str] = []
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")
                     and c.pos_ not in ("SCONJ", "ADP", "CCONJ")), None)  # a misread "that" names nothing
         measure = obj if obj is not None and obj.dep_ == "dobj" and obj.ent_type_ in MEASURE_ENTS else None
@@ -409,6 +410,9 @@ class OpenEvents:
                 if lacking is not None else None
             if lacked is not None:  # "instances started without network connectivity": what they lacked
                 said = [*said, "without", *_noun_words(lacked, self.comp_at)]
+            elif scope is not obj or obj is None:
+                reached = _reached_words(verb, self.comp_at)  # "workers waited on the database lock"
+                said = [*said, *reached]
             if state is not None:  # "the load balancers went into panic mode"
                 said = ["into", *_noun_words(state, self.comp_at)]
             if harmless and any(c.dep_ == "neg" for c in verb.children):
@@ -427,6 +431,8 @@ class OpenEvents:
         lo = min([verb.i] + ([scope.left_edge.i] if scope is not None and abs(scope.i - verb.i) <= 8 else []))
         hi = max([verb.i] + ([scope.i] if scope is not None and abs(scope.i - verb.i) <= 8 else []))
         event = self._event(verb, words, comps, lo, hi + 1)
+        if reached and (own := [w for w in words if w not in reached]):
+            event.kind = "condition" if own[0] == "no" else event_kind(own)  # the waiting, not the lock, is told
         event.reassurance = harmless
         return event
 
@@ -544,6 +550,22 @@ def _word_forms(word: str) -> list[str]:
             stem = word[: -len(suffix)]
             forms += [stem, stem + "e"] + ([stem[:-1]] if len(stem) > 3 and stem[-1] == stem[-2] else [])
     return forms
+
+
+REACHING_PREPS = ("on", "for", "behind", "against", "with")
+
+
+def _reached_words(verb: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
+    """What an intransitive verb reaches through a preposition ("waited on the database lock", "fell behind
+    the primary", "nobody acted on the emails"): the preposition and the noun, not a time, an amount or a
+    frequency ("on every request")."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in REACHING_PREPS):
+        pobj = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+        if pobj is not None and pobj.ent_type_ not in MEASURE_ENTS and not is_clock_word(pobj) \
+                and not any(c.dep_ == "det" and c.lower_ in ("every", "each", "all", "any") for c in pobj.children):
+            # "backtracked on every request": how often, not what it reached
+            return [prep.lower_, *_noun_words(pobj, comp_at)[-2:]]
+    return []
 
 
 def _complement_words(verb: Token) -> list[str]:

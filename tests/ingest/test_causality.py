@@ -158,7 +158,7 @@ def test_the_state_a_cause_left_something_in_is_its_effect(nlp):
     assert [(c, e) for c, e, _, _ in links(nlp, "The bad push made the cache unusable.")] == [
         ("bad push", "cache unusable")]
     assert [(c, e) for c, e, _, _ in links(nlp, "The outage left customers unable to pay for their orders.")] == [
-        ("outage", "pay failure")]
+        ("outage", "pay for order failure")]
     assert links(nlp, "The engineer left the office at noon.") == []
 
 

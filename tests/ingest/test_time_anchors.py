@@ -42,7 +42,7 @@ def test_a_clock_opening_a_timeline_line_times_the_first_event_of_the_line(nlp):
     text = ("Timeline (UTC)\n\nOn 14 May 2024:\n- 13:02: A scheduled migration started on the orders database.\n"
             "- 13:31 The migration was cancelled and the lock released.\n")
     found = timed(nlp, text)
-    assert found["scheduled migration start"] == ("2024-05-14T13:02:00Z", None)
+    assert found["scheduled migration start on orders database"] == ("2024-05-14T13:02:00Z", None)
     assert found["migration cancelled"] == ("2024-05-14T13:31:00Z", None)
     assert found["lock released"] == (None, None)
 
