@@ -552,14 +552,15 @@ def _word_forms(word: str) -> list[str]:
     return forms
 
 
-REACHING_PREPS = ("on", "for", "behind", "against", "with")
+REACHING_PREPS = ("on", "for", "behind", "against", "with", "to")
 
 
 def _reached_words(verb: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
     """What an intransitive verb reaches through a preposition ("waited on the database lock", "fell behind
     the primary", "nobody acted on the emails"): the preposition and the noun, not a time, an amount or a
-    frequency ("on every request")."""
-    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in REACHING_PREPS):
+    frequency ("on every request"); nor a phrase before the verb, which sets the scene ("On servers, some
+    operators switched ...")."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in REACHING_PREPS and c.i > verb.i):
         pobj = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
         if pobj is not None and pobj.ent_type_ not in MEASURE_ENTS and not is_clock_word(pobj) \
                 and not any(c.dep_ == "det" and c.lower_ in ("every", "each", "all", "any") for c in pobj.children):

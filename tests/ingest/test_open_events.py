@@ -190,7 +190,7 @@ def test_what_the_outage_did_is_a_list_of_its_effects_not_a_chain(nlp):
 def test_each_timeline_entry_tells_what_happened_at_its_time(nlp):
     events, _ = told(nlp, "Timeline\n- 00:10 Issue escalated to engineering.\n- 01:48 Fix rolling out everywhere.\n"
                           "- 06:45 Rollout complete; impact ends.")
-    assert [s.lower() for s, _ in events] == ["issue escalated", "fix roll out", "rollout complete", "impact end"]
+    assert [s.lower() for s, _ in events] == ["issue escalated to engineering", "fix roll out", "rollout complete", "impact end"]
 
 
 def test_a_past_state_of_trouble_is_an_event(nlp):
@@ -645,6 +645,7 @@ def test_working_again_is_a_recovery_in_any_tense_and_trouble_again_is_not(nlp):
     ("The workers waited on the database lock for minutes.", ("worker waited on database lock", "symptom")),
     ("The replicas fell behind the primary.", ("replica fell behind primary", "action")),
     ("Nobody acted on the warning emails.", ("acted on warning email failure", "failure")),
+    ("On servers, some operators switched to the shorter chain.", ("operator switched to shorter chain", "action")),
 ])
 def test_what_an_intransitive_verb_reaches_names_its_event(nlp, text, event):
     # not a time or an amount: "for minutes" stays out of the label
