@@ -279,6 +279,7 @@ def _clock_parts(m: re.Match[str]) -> time | None:
 
 _RANGE_END = re.compile(rf"\s*(?:to|-|–|—|and|until|through)\s*{_CLOCK}")
 _DATE_AFTER_PAIR = re.compile(rf"\s*\([^()\n]{{1,40}}\)\s*,?\s*on\s+(?P<pdate>{DATE_PATTERN})")
+_WEEKDAY_AFTER = re.compile(rf",?\s+(?:on\s+)?(?P<wday>{WEEKDAY_PATTERN})\b")
 
 
 def _range_zone(text: str, end: int) -> str | None:
@@ -329,6 +330,9 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
         day = _resolve_date_text(range_date, state, ctx)[0]
     elif (after := _DATE_AFTER_PAIR.match(text, m.end())) is not None:
         day = _resolve_date_text(after.group("pdate"), state, ctx)[0]  # "11:49 PM PDT (06:49 UTC) on October 19"
+    elif (named := _WEEKDAY_AFTER.match(text, m.end())) is not None \
+            and (on := _weekday_date(weekday_number(named.group("wday")), ctx)) is not None:
+        day = on  # "by 3:01 p.m. Pacific time on Monday": the Monday the report names
     else:
         published, has_day = published_bounds(ctx.published)
         # a clock before any date: a date written further down ("[Resolved] 21:05 UTC ... [Investigating]
@@ -421,13 +425,19 @@ def _month_year(m: re.Match[str], state: _State) -> TimeExpression:
                           explicit_year=int(year))
 
 
+def _weekday_date(wd: int, ctx: TimeContext) -> date | None:
+    """The day a bare weekday names: news reports name the most recent such weekday on or before the
+    anchor date, else the publication day; None when neither is known."""
+    limit, has_day = published_bounds(ctx.published)
+    ref = ctx.anchor_date or (limit if has_day else None)
+    return ref - timedelta(days=(ref.weekday() - wd) % 7) if ref else None
+
+
 def _weekday(m: re.Match[str], ctx: TimeContext) -> TimeExpression:
     wd = weekday_number(m.group("weekday"))
     expr = TimeExpression(m.start(), m.end(), m.group(), "date", precision="day", relative=True, weekday=wd)
-    limit, has_day = published_bounds(ctx.published)
-    ref = ctx.anchor_date or (limit if has_day else None)
-    if ref:  # news reports name the most recent such weekday
-        day = ref - timedelta(days=(ref.weekday() - wd) % 7)
+    day = _weekday_date(wd, ctx)
+    if day is not None:
         expr.utc, expr.local = datetime.combine(day, time(), UTC), day.isoformat()
     return expr
 

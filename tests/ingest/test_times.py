@@ -238,6 +238,14 @@ def test_a_clock_after_a_bare_weekday_is_on_that_weekday():
     assert found["9 a.m. Eastern"].utc == utc(2024, 3, 8, 14, 0)
 
 
+def test_a_clock_followed_by_a_weekday_is_on_that_weekday():
+    # a dateline gives the day the story was written; the clock's own weekday says which day it was
+    found = by_raw("October 21, 2025\nAll services were back to normal by 3:01 p.m. Pacific time on Monday. "
+                   "The outage started at 9:10 a.m. ET Tuesday.", TimeContext(published="2025-10-22"))
+    assert found["3:01 p.m. Pacific time"].utc == utc(2025, 10, 20, 22, 1)
+    assert found["9:10 a.m. ET"].utc == utc(2025, 10, 21, 13, 10)
+
+
 def test_a_yearless_date_takes_the_year_written_later_in_its_sentence_or_that_fits_its_weekday():
     ctx = TimeContext(published="2024-03-12")
     found = by_raw("The outage lasted 73 hours, from 13:37 PT on Thursday, October 28 to 16:45 PT on Sunday, "
