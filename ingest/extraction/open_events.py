@@ -367,8 +367,8 @@ class OpenEvents:
             else:
                 return self.at(obj) if obj is not None and obj.dep_ == "dobj" else None
         scope = obj if obj is not None and (obj.dep_ in ("dobj", "nsubjpass") or switch is not None) else subj
-        if scope is obj and obj is not None and obj.lower_ in REFLEXIVES:
-            scope = subj  # "the automation could not heal itself": the automation's healing
+        if scope is obj and obj is not None and (obj.lower_ in REFLEXIVES or _reciprocal(obj)):
+            scope = subj  # "the automation could not heal itself", "the enactors raced each other"
         if scope is not None and (scope.pos_ == "PRON" or scope.tag_ in ("WDT", "WP")):
             scope = scope.head if scope.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else None
             scope = verb.head if verb.dep_ == "relcl" else scope
@@ -569,9 +569,17 @@ def _reached_words(verb: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
     return []
 
 
+def _reciprocal(obj: Token) -> bool:
+    """"each other", "one another": the subject's members acting on one another."""
+    return any(c.dep_ == "det" and f"{c.lower_} {obj.lower_}" in ("each other", "one another") or
+               f"{obj.lower_} {c.lower_}" == "one another" for c in obj.children)
+
+
 def _complement_words(verb: Token) -> list[str]:
-    """What the clause says its object became: "marked every backend as unhealthy" -> ["unhealthy"]."""
-    words = [c.lower_ for c in verb.children if c.dep_ in ("acomp", "oprd") and c.pos_ == "ADJ"]
+    """What the clause says its object became: "marked every backend as unhealthy" -> ["unhealthy"]; what the
+    subject ended up as: "the record ended up empty" -> ["empty"]."""
+    words = [c.lower_ for c in verb.children if c.dep_ in ("acomp", "oprd") and c.pos_ == "ADJ"
+             or c.dep_ == "advcl" and c.pos_ == "ADJ" and c.i == verb.i + 1 + any(p.dep_ == "prt" for p in verb.children)]
     obj = [c for c in verb.children if c.dep_ == "dobj"]
     results = set(load_cues()["result_nouns"])
     for prep in (c for t in [verb, *obj] for c in t.children if c.dep_ == "prep" and c.lower_ == "as"):

@@ -650,3 +650,9 @@ def test_working_again_is_a_recovery_in_any_tense_and_trouble_again_is_not(nlp):
 def test_what_an_intransitive_verb_reaches_names_its_event(nlp, text, event):
     # not a time or an amount: "for minutes" stays out of the label
     assert told(nlp, text)[0] == [event]
+
+
+def test_parts_racing_each_other_and_what_something_ended_up_as(nlp):
+    events, links = told(nlp, "Two pieces of that automation raced each other, and the record ended up empty.")
+    assert [s for s, _ in events] == ["automation raced", "record ended up empty"]
+    assert [(c, e) for c, e, _ in links] == [("automation raced", "record ended up empty")]
