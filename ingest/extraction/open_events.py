@@ -405,7 +405,8 @@ class OpenEvents:
             if ceased:  # as the lexicon tells "stopped serving traffic": "gateway traffic serving failure"
                 nominal, negated = verb.lower_, True
             said = [switch.lower_] if switch is not None else particles(verb)
-            lacking = next((p for p in verb.children if p.dep_ == "prep" and p.lower_ == "without"), None)
+            lacking = next((p for p in verb.children if p.dep_ == "prep" and p.lower_ == "without" and p.i > verb.i),
+                           None)  # "Without a working address, apps could not ...": the scene, not the label
             lacked = next((c for c in lacking.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) \
                 if lacking is not None else None
             if lacked is not None:  # "instances started without network connectivity": what they lacked

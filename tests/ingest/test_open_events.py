@@ -656,3 +656,8 @@ def test_parts_racing_each_other_and_what_something_ended_up_as(nlp):
     events, links = told(nlp, "Two pieces of that automation raced each other, and the record ended up empty.")
     assert [s for s, _ in events] == ["automation raced", "record ended up empty"]
     assert [(c, e) for c, e, _ in links] == [("automation raced", "record ended up empty")]
+
+
+def test_a_lack_told_before_the_verb_sets_the_scene_and_stays_out_of_the_label(nlp):
+    assert told(nlp, "Without a working address, apps could not find DynamoDB.")[0] == [
+        ("DynamoDB find failure", "failure")]
