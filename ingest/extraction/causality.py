@@ -36,6 +36,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from ingest.claims.assertions import clause_tokens, named_causes, origin_causes, phrase_heads, what_it_is
+from ingest.extraction.event_anaphora import resolve_named_again
 from ingest.extraction.events import EventRef, is_negated
 from ingest.extraction.open_events import (
     MEASURE_ENTS,
@@ -1036,5 +1037,24 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
         for link in _chain_links(doc, events):
             if not is_intention(doc, link.start_char):  # "we will add a timeout and block such migrations"
                 best.setdefault((link.cause, link.effect), link)
+        renamed = resolve_named_again(doc, events)  # "After the restart, ...": the restart told before
+        if renamed:
+            best = _renamed_links(best, renamed)
+            claimed = {renamed.get(k, k) for k in claimed}
         opener.keep_only({key for pair in best for key in pair} | claimed | told)
     return list(best.values())
+
+
+def _renamed_links(best: dict[tuple[str, str], CausalLink], renamed: dict[str, str]) \
+        -> dict[tuple[str, str], CausalLink]:
+    """The links with each renamed event key replaced by its antecedent's; a link that now joins an event to
+    itself goes, and of two links that now coincide the more confident stays."""
+    out: dict[tuple[str, str], CausalLink] = {}
+    for link in best.values():
+        cause, effect = renamed.get(link.cause, link.cause), renamed.get(link.effect, link.effect)
+        if cause == effect:
+            continue
+        moved = CausalLink(cause, effect, link.cue, link.confidence, link.start_char, link.end_char)
+        if (cause, effect) not in out or moved.confidence > out[(cause, effect)].confidence:
+            out[(cause, effect)] = moved
+    return out

@@ -83,3 +83,44 @@ def resolve_absence(tok: Token, events: list[EventRef]) -> EventRef | None:
         return None
     start = min([tok.i] + [c.i for c in tok.lefts])
     return removals[-1].told_as(tok.i, start, tok.i + 1)
+
+
+NOMINAL_PREFIX = 5  # "restart"/"restarted", "migration"/"migrated", "deployment"/"deployed" share five letters
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """"restart" and "restarted", "migration" and "migrated": a noun and the verb or noun it names again."""
+    shared = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        shared += 1
+    return shared >= NOMINAL_PREFIX and shared * 10 >= 7 * min(len(a), len(b))
+
+
+def resolve_named_again(doc: Doc, events: list[EventRef]) -> dict[str, str]:
+    """"The cache cluster restarted. After the restart, ...": a bare definite noun ("the restart", "this
+    migration") naming again what an event of the two sentences before told is that event. Each such event in
+    ``events`` becomes its antecedent, told again; returns {old key: antecedent key} for the keys no other
+    mention keeps."""
+    renamed: dict[int, EventRef] = {}
+    for n, event in enumerate(events):
+        tok = doc[event.anchor]
+        if event.anaphor or tok.pos_ != "NOUN" or not any(
+                c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children) \
+                or any(c.dep_ not in ("det", "punct") for c in tok.children if c.i < tok.i):
+            continue
+        floor = _window_start(tok)
+        lemma = tok.lemma_.lower()
+        earlier = [e for e in events if floor <= e.anchor < tok.sent.start and not e.anaphor and not e.vague
+                   and e.key != event.key
+                   and any(_same_stem(lemma, w) for w in [doc[e.anchor].lemma_.lower(), *e.terms])]
+        if earlier:
+            renamed[n] = max(earlier, key=lambda e: e.anchor)
+    keys: dict[str, str] = {}
+    for n, antecedent in renamed.items():
+        old = events[n]
+        events[n] = antecedent.told_as(old.anchor, old.start, old.end)
+        keys[old.key] = antecedent.key
+    kept = {e.key for e in events if not e.anaphor}
+    return {old: new for old, new in keys.items() if old not in kept}

@@ -661,3 +661,15 @@ def test_parts_racing_each_other_and_what_something_ended_up_as(nlp):
 def test_a_lack_told_before_the_verb_sets_the_scene_and_stays_out_of_the_label(nlp):
     assert told(nlp, "Without a working address, apps could not find DynamoDB.")[0] == [
         ("DynamoDB find failure", "failure")]
+
+
+@pytest.mark.parametrize("text, link", [
+    ("The cache cluster restarted. After the restart, every request went to the database, which soon fell over.",
+     ("cache cluster restarted", "database fell over")),
+    ("A database migration started at 13:00. The migration locked the orders table.",
+     ("database migration start", "orders table locked")),
+])
+def test_a_definite_noun_naming_an_event_again_is_that_event(nlp, text, link):
+    events, links = told(nlp, text)
+    assert link in [(c, e) for c, e, _ in links]
+    assert len({s for s, _ in events}) == 2  # "the restart", "the migration": the event told before, no new one
