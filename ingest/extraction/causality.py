@@ -563,8 +563,9 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
         last = doc[tok.i + len(phrase.split()) - 1]  # "as soon as X, Y": the last "as" marks the clause
         if last.dep_ in ("mark", "advmod") and last.head.dep_ == "advcl":  # "when X, Y"
             clause, main = last.head, last.head.head
-            if clause.tag_ == "VBG" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
-                continue  # "saw timeouts when loading the dashboard": what they were doing, not a cause
+            if (clause.tag_ == "VBG" or clause.tag_ == "VBN" and last.lower_ == "as") \
+                    and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+                continue  # "saw timeouts when loading the dashboard", "did not take over as designed": no cause
             while main.pos_ == "ADV" and main.dep_ == "advmod" and main.head is not main:
                 main = main.head  # "as soon as X, Y": the clause hangs on "soon", which hangs on Y
         elif tok.lower_ == "with" and tok.i == tok.sent.start and tok.dep_ == "prep":  # "With X overwhelmed, Y"

@@ -673,3 +673,8 @@ def test_a_definite_noun_naming_an_event_again_is_that_event(nlp, text, link):
     events, links = told(nlp, text)
     assert link in [(c, e) for c, e, _ in links]
     assert len({s for s, _ in events}) == 2  # "the restart", "the migration": the event told before, no new one
+
+
+def test_as_designed_says_how_not_why(nlp):
+    _, links = told(nlp, "Backup systems did not take over as designed because a switch had been misconfigured.")
+    assert [(c, e) for c, e, _ in links] == [("switch misconfigured", "backup system take over failure")]
