@@ -67,6 +67,7 @@ def test_kind_comes_from_the_last_word_with_a_kind():
     assert event_kind(["replica", "promoted"]) == "action"
     assert event_kind(["orders", "table", "locked"]) == "condition"
     assert event_kind(["quadratic", "regex"]) == "failure"
+    assert event_kind(["card", "declined"]) == "symptom"  # what customers saw, like "rejected"
 
 
 def test_the_situation_a_while_clause_sets_causes_the_trouble_told_in_the_main_clause(nlp):
