@@ -521,8 +521,17 @@ def named_causes(doc: Any) -> list[NamedCause]:
     - a section ("Root cause" / "What went wrong" as a heading): the main clause of the first of its
       opening sentences that tells something wrong (:func:`_tells_trouble`).
 
-    A heading is a line of at most MAX_HEADING_WORDS words that does not end like a sentence.
+    A heading is a line of at most MAX_HEADING_WORDS words that does not end like a sentence. Found once per
+    doc (causality and the claims both ask), kept in ``doc.user_data`` as token offsets.
     """
+    found = doc.user_data.get("named_causes")
+    if found is None:
+        found = [(n.sent.start, n.sent.end, n.head.i if n.head is not None else -1) for n in _find_named_causes(doc)]
+        doc.user_data["named_causes"] = found
+    return [NamedCause(doc[start:end], doc[head] if head >= 0 else None) for start, end, head in found]
+
+
+def _find_named_causes(doc: Any) -> list[NamedCause]:
     phrases = [p.lower() for p in (*LEXICON["root_cause_headings"], *LEXICON["root_cause_phrases"])]
     sents = segments(doc)
     out = []
