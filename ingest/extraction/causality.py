@@ -236,14 +236,21 @@ def _which_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[C
             if main.pos_ in ("VERB", "AUX") or main.dep_ not in ("dobj", "attr", "pobj", "nsubjpass", "prep"):
                 break
             main = main.head
-        if main.pos_ not in ("VERB", "AUX"):
-            continue
+        if main.pos_ not in ("VERB", "AUX") or _offered(main):
+            continue  # "You can read the full postmortem here, which details the impact": an offer, no happening
         cause = _side(_subtree(main, exclude=verb), main, events, opener)
         effect = _side(_subtree(verb), verb, events, opener)
         link = _link(cause, effect, "which", load_cues()["which_clause"], verb, doc)
         if link is not None:
             links.append(link)
     return links
+
+
+def _offered(verb: Token) -> bool:
+    """"You can read the postmortem", "readers may want to ...": a possibility the text offers, not a happening
+    ("could not apply the plan" is an inability, which happened)."""
+    return any(c.dep_ == "aux" and c.lower_ in ("can", "could", "may", "might") for c in verb.children) \
+        and not any(c.dep_ == "neg" for c in verb.children)
 
 
 def _means_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[CausalLink]:

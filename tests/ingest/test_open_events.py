@@ -679,3 +679,11 @@ def test_a_definite_noun_naming_an_event_again_is_that_event(nlp, text, link):
 def test_as_designed_says_how_not_why(nlp):
     _, links = told(nlp, "Backup systems did not take over as designed because a switch had been misconfigured.")
     assert [(c, e) for c, e, _ in links] == [("switch misconfigured", "backup system take over failure")]
+
+
+def test_what_a_reader_can_do_is_no_cause(nlp):
+    # "can" offers a possibility; "could not" told an inability, which happened
+    assert told(nlp, "You can read the full incident report here, which details the damage to the payment "
+                     "systems.")[1] == []
+    _, links = told(nlp, "The enactor could not apply the plan, which left the record empty.")
+    assert [c for c, _, cue in links if cue == "which"] == ["plan apply failure"]
