@@ -468,14 +468,15 @@ SECTION_SENTENCES = 4
 
 def _tells_trouble(sent: Any) -> bool:
     """Whether a sentence's main clause tells something wrong: it is denied ("the gateways did not scale",
-    "nothing cleaned the directory up") or names a flaw ("the clock is not monotonic", "a stale entry")."""
+    "nothing cleaned the directory up"), done without something ("changed the format without a migration
+    plan") or names a flaw ("the clock is not monotonic", "a stale entry")."""
     root = sent.root
     if "\n" in sent.text.strip() or len(sent.text.split()) <= MAX_HEADING_WORDS or _finds_it_unnamed(root):
         return False
     clauses = [root, *(c for c in root.children if c.dep_ in ("conj", "ccomp"))]
     if any(_is_negated(v) or any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in load_cues()["negative_subjects"]
-                                 for c in v.children) for v in clauses):
-        return True
+                                 or c.dep_ == "prep" and c.lower_ == "without" for c in v.children) for v in clauses):
+        return True  # "did not scale", "nothing cleaned it up", "changed the key format without a migration plan"
     kinds = load_event_kinds()
     if any(t.pos_ == "ADJ" and kinds.get(t.lower_) == "condition" or t.lemma_.lower() in _CAUSE_WORDS
            for t in sent):

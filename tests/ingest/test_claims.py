@@ -136,6 +136,14 @@ def test_a_root_cause_section_that_sets_the_scene_first_names_the_first_thing_wr
     assert [c.about_text for c in section_claims(doc)] == ["Nothing ever cleaned that scratch directory up between builds"]
 
 
+def test_a_root_cause_section_names_what_was_done_without_something(nlp):
+    from ingest.claims.assertions import section_claims
+    doc = nlp("Root cause\n\nThe release changed the cache key format without a migration plan. Our canary "
+              "stage did not catch the problem because it ran with a warm cache.")
+    assert [c.about_text for c in section_claims(doc)] == [
+        "The release changed the cache key format without a migration plan"]
+
+
 def test_a_root_cause_section_that_only_narrates_makes_no_claim(nlp):
     from ingest.claims.assertions import section_claims
     doc = nlp("What went wrong\n\nThe network needs regular maintenance on weekends. During one routine job an "
