@@ -603,6 +603,21 @@ def _sentence_main(sent: Span, events: list[EventRef]) -> EventRef | None:
     return _main_event({t.i for t in sent}, sent.root, events)
 
 
+def _how_it_ended(sent: Span, events: list[EventRef], opener: OpenEvents | None) -> EventRef | None:
+    """What a sentence's last joined clause tells ("The release changed the format, and cache keys no longer
+    matched": the keys not matching), else its main event; a subject pointing back ("The release") is who
+    acted, not how the sentence ended."""
+    told = [e for e in events if not e.anaphor]
+    root = sent.root
+    clauses = [root, *(t for t in root.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"))]
+    for verb in sorted(clauses, key=lambda t: -t.i):
+        own = _subtree(verb).difference(*(_subtree(c) for c in verb.children if c.dep_ == "conj"))
+        found = _main_event(own, verb, told) or (opener.at(verb) if opener is not None else None)
+        if found is not None and not found.anaphor:
+            return found
+    return _sentence_main(sent, events)
+
+
 def _sentence_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink],
                     opener: OpenEvents | None = None) -> list[CausalLink]:
     """"As a result, X" / "Consequently, X": the previous sentence's outcome causes X.
@@ -620,11 +635,10 @@ def _sentence_links(doc: Doc, events: list[EventRef], earlier: list[CausalLink],
             continue
         prev = sents[n - 1]
         outcome = [lk for lk in earlier if prev.start_char <= lk.start_char < prev.end_char and lk.effect in by_key]
-        previous = by_key[outcome[-1].effect] if outcome else next(
-            (e for s in reversed(sents[max(0, n - 2):n]) if (e := _sentence_main(s, events))), None)
-        if previous is None and opener is not None:
-            previous = opener.at(prev.root)
         cue_tok = next(t for t in sent if not (t.is_punct or t.is_space))
+        previous = by_key[outcome[-1].effect] if outcome else _how_it_ended(prev, events, opener)
+        if previous is None and n > 1:  # the sentence before was background: the one before that
+            previous = _sentence_main(sents[n - 2], events)
         if _states_its_cause(sent.root):
             continue  # "In turn, the delay caused ...": the sentence names its own cause
         effect = _sentence_main(sent, events) or (opener.at(sent.root) if opener is not None else None)

@@ -687,3 +687,10 @@ def test_what_a_reader_can_do_is_no_cause(nlp):
                      "systems.")[1] == []
     _, links = told(nlp, "The enactor could not apply the plan, which left the record empty.")
     assert [c for c, _, cue in links if cue == "which"] == ["plan apply failure"]
+
+
+def test_as_a_result_follows_from_how_the_sentence_before_ended(nlp):
+    _, links = told(nlp, "At 14:00 UTC we deployed a new version of the pricing service. The release changed how "
+                         "prices are cached, and cache keys no longer matched. As a result, the cache hit rate "
+                         "dropped to nearly zero.")
+    assert [c for c, _, cue in links if cue == "as a result"] == ["cache key matched failure"]
