@@ -694,3 +694,8 @@ def test_as_a_result_follows_from_how_the_sentence_before_ended(nlp):
                          "prices are cached, and cache keys no longer matched. As a result, the cache hit rate "
                          "dropped to nearly zero.")
     assert [c for c, _, cue in links if cue == "as a result"] == ["cache key matched failure"]
+
+
+def test_a_list_of_things_is_about_the_things(nlp):
+    events, _ = told(nlp, "A fault inside the cloud provider took down a long list of popular apps on Monday.")
+    assert ("app taken down", "failure") in events
