@@ -367,6 +367,8 @@ def _mark_unexplained(doc: Doc, events: list[EventRef]) -> None:
 def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, ComponentRef]) -> EventRef | None:
     """The event ``tok`` tells, resolved to its antecedent when it points back; None if it tells none."""
     event = None
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in load_cues()["absence_nouns"]:
+        return None  # "a lack of staged rollouts": the absence is the event (open_events), not the rollouts
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
         if is_anaphor(tok):
             own = _noun_concept(tok)

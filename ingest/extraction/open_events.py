@@ -290,6 +290,12 @@ class OpenEvents:
         return None
 
     def _noun_event(self, head: Token, named: bool = False) -> EventRef | None:
+        lacked = lacked_thing(head)
+        if lacked is not None:  # "a lack of staged rollouts": no staged rollout, a standing condition
+            words = ["no", *_noun_words(lacked, self.comp_at)]
+            if not _has_content(words[1:]):
+                return None
+            return self._event(head, words, components_near(lacked, self.comp_at), head.left_edge.i, lacked.i + 1)
         comps = components_near(head, self.comp_at)
         trouble = [c.lower_ for c in head.lefts if c.dep_ == "amod" and event_kind_known([c.lower_])]
         if head.i in self.comp_at and trouble and comps:
@@ -720,6 +726,14 @@ def _experienced_by(noun: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
     if subj is None or subj.pos_ != "NOUN" or any(t.i in comp_at for t in subj.subtree):
         return []
     return [_head_word(subj)]
+
+
+def lacked_thing(noun: Token) -> Token | None:
+    """X in "a lack of X", "the absence of X" (``absence_nouns``), else None."""
+    if noun.lemma_.lower() not in load_cues()["absence_nouns"]:
+        return None
+    return next((g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                 if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _denied(noun: Token) -> bool:

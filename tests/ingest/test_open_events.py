@@ -699,3 +699,11 @@ def test_as_a_result_follows_from_how_the_sentence_before_ended(nlp):
 def test_a_list_of_things_is_about_the_things(nlp):
     events, _ = told(nlp, "A fault inside the cloud provider took down a long list of popular apps on Monday.")
     assert ("app taken down", "failure") in events
+
+
+@pytest.mark.parametrize("text, event", [
+    ("The outage was caused by the absence of rate limits on the API.", "no API rate limit"),
+    ("The real problem was a lack of staged rollouts, and a bad key went everywhere at once.", "no staged rollout"),
+])
+def test_a_lack_of_something_is_its_absence_not_the_thing(nlp, text, event):
+    assert (event, "condition") in told(nlp, text)[0]
