@@ -237,7 +237,7 @@ def _which_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> list[C
                 break
             main = main.head
         if main.pos_ not in ("VERB", "AUX") or _offered(main):
-            continue  # "You can read the full postmortem here, which details the impact": an offer, no happening
+            continue  # "You can read the full incident report here, which lists the damage": an offer, no happening
         cause = _side(_subtree(main, exclude=verb), main, events, opener)
         effect = _side(_subtree(verb), verb, events, opener)
         link = _link(cause, effect, "which", load_cues()["which_clause"], verb, doc)

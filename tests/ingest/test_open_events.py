@@ -710,5 +710,5 @@ def test_a_lack_of_something_is_its_absence_not_the_thing(nlp, text, event):
 
 
 def test_a_missing_thing_keeps_missing_in_its_label(nlp):
-    events, links = told(nlp, "A missing timeout in the client let requests hang forever.")
+    _, links = told(nlp, "A missing timeout in the client let requests hang forever.")
     assert ("missing timeout", "request hang") in [(c, e) for c, e, _ in links]
