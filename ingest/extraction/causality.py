@@ -43,6 +43,7 @@ from ingest.extraction.open_events import (
     OpenEvents,
     acts_on_something,
     affecting_verbs,
+    clauses_last_first,
     cue_phrase,
     event_kind_known,
     in_question,
@@ -608,9 +609,7 @@ def _how_it_ended(sent: Span, events: list[EventRef], opener: OpenEvents | None)
     matched": the keys not matching), else its main event; a subject pointing back ("The release") is who
     acted, not how the sentence ended."""
     told = [e for e in events if not e.anaphor]
-    root = sent.root
-    clauses = [root, *(t for t in root.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"))]
-    for verb in sorted(clauses, key=lambda t: -t.i):
+    for verb in clauses_last_first(sent):
         own = _subtree(verb).difference(*(_subtree(c) for c in verb.children if c.dep_ == "conj"))
         found = _main_event(own, verb, told) or (opener.at(verb) if opener is not None else None)
         if found is not None and not found.anaphor:

@@ -432,10 +432,13 @@ def _stands_alone(doc: Doc, tok: Token, first_ok: bool = False) -> bool:
         and (nxt is None or nxt.text != ":") and (prev is None or prev.text not in (":", "-", "•", "*"))
 
 
+# Cloud region and zone names ("us-east-1", "eu-west-2a", "europe-west1"), kept one token by the pipeline's
+# tokenizer: split at their hyphens, "US-EAST-1" lost its "US" (a stop word) from the component's name.
+REGION_NAME = r"(?:[A-Za-z]{2}|[A-Za-z]{4,12})(?:-[A-Za-z]+)+-?\d{1,2}[a-z]?"
 IDENTIFIER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+(?:\(\))?$|^\d{1,3}(?:\.\d{1,3}){3}$"
                         # tools and hosts named as written: "pg_dump", "db1", "web-03"
                         r"|^[a-z]{2,}_[a-z0-9_]+$|^[a-z]{2,5}-?\d{1,3}$"
-                        r"|^(?:[A-Za-z]{2}|[A-Za-z]{4,12})(?:-[A-Za-z]+)+-?\d{1,2}[a-z]?$")  # "us-east-1", "US-EAST-1"
+                        rf"|^{REGION_NAME}$")
 
 
 def _identifiers(doc: Doc) -> list[ComponentRef]:

@@ -15,6 +15,8 @@ Three rules, all looking back at most two sentences before the mention's own:
 
 from __future__ import annotations
 
+from os.path import commonprefix
+
 from spacy.tokens import Doc, Token
 
 from ingest.extraction.entities import ComponentRef
@@ -90,11 +92,7 @@ NOMINAL_PREFIX = 5  # "restart"/"restarted", "migration"/"migrated", "deployment
 
 def _same_stem(a: str, b: str) -> bool:
     """"restart" and "restarted", "migration" and "migrated": a noun and the verb or noun it names again."""
-    shared = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        shared += 1
+    shared = len(commonprefix([a, b]))
     return shared >= NOMINAL_PREFIX and shared * 10 >= 7 * min(len(a), len(b))
 
 

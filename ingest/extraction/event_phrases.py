@@ -233,6 +233,14 @@ def object_of(tok: Token, *, connectives: bool = True) -> Token | None:
     return None
 
 
+def lacked_thing(noun: Token) -> Token | None:
+    """X in "a lack of X", "the absence of X" (``absence_nouns``), else None."""
+    if noun.lemma_.lower() not in load_cues()["absence_nouns"]:
+        return None
+    return next((g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                 if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
+
+
 def partitive_head(tok: Token) -> Token:
     """What a partitive names: "some of the servers" -> servers, "one of the command's inputs" -> inputs."""
     for _ in range(2):

@@ -29,6 +29,7 @@ from ingest.extraction.event_phrases import (
     is_qualifier,
     kind_words,
     label_word,
+    lacked_thing,
     make_event,
     object_of,
     only_believed,
@@ -367,16 +368,16 @@ def _mark_unexplained(doc: Doc, events: list[EventRef]) -> None:
 def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, ComponentRef]) -> EventRef | None:
     """The event ``tok`` tells, resolved to its antecedent when it points back; None if it tells none."""
     event = None
-    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in load_cues()["absence_nouns"]:
+    if tok.dep_ == "pobj" and (lacked := lacked_thing(tok.head.head)) is not None and lacked.i == tok.i:
         return None  # "a lack of staged rollouts": the absence is the event (open_events), not the rollouts
-    lacking = any(c.dep_ == "amod" and c.lower_ in load_cues()["lacking_modifiers"] for c in tok.children)
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
         if is_anaphor(tok):
             own = _noun_concept(tok)
             event = resolve_anaphor(doc, tok, events, comp_at, own.id if own is not None else "")
         if event is None:
             event = resolve_absence(tok, events)
-        if event is None and lacking:
+        if event is None and any(c.dep_ == "amod" and c.lower_ in load_cues()["lacking_modifiers"]
+                                 for c in tok.children):
             return None  # "a missing timeout" is no timeout: the words as written tell it (open_events)
         if event is None and (found := _noun_match(tok)) is not None:
             event = _noun_event(tok, found[0], comp_at, found[1])

@@ -36,6 +36,7 @@ from ingest.extraction.event_phrases import (
     is_clock_word,
     is_label_noise,
     label_word,
+    lacked_thing,
     only_believed,
     participle,
     particles,
@@ -256,9 +257,7 @@ class OpenEvents:
         if prev is not None and not any(prev.start <= e.anchor < prev.end for e in earlier):
             # the sentence just before tells no event yet: what its own clause tells, if anything, comes first
             # ("... and kept using the old ones. This meant every write was rejected")
-            clauses = [prev.root, *(t for t in prev if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
-                                    and t.head.pos_ in ("VERB", "AUX"))]
-            for verb in sorted(clauses, key=lambda t: -t.i):  # the last clause tells how the sentence ended
+            for verb in clauses_last_first(prev):  # the last clause tells how the sentence ended
                 made = self.at(verb) if verb.pos_ in ("VERB", "AUX") else None
                 if made is not None and not made.anaphor:
                     return made.told_as(tok.i, tok.i, tok.i + 1)
@@ -576,10 +575,13 @@ def _reached_words(verb: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
     return []
 
 
+RECIPROCALS = (("each", "other"), ("one", "another"))
+
+
 def _reciprocal(obj: Token) -> bool:
-    """"each other", "one another": the subject's members acting on one another."""
-    return any(c.dep_ == "det" and f"{c.lower_} {obj.lower_}" in ("each other", "one another") or
-               f"{obj.lower_} {c.lower_}" == "one another" for c in obj.children)
+    """"each other", "one another": the subject's members acting on one another (parsed either way round)."""
+    return any((c.lower_, obj.lower_) in RECIPROCALS or (obj.lower_, c.lower_) in RECIPROCALS
+               for c in obj.children)
 
 
 def _complement_words(verb: Token) -> list[str]:
@@ -728,12 +730,11 @@ def _experienced_by(noun: Token, comp_at: dict[int, ComponentRef]) -> list[str]:
     return [_head_word(subj)]
 
 
-def lacked_thing(noun: Token) -> Token | None:
-    """X in "a lack of X", "the absence of X" (``absence_nouns``), else None."""
-    if noun.lemma_.lower() not in load_cues()["absence_nouns"]:
-        return None
-    return next((g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
-                 if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
+def clauses_last_first(sent: Span) -> list[Token]:
+    """The heads of a sentence's main clause and the clauses joined to it, the last first: how the sentence
+    ended comes first ("The release changed the format, and cache keys no longer matched")."""
+    joined = (t for t in sent if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"))
+    return sorted([sent.root, *joined], key=lambda t: -t.i)
 
 
 def _denied(noun: Token) -> bool:

