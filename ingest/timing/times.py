@@ -10,8 +10,10 @@ into separate spans), then resolved in text order with a narrative cursor:
   than the previous one means the next day;
 * a date without a year takes the year of an explicit date written shortly before it (within 60 days),
   else the year that puts it nearest ``anchor_date``, else the most recent such date not after the
-  published date, else the most recent year (not in the future) whose weekday matches a weekday named in
-  the text, else the most recent year not in the future;
+  published date, else ``incident_year`` (the incident's year from its other sources, its title or its
+  metadata) unless that puts it in the future, else the one year the text writes, else the most recent
+  year (not in the future) whose weekday matches a weekday named in the text, else the most recent year
+  not in the future;
 * "X (Y)" where both are clock times in different zones is one instant told twice: Y is resolved on the
   date nearest X, ``X.paired_utc`` is Y's UTC and ``Y.pair_of`` is X's start offset, so a wrong
   conversion in the text can be detected; Y does not move the cursor.
@@ -203,6 +205,8 @@ def infer_year(month: int, day: int, state: _State, ctx: TimeContext) -> int | N
         return nearest(ctx.anchor_date)
     limit, _ = published_bounds(ctx.published)
     today = ctx.today or date.today()
+    if not limit and ctx.incident_year and (d := make(ctx.incident_year)) and d <= today:
+        return ctx.incident_year  # the incident's year, from its other sources, its title or its metadata
     if not limit and state.text_year and make(state.text_year):
         return state.text_year  # "the 2023 outage ... on March 8", with no date to read the year from
     if limit:

@@ -128,9 +128,25 @@ def written_years(article: Article) -> list[int]:
                               and _YEAR_RE.search(e.raw)))
 
 
+def title_year(article: Article, *, today: date | None = None) -> int | None:
+    """The one year ``article``'s title writes ("The March 2023 outage", "Post-incident review 2023-03-08"),
+    if it writes exactly one and it is not after today; else None.
+
+    >>> title_year(Article("It broke.", "Datadog outage, March 2023")), title_year(Article("x", "From 2019 to 2023"))
+    (2023, None)
+    """
+    years = {int(y) for y in _TITLE_YEAR_RE.findall(article.title or "")}
+    year = next(iter(years)) if len(years) == 1 else None
+    return year if year and year <= (today or date.today()).year else None
+
+
+_TITLE_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
 def voted_year(articles: Sequence[Article]) -> int | None:
     """The year most articles vote for: each votes once for every year its dates write, or else for its
-    published year; a tie goes to the year voted for first (the earlier article). None without votes.
+    published year, or else for the one year its title writes; a tie goes to the year voted for first (the
+    earlier article). None without votes.
 
     >>> voted_year([Article("No dates here.", "a", published="2025-10"), Article("It broke.", "b"),
     ...             Article("On October 19, 2023 it broke.", "c", published="2025-10-23")])
@@ -139,25 +155,27 @@ def voted_year(articles: Sequence[Article]) -> int | None:
     votes: dict[int, int] = {}
     for article in articles:
         published = article.published or ""
-        for year in written_years(article) or ([int(published[:4])] if published[:4].isdigit() else []):
+        title = title_year(article)
+        for year in written_years(article) or ([int(published[:4])] if published[:4].isdigit() else []) or (
+                [title] if title else []):
             votes[year] = votes.get(year, 0) + 1
     # max keeps the first of equal counts, and votes lists years in the order they were first voted for
     return max(votes, key=lambda y: votes[y]) if votes else None
 
 
-def incident_year(index: IncidentIndex, articles: Sequence[Article], *, today: date | None = None) -> int:
+def incident_year(index: IncidentIndex, articles: Sequence[Article]) -> int | None:
     """The year dates without a year fall in, decided once for a batch of ``articles`` before extracting it.
 
     In order: the year the incident's stored TimePoints mostly fall in; else the year the batch's
-    articles vote for (``voted_year``); else the year of the Incident node's ``started_at``; else
-    today's. Passed to ingest.timing.times as TimeContext.incident_year, so a date written with another year
+    articles vote for (``voted_year``); else the year of the Incident node's ``started_at``; else None, and
+    ingest.timing.times takes the most recent year that fits the text (its weekdays) up to today. Passed to ingest.timing.times as TimeContext.incident_year, so a date written with another year
     (a typo such as "October 19, 2023" in a 2025 article) still resolves in the incident's year on the
     timeline, while the article's claims keep the written year for the contradiction check.
     """
     year = stored_year(index) or voted_year(articles)
     if year is None:
         started = str(index.nodes.get(index.incident_id, {}).get("started_at") or "")
-        year = int(started[:4]) if started[:4].isdigit() else (today or date.today()).year
+        year = int(started[:4]) if started[:4].isdigit() else None
     return year
 
 
