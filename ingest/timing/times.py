@@ -28,7 +28,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from ingest.lexicon import HERE as LEXICON_DIR
 from ingest.timing.dates import (
@@ -45,9 +45,32 @@ from ingest.timing.dates import (
 from ingest.timing.durations import DURATION_RE, OFFSET_RE, duration_minutes
 
 LEXICON = LEXICON_DIR
+_ZONE_FILE = json.loads((LEXICON / "timezones.json").read_text(encoding="utf-8"))
+# regions of the IANA database whose zones are named by a city; "US/Pacific", "Etc/GMT+5" or
+# "Australia/North" are aliases, not places
+_CITY_REGIONS = ("Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+_NOT_PLACES = frozenset(["North", "South", "West", "East", "Central", "Canberra", "Yancowinna", "Currie"])
+
+
+def place_zones(countries: dict[str, str]) -> dict[str, dict]:
+    """Zone names a text writes as a place: "<Place> time", "<Place> Time" and "in <Place>" for each city
+    of the IANA database ("Tokyo", "Sao Paulo", "Kolkata") and each country of ``countries`` (name -> zone).
+
+    >>> place_zones({"Japan": "Asia/Tokyo"})["Japan time"], place_zones({})["in Sydney"]["zone"]
+    ({'zone': 'Asia/Tokyo', 'place': True}, 'Australia/Sydney')
+    """
+    known = available_timezones()
+    places = {name.split("/")[-1].replace("_", " "): name for name in sorted(known)
+              if name.split("/")[0] in _CITY_REGIONS and name.count("/") <= 2}
+    places = {p: z for p, z in places.items() if p not in _NOT_PLACES and not p.isupper() and len(p) > 3}
+    places.update({p: z for p, z in countries.items() if z in known})
+    return {form: {"zone": zone, "place": True} for place, zone in places.items()
+            for form in (f"{place} time", f"{place} Time", f"in {place}")}
+
+
 ZONES: dict[str, dict] = {
-    k: v for k, v in json.loads((LEXICON / "timezones.json").read_text(encoding="utf-8")).items()
-    if not k.startswith("_")
+    **place_zones(_ZONE_FILE.get("_places", {})),
+    **{k: v for k, v in _ZONE_FILE.items() if not k.startswith("_")},
 }
 YEAR_INHERIT_DAYS = 60  # a yearless date this close to an explicit one belongs to the same story
 EVENING_HOUR, MORNING_HOUR = 18, 12  # a dateless time rolls to the next day only from evening to morning
@@ -60,7 +83,7 @@ _CLOCK = (
     rf"|(?<![\d:.,])(?P<hourmil>[01]\d|2[0-3])(?P<minutemil>[0-5]\d)(?=\s?(?:{'|'.join(sorted((re.escape(z) for z in ZONES if z.isupper()), key=len, reverse=True))})\b)"
     r"|\b(?P<named>midnight|noon|midday)\b)"
     # "14:05 UTC", "14:05 (UTC)", "14:05Z", "14:05 UTC+1", "09:00 GMT-07:00"
-    rf"(?:(?<=\d)(?P<zulu>Z)\b|\s?(?P<zopen>\()?(?P<zone>{_ZONE_ALT})(?P<zoff>[+\-−]\d{{1,2}}(?::?[0-5]\d)?)?\b(?(zopen)\)))?"
+    rf"(?:(?<=\d)(?P<zulu>Z)\b|\s?(?:local\s+time,?\s+)?(?P<zopen>\()?(?P<zone>{_ZONE_ALT})(?P<zoff>[+\-−]\d{{1,2}}(?::?[0-5]\d)?)?\b(?(zopen)\)))?"
     rf"(?:,?\s+(?:on\s+)?(?P<cdate>{DATE_PATTERN}|\d{{4}}-\d{{2}}-\d{{2}}(?![\d:T])))?"
 )
 _ISO = (r"(?P<iso>\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)(?![\d:])"
@@ -128,6 +151,7 @@ class _State:
     text_year: int | None = None  # the one year the text writes anywhere ("the 2023 outage"), if only one
     first_date: date | None = None  # the first calendar date the text writes, wherever it stands
     weekday: int | None = None  # the weekday written with the date being read
+    declared: bool = False  # the account declares one zone for its times ("All times UTC")
     previous: TimeExpression | None = None
     expressions: list[TimeExpression] = field(default_factory=list)
 
@@ -175,7 +199,8 @@ def zone_info(abbr: str | None, default: str | None) -> tuple[timezone | ZoneInf
         entry = ZONES[abbr]
         if "offset" in entry:
             return timezone(timedelta(minutes=entry["offset"]), abbr), abbr
-        return ZoneInfo(entry["zone"]), abbr
+        # a place ("Tokyo time") is labelled by the zone's own abbreviation on that date, like a default zone
+        return ZoneInfo(entry["zone"]), entry["zone"] if entry.get("place") else abbr
     if default in ZONES:  # an account's declared abbreviation ("all times PDT") keeps its offset
         return zone_info(default, None)
     if default:
@@ -314,10 +339,12 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     if clock is None:
         return None
     abbr = _clock_zone(m) or _range_zone(text, m.end())
+    if state.declared and abbr and abbr.startswith("in ") and ZONES[abbr].get("place"):
+        abbr = None  # "Timeline (UTC) ... 09:12 in Frankfurt, a switch failed": where, not which zone
     if abbr is None and _restates_in_words(text, m, state):
         expr = TimeExpression(m.start(), m.end(), m.group(), "clock", precision="minute")
         expr.pair_of = state.previous.start  # type: ignore[union-attr]
-        return expr  # "14:44 UTC (10:44 a.m. in New York)": the same instant, in a zone told by a place
+        return expr  # "14:44 UTC (10:44 a.m. on the US East Coast)": the same instant, in a zone told by a place
     tz, label = zone_info(abbr, state.zone)
     expr = TimeExpression(m.start(), m.end(), m.group(), "clock", zone=abbr,
                           precision="minute" if m.group("minute") or m.group("minute24") or m.group("minutemil")
@@ -500,7 +527,8 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
         raise TypeError(f"expected text as str, got {type(text).__name__}")
     weekdays = {weekday_number(w) for w in re.findall(rf"\b{WEEKDAY_PATTERN}\b", text)}
     matches = list(CANDIDATE_RE.finditer(text))  # one scan serves the zone default and the expressions
-    state = _State(zone=ctx.default_tz or declared_zone(text) or _first_zone(matches), weekdays=weekdays)
+    declared = ctx.default_tz or declared_zone(text)
+    state = _State(zone=declared or _first_zone(matches), weekdays=weekdays, declared=bool(declared))
     hints = _year_hints(text, matches)
     first = next((m for m in matches if m.group("date") or m.group("clock") and m.group("cdate")), None)
     if first is not None:  # read on a scratch cursor: the narrative's own cursor starts at the top

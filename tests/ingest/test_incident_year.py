@@ -1,4 +1,4 @@
-"""ingest.writing.corpus.incident_year: stored TimePoints, then the batch's votes, then started_at, then today."""
+"""ingest.writing.corpus.incident_year: stored TimePoints, then the batch's votes, then started_at, else none."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from graph.schema import IncidentNode, TimePointNode
 from ingest.reading.sources import Article
 from ingest.writing.corpus import incident_year, ingest_paths, ingest_text, voted_year
 from tests.conftest import SEEDS
-
 
 
 def index_of(store: MemoryStore, iid: str = "inc") -> IncidentIndex:

@@ -49,11 +49,30 @@ def test_parenthesised_utc_is_its_own_expression_paired_with_the_local_one():
 
 
 def test_a_zoneless_clock_in_brackets_restates_the_one_before_in_a_zone_named_by_a_place():
-    text = "On July 20, 2016 the site was down from 14:44 UTC (10:44 a.m. in New York) until 15:18 UTC."
+    text = "On July 20, 2016 the site was down from 14:44 UTC (10:44 a.m. on the US East Coast) until 15:18 UTC."
     found = by_raw(text, TimeContext(published="2016-07"))
     first, restated = found["14:44 UTC"], found["10:44 a.m."]
     assert (restated.utc, restated.pair_of) == (None, first.start)  # no moment of its own on the timeline
     assert found["15:18 UTC"].utc == utc(2016, 7, 20, 15, 18)  # and the narrative goes on from 14:44
+
+
+def test_a_city_or_country_names_the_zone_of_a_clock():
+    found = by_raw("On July 25, 2024 the exchange halted at 8:40 a.m. Tokyo time and resumed at 10 am local time "
+                   "in Tokyo. Singapore saw errors from 9:15 a.m. Singapore time; in India at 07:30 India time.",
+                   TimeContext(published="2024-07-25"))
+    assert found["8:40 a.m. Tokyo time"].utc == utc(2024, 7, 24, 23, 40)
+    assert found["10 am local time in Tokyo"].utc == utc(2024, 7, 25, 1, 0)
+    assert found["9:15 a.m. Singapore time"].utc == utc(2024, 7, 25, 1, 15)
+    assert found["07:30 India time"].utc == utc(2024, 7, 25, 2, 0)
+    assert found["8:40 a.m. Tokyo time"].local == "2024-07-25T08:40 JST"
+
+
+def test_a_restatement_in_a_zone_named_by_a_city_is_checked_like_an_abbreviation():
+    text = "On July 20, 2016 the site was down from 14:44 UTC (10:44 a.m. in New York) until 15:18 UTC."
+    found = by_raw(text, TimeContext(published="2016-07"))
+    first, restated = found["14:44 UTC"], found["10:44 a.m. in New York"]
+    assert (restated.utc, restated.pair_of) == (first.utc, first.start)
+    assert found["15:18 UTC"].utc == utc(2016, 7, 20, 15, 18)
 
 
 def test_times_without_date_roll_over_midnight_in_narrative_order():
@@ -296,3 +315,9 @@ def test_clocks_above_the_first_written_date_take_it_not_the_publication_day():
     assert got["21:05 UTC"].utc == utc(2024, 6, 4, 21, 5)
     far = by_raw(text.replace("4 June 2024", "4 June 2023"), TimeContext(published="2024-06-05"))
     assert far["21:05 UTC"].utc == utc(2024, 6, 5, 21, 5)  # a date long before publication dates nothing above it
+
+
+def test_in_a_city_after_a_clock_is_where_when_the_account_declares_its_zone():
+    found = by_raw("Timeline (all times UTC)\n- March 3, 2024 09:12 in Amsterdam, a core switch failed.",
+                   TimeContext(published="2024-03-05"))
+    assert found["09:12 in Amsterdam"].utc == utc(2024, 3, 3, 9, 12)
