@@ -211,7 +211,9 @@ def subject_of(tok: Token) -> Token | None:
                 relative = child.tag_ in ("WDT", "WP") and node.dep_ in ("relcl", "acl")
                 return node.head if relative else child  # "the proxy, which crashed": the proxy
         if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
-            return node.head
+            # "at 15:02 UTC and resolution recovered", misparsed as a clause on "UTC": the noun joined to it
+            return next((c for c in node.head.children if c.dep_ == "conj" and c.i < node.i),
+                        None) if is_clock_word(node.head) else node.head
         if node.dep_ not in ("xcomp", "conj", "ccomp", "advcl", "acomp", "oprd", "advmod") or node.head is node:
             return None  # an advmod predicate: "the site was down"
         node = node.head

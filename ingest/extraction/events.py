@@ -195,8 +195,9 @@ def is_negated(tok: Token) -> bool:
         # "kept serving" goes on; "kept them from serving" and "stopped serving" do not
         continues = node.dep_ == "xcomp" and negators.get(head.lemma_.lower()) == "from" \
             and head.lemma_.lower() not in load_cues()["cessation_verbs"]
+        fronted = node.dep_ == "advcl" and node.i < head.i  # "Starting at 14:10, nameservers stopped answering"
         if head.lemma_.lower() in negators and node.dep_ in ("pcomp", "xcomp", "prep", "pobj", "ccomp", "advcl") \
-                and not own_subject and not continues:  # "X made Y unreachable, so checkout failed": a clause of its own
+                and not own_subject and not continues and not fronted:  # "X made Y unreachable, so checkout failed": a clause of its own
             return True
         if node.dep_ not in ("pcomp", "pobj", "prep", "xcomp"):
             return False

@@ -333,6 +333,7 @@ class OpenEvents:
         reached: list[str] = []
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")
                     and c.pos_ not in ("SCONJ", "ADP", "CCONJ")), None)  # a misread "that" names nothing
+        # "announced thousands of prefixes": the prefixes, not an amount
         measure = obj if obj is not None and obj.dep_ == "dobj" and obj.ent_type_ in MEASURE_ENTS else None
         if measure is not None:
             obj = None  # "the error rate reached 40%": the rate did, and the amount says how far
@@ -423,9 +424,9 @@ class OpenEvents:
                 said = ["into", *_noun_words(state, self.comp_at)]
             if harmless and any(c.dep_ == "neg" for c in verb.children):
                 said = ["not", *said]  # "hosts were not affected": "host not affected", no failure
-            if measure is not None:
+            if measure is not None:  # the amount is the verb's object: before what it reached
                 amount = " ".join(t.text for t in measure.subtree if not t.is_punct or t.text == "%")
-                said = [*said, amount.replace(" %", "%")]
+                said = [*said[:len(said) - len(reached)], amount.replace(" %", "%"), *reached]
             words = scope_words + [w for w in (nominal, *said) if w] + _complement_words(verb) + (
                 ["failure"] if negated and not harmless and nominal not in ("fail", "failure") else [])
             if harmless and said and said[0] == "not":
@@ -814,10 +815,18 @@ def _is_reference(tok: Token) -> bool:
 
 def _acts_on_a_thing(verb: Token) -> bool:
     """"we added capacity", "adding read replicas", "an engineer took a snapshot": a verb that elsewhere only
-    reports or links (``object_actions``) tells an action when it acts on a thing and reports no clause."""
-    return verb.lemma_.lower() in load_cues()["object_actions"] and not any(
-        c.dep_ in ("ccomp", "xcomp") for c in verb.children) and any(
-        c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and not c.ent_type_ in ("DATE", "TIME") for c in verb.children)
+    reports or links (``object_actions``) tells an action when it acts on a thing and reports no clause;
+    so does a network announcing routes ("announced thousands of prefixes", ``routing_announcements``)."""
+    cues = load_cues()
+    lemma = verb.lemma_.lower()
+    routing = cues["routing_announcements"]
+    first_object = min((c.i for c in verb.children if c.dep_ == "dobj"), default=len(verb.doc))
+    # a clause after the object is a relative clause the small model misread ("prefixes it did not own")
+    return (lemma in cues["object_actions"] or lemma in routing["verbs"]) and not any(
+        c.dep_ in ("ccomp", "xcomp") and c.i < first_object for c in verb.children) and any(
+        c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and not c.ent_type_ in ("DATE", "TIME")
+        and (lemma not in routing["verbs"] or partitive_head(c).lemma_.lower() in routing["objects"])
+        for c in verb.children)
 
 
 def _goes_on(verb: Token) -> bool:

@@ -712,3 +712,25 @@ def test_a_lack_of_something_is_its_absence_not_the_thing(nlp, text, event):
 def test_a_missing_thing_keeps_missing_in_its_label(nlp):
     _, links = told(nlp, "A missing timeout in the client let requests hang forever.")
     assert ("missing timeout", "request hang") in [(c, e) for c, e, _ in links]
+
+
+def test_a_fronted_participle_that_sets_the_time_is_no_failure(nlp):
+    events, _ = told(nlp, "Starting around 14:10 UTC, the provider's nameservers stopped answering queries.")
+    assert [summary for summary, _ in events] == ["query answering failure"]
+
+
+def test_a_clause_misread_as_hanging_on_a_clock_takes_the_noun_joined_to_the_clock(nlp):
+    _, links = told(nlp, "The provider rolled back the push at 15:02 UTC and resolution recovered as caches refreshed.")
+    assert ("cache refreshed", "resolution recovered", "as") in links
+
+
+def test_parts_of_a_thing_are_about_the_thing(nlp):
+    events, _ = told(nlp, "Users reported that large parts of the internet were unreachable on Thursday.")
+    assert [summary for summary, _ in events] == ["internet unreachable"]
+
+
+def test_a_network_announcing_routes_is_an_action_but_announcing_an_outage_only_reports(nlp):
+    events, _ = told(nlp, "A small ISP accidentally announced thousands of prefixes it did not own to its upstream "
+                          "provider.")
+    assert [kind for _, kind in events] == ["action"] and "announced thousands of prefixes" in events[0][0]
+    assert told(nlp, "The company announced the root cause on Friday.")[0] == []
