@@ -174,11 +174,18 @@ def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
         if lemma in concept.adjectives and (
                 tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp")
                 or tok.pos_ == "ADJ" and tok.dep_ == "amod" and concept.kind != "recovery"  # "healthy hosts" describes
-                or tok.dep_ == "advmod" and tok.head.lemma_ == "be"):  # "the site was down", "is offline"
+                or tok.dep_ == "advmod" and tok.head.lemma_ == "be"  # "the site was down", "is offline"
+                or tok.dep_ in ("advmod", "prt") and _verbless_headline(tok.head)):  # "lots of sites down because ..."
             return concept, "subject"
         if tok.pos_ == "VERB" and lemma in concept.negated_verbs and is_negated(tok):
             return concept, "negated"
     return None
+
+
+def _verbless_headline(tok: Token) -> bool:
+    """A noun that heads its sentence without a verb, as headlines and posts write ("Slack down for
+    millions", "lots of sites down because their DNS provider fell over"): its adverb tells its state."""
+    return tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "ROOT"
 
 
 def is_negated(tok: Token) -> bool:
@@ -312,6 +319,8 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
         amount, scope_tok, role = scope_tok, subject_of(tok), "subject"
     if scope_tok is None and tok.dep_ in ("amod", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
         scope_tok = tok.head  # "failed payments": the payments failed
+    if scope_tok is None and tok.dep_ in ("advmod", "prt") and _verbless_headline(tok.head):
+        scope_tok = partitive_head(tok.head)  # "lots of sites down": the sites
     if role == "subject" and tok.pos_ == "ADJ" and scope_tok is None and tok.head.pos_ == "VERB":
         scope_tok = object_of(tok.head)  # "rendered the DynamoDB service inaccessible"
     comps, words = scope_of(scope_tok, comp_at)
@@ -382,7 +391,8 @@ def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, Co
             return None  # "a missing timeout" is no timeout: the words as written tell it (open_events)
         if event is None and (found := _noun_match(tok)) is not None:
             event = _noun_event(tok, found[0], comp_at, found[1])
-    elif (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.dep_ == "advmod") and (found := _verb_concept(tok)):
+    elif (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.dep_ == "advmod" or tok.dep_ == "prt" and _verbless_headline(
+            tok.head)) and (found := _verb_concept(tok)):
         event = _verb_event(tok, found[0], found[1], comp_at)
     if event is not None and event.vague:
         resolved = resolve_vague(tok, event, events)

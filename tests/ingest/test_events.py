@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def events(nlp, text: str) -> list[tuple[str, str, list[str]]]:
     return [(e.summary, e.kind, e.components) for e in nlp(text)._.events if not e.anaphor]
@@ -246,3 +248,11 @@ def test_a_verb_phrase_may_end_in_a_qualified_object(nlp):
 
 def test_the_longest_verb_phrase_names_the_concept(nlp):
     assert [e[:2] for e in events(nlp, "The database failed over to the replica.")] == [("database failed over", "action")]
+
+
+@pytest.mark.parametrize("text, summary", [
+    ("GitHub down for two hours.", "GitHub down"),
+    ("Big outage today: lots of sites down because their DNS provider fell over.", "site down"),
+])
+def test_a_headline_without_a_verb_tells_the_state_of_its_noun(nlp, text, summary):
+    assert summary in [s for s, _, _ in events(nlp, text)]
