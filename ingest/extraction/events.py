@@ -175,10 +175,25 @@ def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
                 tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp")
                 or tok.pos_ == "ADJ" and tok.dep_ == "amod" and concept.kind != "recovery"  # "healthy hosts" describes
                 or tok.dep_ == "advmod" and tok.head.lemma_ == "be"  # "the site was down", "is offline"
-                or tok.dep_ in ("advmod", "prt") and _verbless_headline(tok.head)):  # "lots of sites down because ..."
+                or tok.dep_ in ("advmod", "prt") and _verbless_headline(tok.head)
+                or absolute_state(tok) is not None):  # "with the database offline, ..."  # "lots of sites down because ..."
             return concept, "subject"
         if tok.pos_ == "VERB" and lemma in concept.negated_verbs and is_negated(tok):
             return concept, "negated"
+    return None
+
+
+def absolute_state(tok: Token) -> Token | None:
+    """The noun whose state ``tok`` tells in a "with" clause without a verb ("With the database offline,
+    checkout failed", "with the primary down"), else None. The parser reads such a clause either as a
+    clause of its own (the noun its subject) or as the noun after "with" with the word hanging on it."""
+    if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "with" for c in tok.children) \
+            or tok.dep_ == "pcomp" and tok.head.lower_ == "with":
+        return next((c for c in tok.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")), None)
+    head = tok.head
+    if tok.dep_ in ("advmod", "prt", "amod") and tok.i > head.i and head.dep_ == "pobj" \
+            and head.head.lower_ == "with" and head.pos_ in ("NOUN", "PROPN"):
+        return head
     return None
 
 
@@ -319,6 +334,8 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
         amount, scope_tok, role = scope_tok, subject_of(tok), "subject"
     if scope_tok is None and tok.dep_ in ("amod", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
         scope_tok = tok.head  # "failed payments": the payments failed
+    if scope_tok is None and (subject := absolute_state(tok)) is not None:
+        scope_tok = partitive_head(subject)  # "with the primary down": the primary
     if scope_tok is None and tok.dep_ in ("advmod", "prt") and _verbless_headline(tok.head):
         scope_tok = partitive_head(tok.head)  # "lots of sites down": the sites
     if role == "subject" and tok.pos_ == "ADJ" and scope_tok is None and tok.head.pos_ == "VERB":
@@ -393,6 +410,9 @@ def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, Co
             event = _noun_event(tok, found[0], comp_at, found[1])
     elif (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.dep_ == "advmod" or tok.dep_ == "prt" and _verbless_headline(
             tok.head)) and (found := _verb_concept(tok)):
+        event = _verb_event(tok, found[0], found[1], comp_at)
+    if event is None and absolute_state(tok) is not None and (found := _verb_concept(tok)):
+        # "with the database offline", "with the primary down", however the parser tagged the word
         event = _verb_event(tok, found[0], found[1], comp_at)
     if event is not None and event.vague:
         resolved = resolve_vague(tok, event, events)

@@ -256,3 +256,12 @@ def test_the_longest_verb_phrase_names_the_concept(nlp):
 ])
 def test_a_headline_without_a_verb_tells_the_state_of_its_noun(nlp, text, summary):
     assert summary in [s for s, _, _ in events(nlp, text)]
+
+
+@pytest.mark.parametrize("text, state", [
+    ("With the database offline, the checkout service failed.", "database offline"),
+    ("With the primary database down, all writes failed.", "database down"),
+    ("With DNS unavailable, clients could not find the endpoint.", "DNS unavailable"),
+])
+def test_a_with_clause_without_a_verb_tells_the_state_of_its_noun(nlp, text, state):
+    assert state in [s for s, _, _ in events(nlp, text)]

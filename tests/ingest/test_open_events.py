@@ -734,3 +734,8 @@ def test_a_network_announcing_routes_is_an_action_but_announcing_an_outage_only_
                           "provider.")
     assert [kind for _, kind in events] == ["action"] and "announced thousands of prefixes" in events[0][0]
     assert told(nlp, "The company announced the root cause on Friday.")[0] == []
+
+
+def test_a_with_clause_without_a_verb_is_the_situation_that_caused_the_main_clause(nlp):
+    _, links = told(nlp, "With the primary database down, all writes failed.")
+    assert ("database down", "writes failed", "with") in links
