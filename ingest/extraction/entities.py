@@ -280,13 +280,25 @@ def _names_no_system(tok: Token, head: bool = True) -> bool:
 
 
 def _trimmed(span: Span) -> Span:
-    """``span`` without a leading determiner and a trailing possessive ("the Acme's" -> "Acme")."""
+    """``span`` without a leading determiner, a trailing possessive ("the Acme's" -> "Acme") or a leading
+    plural common noun with "of" that the model took into a name ("Customers of Northway Bank")."""
     start, end = span.start, span.end
+    first = span.doc[start]
+    if end - start > 2 and span.doc[start + 1].lower_ == "of" and (
+            first.tag_ == "NNS" or first.tag_ == "NNPS" and first.lower_ in _lower_words(span.doc)):
+        start += 2  # a title's "Customers of ..." is common when the text also writes "customers"
     while start < end and span.doc[start].pos_ in ("DET", "PUNCT"):
         start += 1
     while end > start and (span.doc[end - 1].tag_ == "POS" or span.doc[end - 1].is_punct):
         end -= 1
     return span.doc[start:end]
+
+
+def _lower_words(doc: Doc) -> frozenset[str]:
+    """The words ``doc`` writes in lower case somewhere (read once per doc): such a word is a common word."""
+    if "lower_words" not in doc.user_data:
+        doc.user_data["lower_words"] = frozenset(t.text for t in doc if t.is_lower)
+    return doc.user_data["lower_words"]
 
 
 class _Lines:
@@ -367,7 +379,7 @@ def _proper_names(doc: Doc) -> list[ComponentRef]:
     """Capitalised names the model tags as proper nouns but no entity ("Trello, Quora and Giphy were down"):
     not at a sentence start, not a person, place, date or zone, not in a heading."""
     stop = _stop_names()
-    lower_words = {t.text for t in doc if t.is_lower}  # a word also written in lower case is a common word
+    lower_words = _lower_words(doc)
     return [ComponentRef(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, display_slug(tok.text), tok.text,
                          "service", [tok.text]) for tok in doc if _is_proper_name(doc, tok, stop, lower_words)]
 
@@ -378,7 +390,7 @@ PRODUCT_SPELLING = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von)[A-Z])[A-Za-z]
                               r"|^(?!(?:Q[1-4]|H[12]|FY\d+)$)[A-Z][A-Za-z]*[0-9][A-Za-z0-9]*$")  # not "Q3", "FY2024"
 
 
-def _is_proper_name(doc: Doc, tok: Token, stop: frozenset[str], lower_words: set[str]) -> bool:
+def _is_proper_name(doc: Doc, tok: Token, stop: frozenset[str], lower_words: frozenset[str]) -> bool:
     down = _is_down(tok)
     product = PRODUCT_SPELLING.match(tok.text) is not None and tok.ent_type_ not in ("DATE", "TIME", "MONEY") \
         and not (tok.i > 0 and doc[tok.i - 1].text == ".")  # "rand.Int63n": the tail of a dotted name

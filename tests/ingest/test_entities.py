@@ -214,3 +214,11 @@ def test_a_cloud_region_keeps_its_whole_name(nlp):
     found = {c.name for c in nlp("The outage hit the US-EAST-1 Region. Traffic in eu-west-2a fell, and our "
                                  "europe-west1 cluster was fine.")._.components}
     assert {"US-EAST-1 Region", "eu-west-2a"} <= found and "EAST-1 Region" not in found
+
+
+def test_a_common_plural_the_model_took_into_a_name_is_cut(nlp):
+    text = ("Bank customers locked out after botched upgrade\n\nCustomers of Northway Bank were unable to log in "
+            "to online banking for much of Saturday, after a planned upgrade went wrong. Thousands of customers "
+            "complained.")
+    names = {c.name for c in nlp(text)._.components}
+    assert "Northway Bank" in names and not any(n.startswith("Customers") for n in names)
