@@ -319,6 +319,8 @@ class OpenEvents:
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and any(c.dep_ == "prep" and c.lower_ in ("for", "as")
                                                              for c in verb.children):
             return None  # "a database built for durability", "a tool known as X": what a thing is, not a happening
+        if _describes(verb):
+            return None  # "a database that held login credentials": what the database is, not a happening
         aspect = verb
         verb = main_verb(verb)
         harmless = denies_harm(verb)
@@ -698,6 +700,16 @@ def acts_on_something(verb: Token) -> bool:
     """A causal verb used with what it acts on ("overwhelmed the database", "led to errors"): its link tells
     it; used alone ("proxy processes starved") it tells a happening of its subject."""
     return any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prep", "attr", "agent") for c in verb.children)
+
+
+def _describes(verb: Token) -> bool:
+    """A relative clause that says what its noun is for ("a database that held login credentials", "the
+    service that handles payments"), by ``describing_verbs``, and tells no trouble."""
+    verbs = load_cues()["describing_verbs"]
+    lemma = verb.lemma_.lower()
+    return verb.dep_ == "relcl" and (lemma in verbs["always"] or lemma in verbs["present"]
+                                     and verb.tag_ in ("VBZ", "VBP")) \
+        and not any(c.dep_ == "neg" or c.dep_ == "aux" and c.lower_ in ("could", "can", "ca") for c in verb.children)
 
 
 def _done_to(verb: Token) -> bool:

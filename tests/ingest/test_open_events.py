@@ -739,3 +739,10 @@ def test_a_network_announcing_routes_is_an_action_but_announcing_an_outage_only_
 def test_a_with_clause_without_a_verb_is_the_situation_that_caused_the_main_clause(nlp):
     _, links = told(nlp, "With the primary database down, all writes failed.")
     assert ("database down", "writes failed", "with") in links
+
+
+def test_a_relative_clause_saying_what_a_thing_is_for_is_no_event(nlp):
+    events, links = told(nlp, "A database that held customers' login credentials did not copy across correctly, so "
+                              "the new system could not verify logins.")
+    assert not any("held" in summary for summary, _ in events)
+    assert ("database copy across failure", "login verification failure", "so") in links
