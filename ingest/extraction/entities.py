@@ -240,6 +240,7 @@ def _introduced(doc: Doc) -> list[ComponentRef]:
 
 NAMED_LABELS = ("ORG", "PRODUCT", "FAC")
 HEADING_SHARE = 0.7
+SECTION_HEADING_WORDS = 4
 TITLE_SMALL_WORDS = frozenset(["a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from", "vs", "as", "is"])
 ZONE_WORDS = load_zone_names()
 NON_SYSTEM_ENTS = ("GPE", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "NORP", "PERSON", "QUANTITY")
@@ -318,8 +319,11 @@ class _Lines:
             end = self.text.find("\n", start)
             line = self.text[start:end if end >= 0 else None].strip()
             words = [w for w in line.split() if w[:1].isalpha() and w not in TITLE_SMALL_WORDS]
-            self.headings[start] = not line.endswith(".") and len(words) >= 2 and sum(
-                w[0].isupper() for w in words) >= HEADING_SHARE * len(words)
+            title_case = len(words) >= 2 and sum(w[0].isupper() for w in words) >= HEADING_SHARE * len(words)
+            # "Root causes", "Lessons learned": a short line in sentence case that ends in no punctuation
+            sentence_case = 0 < len(line.split()) <= SECTION_HEADING_WORDS and line[-1:].isalnum() \
+                and all(w.islower() for w in line.split()[1:])
+            self.headings[start] = not line.endswith(".") and (title_case or sentence_case)
         return self.headings[start]
 
 

@@ -102,6 +102,23 @@ _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 
+_MARKDOWN_SIGNS = (
+    re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE),     # an ATX heading ("## Root cause"), not a "#hashtag"
+    re.compile(r"(\*\*|__)\S[^\n]*?\S\1"),                  # bold
+    re.compile(r"\[[^\]\n]+\]\((?:https?://|/)[^)\s]*\)"),    # an inline link
+)
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Whether a text sent as plain text is Markdown (a heading, bold or a link written the Markdown way), as
+    pasted postmortems often are.
+
+    >>> looks_like_markdown("## Root cause\nA bad push."), looks_like_markdown("#outage today, 5*3 servers")
+    (True, False)
+    """
+    return any(sign.search(text) for sign in _MARKDOWN_SIGNS)
+
+
 def markdown_to_text(markdown: str) -> tuple[str, dict[str, str]]:
     """Return (plain text, metadata) of a Markdown article; YAML-style front matter supplies metadata."""
     meta: dict[str, str] = {}

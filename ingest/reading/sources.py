@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 
 from graph.errors import InputRejected
 from ingest.lexicon import HERE as LEXICON_DIR
-from ingest.reading.markup import html_to_text, markdown_to_text
+from ingest.reading.markup import html_to_text, looks_like_markdown, markdown_to_text
 from ingest.reading.token_runs import break_long_runs
 
 LEXICON = LEXICON_DIR
@@ -368,6 +368,9 @@ def article_from_text(
             raise ArticleRejected("binary", f"the article's {field_name} contains a NUL character: send it as "
                                             "plain text", offset=value.index("\x00"))
     validate_text(text, max_chars=max_chars)
+    if fmt == "txt" and looks_like_markdown(text):  # a pasted Markdown postmortem reads as its text
+        text, meta = markdown_to_text(text)
+        title, fmt = title or meta.get("title"), "md"
     cleaned, removed = strip_boilerplate(text)
     validate_text(cleaned, max_chars=max_chars)
     cleaned = break_long_runs(cleaned)  # spaCy's tokenizer is quadratic in a run's length (adds at most 1/32)

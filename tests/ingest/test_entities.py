@@ -222,3 +222,9 @@ def test_a_common_plural_the_model_took_into_a_name_is_cut(nlp):
             "complained.")
     names = {c.name for c in nlp(text)._.components}
     assert "Northway Bank" in names and not any(n.startswith("Customers") for n in names)
+
+
+def test_a_sentence_case_section_heading_names_no_component(nlp):
+    text = ("Impact\n\nSearch requests failed for 52 minutes.\n\nRoot causes\n\nA new ranking model was rolled out "
+            "to all search nodes at once, and the nodes started swapping.")
+    assert "Root" not in {c.name for c in nlp(text)._.components}

@@ -190,3 +190,15 @@ def test_a_thread_post_number_is_no_word_of_the_post():
         "the provider rotated its key\nso logins failed"
     assert strip_boilerplate("10/20 3:11 AM PDT We are investigating")[0] == "10/20 3:11 AM PDT We are investigating"
     assert strip_boilerplate("3/4 of the servers failed")[0] == "3/4 of the servers failed"
+
+
+def test_markdown_pasted_as_plain_text_reads_as_its_text():
+    article = article_from_text("# Postmortem: search latency\n\n**Status:** Complete\n\n## Root causes\n"
+                                "A new ranking model was rolled out to all search nodes at once.\n")
+    assert article.format == "md" and article.title == "Postmortem: search latency"
+    assert "#" not in article.text and "**" not in article.text and "Root causes\n" in article.text
+
+
+def test_a_hashtag_thread_stays_plain_text():
+    article = article_from_text("1/ #AWS outage today: lots of sites down because DNS failed.\n2/ More soon.")
+    assert article.format == "txt" and "#AWS" in article.text
