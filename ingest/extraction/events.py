@@ -157,6 +157,8 @@ def _concepts_of_word() -> dict[str, tuple[EventConcept, ...]]:
 def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
     """(concept, role) for a verb or predicate adjective; role says where its scope is (subject/object/negated)."""
     lemma = tok.lemma_.lower()
+    if lemma in load_cues()["returning_adverbs"] and headline_noun(tok) is not None:
+        return _concept("recovery"), "subject"  # "Latency back within SLO", "Payments back to normal"
     if lemma not in _concepts_of_word():
         return None
     negated = any(c.dep_ == "neg" for c in tok.children)  # "DNS did not fail" tells no failure
@@ -175,7 +177,7 @@ def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
                 tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp")
                 or tok.pos_ == "ADJ" and tok.dep_ == "amod" and concept.kind != "recovery"  # "healthy hosts" describes
                 or tok.dep_ == "advmod" and tok.head.lemma_ == "be"  # "the site was down", "is offline"
-                or tok.dep_ in ("advmod", "prt") and _verbless_headline(tok.head)
+                or headline_noun(tok) is not None
                 or absolute_state(tok) is not None):  # "with the database offline, ..."  # "lots of sites down because ..."
             return concept, "subject"
         if tok.pos_ == "VERB" and lemma in concept.negated_verbs and is_negated(tok):
@@ -201,6 +203,16 @@ def _verbless_headline(tok: Token) -> bool:
     """A noun that heads its sentence without a verb, as headlines and posts write ("Slack down for
     millions", "lots of sites down because their DNS provider fell over"): its adverb tells its state."""
     return tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "ROOT"
+
+
+def headline_noun(tok: Token) -> Token | None:
+    """The noun of a verbless headline whose state the adverb ``tok`` tells ("GitHub *down*", "Latency *back*
+    within SLO", "service *back* online"), else None."""
+    if tok.dep_ not in ("advmod", "prt"):
+        return None
+    if _verbless_headline(tok.head):
+        return tok.head
+    return tok.head.head if tok.head.dep_ in ("advmod", "prt") and _verbless_headline(tok.head.head) else None
 
 
 def is_negated(tok: Token) -> bool:
@@ -336,8 +348,8 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
         scope_tok = tok.head  # "failed payments": the payments failed
     if scope_tok is None and (subject := absolute_state(tok)) is not None:
         scope_tok = partitive_head(subject)  # "with the primary down": the primary
-    if scope_tok is None and tok.dep_ in ("advmod", "prt") and _verbless_headline(tok.head):
-        scope_tok = partitive_head(tok.head)  # "lots of sites down": the sites
+    if scope_tok is None and (noun := headline_noun(tok)) is not None:
+        scope_tok = partitive_head(noun)  # "lots of sites down": the sites
     if role == "subject" and tok.pos_ == "ADJ" and scope_tok is None and tok.head.pos_ == "VERB":
         scope_tok = object_of(tok.head)  # "rendered the DynamoDB service inaccessible"
     comps, words = scope_of(scope_tok, comp_at)
@@ -408,8 +420,8 @@ def _mention(doc: Doc, tok: Token, events: list[EventRef], comp_at: dict[int, Co
             return None  # "a missing timeout" is no timeout: the words as written tell it (open_events)
         if event is None and (found := _noun_match(tok)) is not None:
             event = _noun_event(tok, found[0], comp_at, found[1])
-    elif (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.dep_ == "advmod" or tok.dep_ == "prt" and _verbless_headline(
-            tok.head)) and (found := _verb_concept(tok)):
+    elif (tok.pos_ in ("VERB", "AUX", "ADJ") or tok.dep_ == "advmod" or headline_noun(tok) is not None) \
+            and (found := _verb_concept(tok)):
         event = _verb_event(tok, found[0], found[1], comp_at)
     if event is None and absolute_state(tok) is not None and (found := _verb_concept(tok)):
         # "with the database offline", "with the primary down", however the parser tagged the word

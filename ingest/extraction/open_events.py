@@ -529,7 +529,19 @@ def event_kind(words: list[str]) -> str:
     kinds = load_event_kinds()
     if _signals(words):
         return "action"  # "alerts fired": how the trouble was noticed
-    found = [kind for w in words if (kind := next((kinds[f] for f in _word_forms(w.lower()) if f in kinds), None))]
+    found, joined_at = [], -1
+    for n, word in enumerate(words):
+        if n == joined_at:
+            continue  # the particle of a compound already counted
+        forms = _word_forms(word.lower())
+        particle = words[n + 1].lower() if n + 1 < len(words) else ""
+        # a verb and its particle name what their compound names: "rolled out" a rollout (an action), "rolled
+        # back" a rollback, "failed over" a failover, "broke down" a breakdown
+        joined = next((kinds[f + particle] for f in forms if particle and f + particle in kinds), None)
+        joined_at = n + 1 if joined else joined_at
+        kind = joined or next((kinds[f] for f in forms if f in kinds), None)
+        if kind and not (joined == "action" and found):  # "fix rolled out" stays the fix
+            found.append(kind)
     return found[-1] if found else "failure"
 
 

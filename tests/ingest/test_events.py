@@ -265,3 +265,11 @@ def test_a_headline_without_a_verb_tells_the_state_of_its_noun(nlp, text, summar
 ])
 def test_a_with_clause_without_a_verb_tells_the_state_of_its_noun(nlp, text, state):
     assert state in [s for s, _, _ in events(nlp, text)]
+
+
+@pytest.mark.parametrize("text, summary", [
+    ("The API failed at 13:05.\n- 13:57 Latency back within SLO.", "latency back"),
+    ("Card payments failed at 09:00. Payments back to normal after two hours.", "payment back"),
+])
+def test_a_headline_saying_its_noun_came_back_is_a_recovery(nlp, text, summary):
+    assert (summary, "recovery") in [(s, k) for s, k, _ in events(nlp, text)]
