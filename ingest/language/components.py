@@ -8,7 +8,6 @@ Results live in Doc extensions so one parse serves every later step:
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from spacy.language import Language
@@ -16,7 +15,7 @@ from spacy.tokens import Doc, Token
 
 from ingest.extraction.causality import find_causal_links
 from ingest.extraction.dependencies import find_dependencies
-from ingest.extraction.entities import CALENDAR_ABBREVIATIONS, CALENDAR_WORDS, ZONE_WORDS, find_components
+from ingest.extraction.entities import find_components
 from ingest.extraction.events import find_events
 from ingest.extraction.open_events import OpenEvents
 from ingest.lexicon import load_claim_phrases
@@ -38,7 +37,6 @@ class LineSentences:
         joining = False
         for line_start, line_end, _ in [(0, len(doc), None), *_lines(doc)]:
             _split_lead_in(doc, line_start, line_end)
-            _split_time_stamp(doc, line_start, line_end)
         for line_start, line_end, prev_last in _lines(doc):
             first = next((t for t in doc[line_start:line_end] if t.is_alpha), None)
             verbless = not any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[line_start:line_end])
@@ -52,25 +50,6 @@ class LineSentences:
 
 
 LEAD_IN_WORDS = 3
-STAMP_TOKENS = 10  # "Oct 20, 2025, 8:43 AM PDT -": the longest time stamp a timeline entry opens with
-CLOCK_TOKEN = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
-STAMP_WORDS = frozenset(["am", "pm", "a.m.", "p.m.", "utc", "gmt", "on", "at"])
-
-
-def _split_time_stamp(doc: Doc, start: int, end: int) -> None:
-    """"- 13:18 Engineers notice memory pressure", "Oct 20 8:43 AM PDT - DynamoDB recovers": a clock time that
-    opens a line stamps the entry after it, which is parsed as a sentence of its own. Read with its stamp, the
-    small model takes the entry's first words for a name ("13:18 Engineers notice memory pressure" as one
-    noun phrase). The entry still takes its time by line (ingest.extraction.extract)."""
-    clock = False
-    for tok in doc[start:min(end, start + STAMP_TOKENS)]:
-        if CLOCK_TOKEN.fullmatch(tok.text):
-            clock = True
-        elif not (tok.is_punct or tok.is_space or tok.like_num or tok.lower_ in STAMP_WORDS
-                  or tok.lower_.rstrip(".") in CALENDAR_WORDS | CALENDAR_ABBREVIATIONS or tok.text in ZONE_WORDS):
-            if clock and tok.is_alpha and tok.text[:1].isupper() and tok.i > start:
-                tok.is_sent_start = True
-            return
 
 
 def _split_lead_in(doc: Doc, start: int, end: int) -> None:

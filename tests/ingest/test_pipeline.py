@@ -41,10 +41,3 @@ def test_a_timeline_entry_is_no_part_of_the_heading_above_it(nlp):
               "- 01:52: increasing the disk size is proposed.")
     assert next(doc.sents).text.strip() == "Timeline (UTC)"
     assert all("timeline" not in e.summary and "01:52" not in e.summary for e in doc._.events)
-
-
-def test_a_clock_time_opening_a_line_stamps_an_entry_parsed_as_its_own_sentence(nlp):
-    doc = nlp("S3 returned errors for hours.\n1:12 PM PST - GET, LIST and DELETE requests are fully recovered.\n"
-              "- 13:18 Engineers notice memory pressure on search nodes.")
-    starts = [s[0].text for s in doc.sents if not s[0].is_space]
-    assert "GET" in starts and "Engineers" in starts
