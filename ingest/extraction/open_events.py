@@ -515,9 +515,8 @@ def _clauses(item: Span) -> list[Span]:
 
 
 def event_kind_known(words: list[str]) -> bool:
-    """True if some word of a label has a kind in event_kinds.json."""
-    kinds = load_event_kinds()
-    return any(f in kinds for w in words for f in _word_forms(w.lower()))
+    """True if some word of a label (or a verb with its particle: "time out") has a kind in event_kinds.json."""
+    return bool(_told_kinds(words))
 
 
 def event_kind(words: list[str]) -> str:
@@ -526,9 +525,15 @@ def event_kind(words: list[str]) -> str:
     >>> event_kind(["checkout", "query", "wait"]), event_kind(["stale", "routing", "entry"])
     ('symptom', 'condition')
     """
-    kinds = load_event_kinds()
     if _signals(words):
         return "action"  # "alerts fired": how the trouble was noticed
+    found = _told_kinds(words)
+    return found[-1] if found else "failure"
+
+
+def _told_kinds(words: list[str]) -> list[str]:
+    """The kinds the words of a label name, in order."""
+    kinds = load_event_kinds()
     found, joined_at = [], -1
     for n, word in enumerate(words):
         if n == joined_at:
@@ -542,7 +547,7 @@ def event_kind(words: list[str]) -> str:
         kind = joined or next((kinds[f] for f in forms if f in kinds), None)
         if kind and not (joined == "action" and found):  # "fix rolled out" stays the fix
             found.append(kind)
-    return found[-1] if found else "failure"
+    return found
 
 
 def _signals(words: list[str]) -> bool:

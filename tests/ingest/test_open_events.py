@@ -759,3 +759,8 @@ def test_a_relative_clause_saying_what_a_thing_is_for_is_no_event(nlp):
 ])
 def test_a_verb_and_its_particle_name_the_kind_of_their_compound(label, kind):
     assert event_kind(label.split()) == kind
+
+
+def test_trouble_told_by_a_verb_and_its_particle_follows_what_came_before(nlp):
+    _, links = told(nlp, "The primary database ran out of disk space. Shortly afterwards, writes started to time out.")
+    assert [(c, cue) for c, _, cue in links] == [("database ran out of disk space", "then")]
