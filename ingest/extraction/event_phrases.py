@@ -310,8 +310,10 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
         scope = " ".join([*flaws, comps[0].name, *dict.fromkeys(w for w in extra if w not in flaws)][: MAX_SCOPE_WORDS])
     elif comps and use_component:
         scope = comps[0].name
-    else:
-        scope = " ".join(dict.fromkeys(w for w in words if w.lower() not in label_words))
+    else:  # what the summary says after the scope is not said twice ("exceeded its rate limit": "rate limit
+        # exceeded", where the concept's label "limit exceeded" would have taken "limit" out)
+        said = set(told.lower().split()) if told and concept.scoped else label_words
+        scope = " ".join(dict.fromkeys(w for w in words if w.lower() not in said))
     if concept.requires_scope and not comps and not any(w.lower() not in vague_words() for w in words):
         return None  # "problems" only counts when the text says whose or with what ("problems with logins")
     summary = f"{scope} {told if told and scope else label}".strip() if concept.scoped else (told or label)

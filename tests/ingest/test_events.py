@@ -273,3 +273,11 @@ def test_a_with_clause_without_a_verb_tells_the_state_of_its_noun(nlp, text, sta
 ])
 def test_a_headline_saying_its_noun_came_back_is_a_recovery(nlp, text, summary):
     assert (summary, "recovery") in [(s, k) for s, k, _ in events(nlp, text)]
+
+
+@pytest.mark.parametrize("text, summary", [
+    ("The database exceeded its connection limit and crashed.", "connection limit exceeded"),
+    ("The routers exceeded their safety limits.", "safety limit exceeded"),
+])
+def test_the_text_s_own_verb_keeps_every_word_of_what_it_acted_on(nlp, text, summary):
+    assert summary in [s for s, _, _ in events(nlp, text)]
