@@ -395,7 +395,7 @@ PRODUCT_SPELLING = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von)[A-Z])[A-Za-z]
 
 
 def _is_proper_name(doc: Doc, tok: Token, stop: frozenset[str], lower_words: frozenset[str]) -> bool:
-    down = _is_down(tok)
+    down = _is_down(tok) or _runs_systems(tok)
     product = PRODUCT_SPELLING.match(tok.text) is not None and tok.ent_type_ not in ("DATE", "TIME", "MONEY") \
         and not (tok.i > 0 and doc[tok.i - 1].text == ".")  # "rand.Int63n": the tail of a dotted name
     return (tok.pos_ == "PROPN" and tok.is_alpha or product) and len(tok) > 2 and tok.text[0].isupper() \
@@ -419,6 +419,21 @@ def _is_down(tok: Token) -> bool:
     said = set(load_cues()["down_predicates"]) | (
         {a if isinstance(a, str) else a[0] for a in outage.adjectives} | {v[0] for v in outage.verbs} if outage else set())
     return bool(words & said)
+
+
+def _runs_systems(tok: Token) -> bool:
+    """A name that owns a system ("Telwave's network", "Acme's ledger database") or is said to be an
+    organisation that runs them ("Telwave, the country's second-largest mobile operator"), which the small
+    model often takes for a person or a place."""
+    heads = load_system_heads()
+    # a person's full name ("Maria Lopez's server") is a person; one word the model calls a person is as often
+    # a company ("Telwave's network")
+    person = tok.ent_type_ == "PERSON" and any(e.start <= tok.i < e.end and sum(t.is_alpha for t in e) > 1
+                                               for e in tok.doc.ents)
+    if tok.dep_ == "poss" and tok.head.pos_ == "NOUN" and tok.head.lemma_.lower() in heads["heads"] \
+            and tok.ent_type_ not in ("GPE", "LOC", "NORP") and not person:
+        return True
+    return any(c.dep_ == "appos" and c.lemma_.lower() in heads["organisation_heads"] for c in tok.children)
 
 
 def _is_example(tok: Token) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.extraction.entities import display_slug, is_abbreviation_of
 from ingest.lexicon import load_component_lexicon
 
@@ -228,3 +230,15 @@ def test_a_sentence_case_section_heading_names_no_component(nlp):
     text = ("Impact\n\nSearch requests failed for 52 minutes.\n\nRoot causes\n\nA new ranking model was rolled out "
             "to all search nodes at once, and the nodes started swapping.")
     assert "Root" not in {c.name for c in nlp(text)._.components}
+
+
+@pytest.mark.parametrize("text", [
+    "Hospitals that rely on Telwave's network could not connect.",
+    "Millions of customers of Telwave, the country's second-largest mobile operator, lost service.",
+])
+def test_a_name_that_owns_a_system_or_is_said_to_be_an_operator_is_a_component(nlp, text):
+    assert "Telwave" in {c.name for c in nlp(text)._.components}
+
+
+def test_a_person_s_full_name_owning_a_server_is_no_component(nlp):
+    assert nlp("Maria Lopez's server crashed.")._.components == []
