@@ -764,3 +764,8 @@ def test_a_verb_and_its_particle_name_the_kind_of_their_compound(label, kind):
 def test_trouble_told_by_a_verb_and_its_particle_follows_what_came_before(nlp):
     _, links = told(nlp, "The primary database ran out of disk space. Shortly afterwards, writes started to time out.")
     assert [(c, cue) for c, _, cue in links] == [("database ran out of disk space", "then")]
+
+
+def test_what_people_did_in_no_outage_word_is_an_action(nlp):
+    events, links = told(nlp, "Engineers had to physically visit sites to reboot equipment, which slowed the recovery.")
+    assert ("site visit", "action") in events and ("site visit", "recovery slowed", "which") in links
