@@ -28,6 +28,9 @@ LEXICON = load_claim_phrases()
 _PRONOUNS = frozenset({"it", "this", "that", "they", "which"})
 _CUT_PUNCT = frozenset({",", ";", "(", ")", "—", "–", ":", "!", "?", "[", "]"})
 _CAUSE_WORDS = frozenset(LEXICON["origin_lemmas"]) | frozenset(LEXICON["incident_cause_lemmas"])
+# words that can open a claim of what caused the incident, beyond the cause words themselves
+_ORIGIN_WORDS = _CAUSE_WORDS | frozenset(LEXICON["onset_lemmas"]) | frozenset(LEXICON["core_nouns"]) \
+    | frozenset(LEXICON["pointing_lemmas"]) | frozenset(LEXICON["behind_words"])
 _BLAME_WORDS = frozenset(LEXICON["attribution_lemmas"])
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -76,7 +79,16 @@ def phrase(token: Any) -> str:
 
 
 def _child(token: Any, *deps: str) -> Any | None:
-    return next((c for c in token.children if c.dep_ in deps), None)
+    return next((c for c in token.children if c.dep_ in deps), None) if token is not None else None
+
+
+def copula_of(subject: Any) -> Any:
+    """The verb that says what ``subject`` is: its head, or the "be" the head turned out to be ("the culprit
+    turned out to be X", "the cause proved to be X")."""
+    verb = subject.head
+    if subject.dep_ == "nsubj" and verb.lemma_.lower() in ("turn", "prove"):
+        return next((c for c in verb.children if c.dep_ == "xcomp" and c.lemma_ == "be"), verb)
+    return verb
 
 
 def what_it_is(copula: Any, subject: Any) -> Any | None:
@@ -163,7 +175,7 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
     for head, length in phrase_heads(sent, phrases):
         while head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ == "NOUN":
             head = head.head.head  # "the root of the problem": the phrase stands where "root" stands
-        verb, negated, about = head.head, _negated_phrase(head, length), None
+        verb, negated, about = copula_of(head), _negated_phrase(head, length), None
         start = sent.start_char
         if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ == "be":
             target = what_it_is(verb, head)  # "the real failure is that the backups broke"
@@ -279,21 +291,24 @@ def origin_causes(sent: Any) -> list[Any]:
     out = []
     for token in sent:
         lemma = token.lemma_.lower()
-        if lemma not in _CAUSE_WORDS and lemma not in _BLAME_WORDS or _is_negated(token):
+        if lemma not in _ORIGIN_WORDS and lemma not in _BLAME_WORDS or _is_negated(token):
             continue  # most tokens: skip the walk over their children
         if lemma in _BLAME_WORDS:
             out.extend(_blamed(token))
             continue
         cause = None
-        preps = LEXICON["origin_lemmas"].get(lemma)
+        preps = LEXICON["origin_lemmas"].get(lemma) or LEXICON["onset_lemmas"].get(lemma)
         subj = _child(token, "nsubj", "nsubjpass")
         if subj is None and token.dep_ == "acomp":
             subj = _child(token.head, "nsubj")  # "X was responsible for the outage"
-        if preps and (_is_the_incident(subj) or _is_the_incident(_child(token, "dobj"))):
-            back = [c for c in token.children if c.dep_ == "advmod" and c.lower_ in ("back", "down")]
-            prep = next((c for h in (token, *back) for c in h.children if c.dep_ == "prep" and c.lower_ in preps),
-                        None)  # "traced the outage back to X": the "to" hangs on "back"
-            cause = _child(prep, "pobj") if prep is not None else None
+        if lemma in LEXICON["core_nouns"] or lemma in LEXICON["behind_words"]:
+            cause = _at_the_core(token)
+        elif lemma in LEXICON["pointing_lemmas"]:
+            cause = _pointed_to(token)
+        elif preps and (_is_the_incident(subj) or _is_it_all(subj) or _is_the_incident(_child(token, "dobj"))):
+            cause = _origin(token, preps)
+            if cause is not None and lemma in LEXICON["onset_lemmas"] and not _tells_a_happening(cause):
+                cause = None  # "the problem started with a handful of customers": where it showed, not why
         elif lemma in LEXICON["incident_cause_lemmas"] and _is_the_incident(_child(token, "nsubjpass")):
             cause = _child(_child(token, "agent") or token, "pobj")  # "the outage was caused by X"
         elif lemma in LEXICON["incident_cause_lemmas"] and subj is not None:
@@ -304,6 +319,71 @@ def origin_causes(sent: Any) -> list[Any]:
         if cause is not None:
             out.append(cause)
     return out
+
+
+def _origin(verb: Any, preps: list[str]) -> Any | None:
+    """What the preposition of an origin verb names: "stemmed from X", "traced the outage back to X" (the "to"
+    hangs on "back"), "it all came down to X" (an entry "down to" wants the particle)."""
+    particles = [c for c in verb.children if c.dep_ in ("advmod", "prt") and c.lower_ in ("back", "down")]
+    for entry in preps:
+        *wanted, word = entry.split()
+        if wanted and not any(p.lower_ in wanted for p in particles):
+            continue
+        if word == "when":  # "the trouble began when a disk filled up": the clause's own verb
+            clause = next((c for c in verb.children if c.dep_ == "advcl" and any(
+                m.dep_ in ("advmod", "mark") and m.lower_ == "when" for m in c.children)), None)
+            if clause is not None and clause.pos_ == "NOUN":  # "when a disk filled up", misread as a noun
+                clause = _child(clause, "acl", "relcl") or clause
+            if clause is not None:
+                return clause
+            continue
+        prep = next((c for h in (verb, *particles) for c in h.children if c.dep_ == "prep" and c.lower_ == word),
+                    None)
+        if _child(prep, "pobj") is not None:
+            return _child(prep, "pobj")
+    return None
+
+
+def _is_it_all(noun: Any) -> bool:
+    """"It all came down to X": "it all" is the whole story."""
+    return noun is not None and noun.lower_ == "it" and any(c.lower_ == "all" for c in noun.children)
+
+
+def _at_the_core(word: Any) -> Any | None:
+    """"At the heart of the outage was X" (a core noun) and "X was behind the disruption": X, when what it is
+    at the heart of or behind is the incident as a whole."""
+    if word.lemma_.lower() in LEXICON["core_nouns"]:
+        at, of = word.head, _child(_child(word, "prep"), "pobj")
+        if word.dep_ != "pobj" or at.lower_ not in ("at", "in") or at.head.lemma_ != "be" or not _is_the_incident(of):
+            return None
+        return _child(at.head, "nsubj", "attr")
+    verb = word.head  # "behind"
+    if word.dep_ != "prep" or verb.lemma_ != "be" or not _is_the_incident(_child(word, "pobj")):
+        return None
+    subject = _child(verb, "nsubj")
+    return subject if subject is not None and subject.lower_ not in _PRONOUNS else None
+
+
+def _pointed_to(verb: Any) -> Any | None:
+    """"Investigators pointed to a faulty network switch": people pointing to something wrong (an event word,
+    or a thing with a flaw) name the root cause; "he pointed to the dashboard" names nothing wrong."""
+    if _child(verb, "dobj") is not None or _is_hypothetical(verb):
+        return None
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in LEXICON["pointing_lemmas"][
+        verb.lemma_.lower()]), None)
+    told = _child(prep, "pobj") if prep is not None else None
+    return told if told is not None and _tells_a_happening(told, ("failure", "condition", "symptom")) else None
+
+
+def _tells_a_happening(word: Any, kinds_wanted: tuple[str, ...] = ("action", "failure", "condition", "symptom")) \
+        -> bool:
+    """A clause, or a noun whose own word names a happening of ``kinds_wanted`` ("a configuration change", "a
+    bug"), or that a flaw qualifies ("a faulty switch", "an expired certificate")."""
+    if word.pos_ in ("VERB", "AUX"):
+        return True
+    kinds = load_event_kinds()
+    return kinds.get(word.lemma_.lower()) in kinds_wanted or any(
+        kinds.get(c.lower_) == "condition" for c in word.children if c.dep_ in ("amod", "compound"))
 
 
 def _blamed(verb: Any) -> list[Any]:

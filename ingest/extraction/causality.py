@@ -35,7 +35,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
-from ingest.claims.assertions import clause_tokens, named_causes, origin_causes, phrase_heads, what_it_is
+from ingest.claims.assertions import clause_tokens, copula_of, named_causes, origin_causes, phrase_heads, what_it_is
 from ingest.extraction.event_anaphora import resolve_named_again
 from ingest.extraction.events import EventRef, is_negated
 from ingest.extraction.open_events import (
@@ -516,6 +516,10 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             named = _side(_subtree(of), of, events, opener)
             said = _side(_subtree(subject), subject, events, opener) if subject is not None else None
+            if said is not None and (named is None or named.key == said.key) \
+                    and of.lemma_.lower() in cues["anaphor_nouns"] + cues["incident_nouns"]:
+                named = _told_before(noun.sent, events, opener)  # "X was the cause of the problem": the problem
+                # told before, not X, which the reference would otherwise find nearest
             cause, effect = (said, named) if lemma in cues["reason_nouns"] else (named, said)
             link = _link(cause, effect, lemma, cues["sentence_connectives"]["as a result"], noun, doc)
             if link is not None:
@@ -531,9 +535,7 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
         elif before is not None:
             cause = _side(_subtree(before, exclude=verb), before, events, opener)
         else:
-            sent = noun.sent
-            prev = doc[sent.start - 1].sent if sent.start > 0 else None
-            cause = (_sentence_main(prev, events) or (opener.at(prev.root) if opener else None)) if prev else None
+            cause = _told_before(noun.sent, events, opener)
         if lemma in cues["reason_nouns"]:  # "X failed. The cause was Y": Y caused what was told before
             cause, effect = effect, cause
             if effect is not None and effect.kind in ("recovery", "mitigation"):
@@ -542,6 +544,13 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
         if link is not None:
             links.append(link)
     return links
+
+
+def _told_before(sent: Span, events: list[EventRef], opener: OpenEvents | None) -> EventRef | None:
+    """The main event of the sentence before ``sent``."""
+    doc = sent.doc
+    prev = doc[sent.start - 1].sent if sent.start > 0 else None
+    return (_sentence_main(prev, events) or (opener.at(prev.root) if opener else None)) if prev else None
 
 
 @lru_cache(maxsize=8)
@@ -968,7 +977,7 @@ def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> t
     for tok in heads:
         while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
             tok = tok.head.head  # "the root of the problem": the phrase stands where "root" stands
-        verb = tok.head
+        verb = copula_of(tok)
         if verb.lemma_.lower() != "be" or _is_negated_claim(verb):
             continue
         if tok.dep_ == "nsubj":  # "the root cause was X", "the real failure is that X"

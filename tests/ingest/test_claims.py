@@ -280,3 +280,29 @@ def test_a_root_cause_section_that_first_says_the_cause_was_found_names_it_later
               "A stale routing table sent traffic to a dead host.")
     claims = [c for c in extract_claims(doc) if c.kind == "root_cause"]
     assert [c.text for c in claims] == ["A stale routing table sent traffic to a dead host."]
+
+
+@pytest.mark.parametrize("said, root", [
+    ("The problem started with a configuration change that removed a required header.", "configuration change"),
+    ("It all came down to an expired certificate on the payment gateway.", "payment gateway expired certificate"),
+    ("At the heart of the outage was a bug in the retry logic.", "retry logic software bug"),
+    ("Investigators pointed to a faulty network switch in the main data center.", "faulty network switch"),
+    ("The company said a software update was behind the disruption.", "software update"),
+    ("The culprit turned out to be a misconfigured load balancer.", "misconfigured load balancer"),
+    ("A power failure in the data center was the source of the problem.", "data center failure"),
+    ("A power failure in the data center was the cause of the problem.", "data center failure"),
+])
+def test_news_prose_names_the_root_cause_in_many_words(nlp, said, root):
+    assert _roots(nlp, f"Checkout failed for two hours on Monday. {said}")[:1] == [root]
+
+
+@pytest.mark.parametrize("said", [
+    "The rollout started with the EU region.",
+    "The problem started with a handful of customers in Ohio.",
+    "He pointed to the dashboard.",
+    "The team behind the product was praised.",
+    "The outage began at 09:00 UTC.",
+])
+def test_words_near_those_name_no_root_cause(nlp, said):
+    text = f"Checkout failed for two hours on Monday. {said}"
+    assert [c for c in claims(nlp, text) if c[0] == "root_cause"] == []
