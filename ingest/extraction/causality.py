@@ -605,7 +605,9 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
 def _causal_clause(tok: Token) -> bool:
     """True if the sentence of ``tok`` also has a causal verb or noun ("after X failed, Y resulted")."""
     cues = load_cues()
-    return any(t.pos_ in ("VERB", "AUX") and (cue_phrase(t, cues["causal_verbs"]) or cue_phrase(t, cues["reverse_verbs"]))
+    # a causal verb used alone ("after the database crashed") tells a happening, not a cause
+    return any(t.pos_ in ("VERB", "AUX") and (cue_phrase(t, cues["causal_verbs"]) and acts_on_something(t)
+                                              or cue_phrase(t, cues["reverse_verbs"]))
                or t.lemma_.lower() in cues["causal_nouns"] and t.pos_ == "NOUN" for t in tok.sent)
 
 

@@ -769,3 +769,8 @@ def test_trouble_told_by_a_verb_and_its_particle_follows_what_came_before(nlp):
 def test_what_people_did_in_no_outage_word_is_an_action(nlp):
     events, links = told(nlp, "Engineers had to physically visit sites to reboot equipment, which slowed the recovery.")
     assert ("site visit", "action") in events and ("site visit", "recovery slowed", "which") in links
+
+
+def test_what_crashed_something_caused_its_crash(nlp):
+    _, links = told(nlp, "The memory leak eventually crashed the worker processes.")
+    assert links == [("memory leak", "worker crashed", "crash")]
