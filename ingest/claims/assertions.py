@@ -307,8 +307,9 @@ def origin_causes(sent: Any) -> list[Any]:
             cause = _pointed_to(token)
         elif preps and (_is_the_incident(subj) or _is_it_all(subj) or _is_the_incident(_child(token, "dobj"))):
             cause = _origin(token, preps)
-            if cause is not None and lemma in LEXICON["onset_lemmas"] and not _tells_a_happening(cause):
-                cause = None  # "the problem started with a handful of customers": where it showed, not why
+            if cause is not None and lemma in LEXICON["onset_lemmas"] and (
+                    not _tells_a_happening(cause) or _tells_a_symptom(cause)):
+                cause = None  # "started with a handful of customers", "with a spike in errors": how it showed
         elif lemma in LEXICON["incident_cause_lemmas"] and _is_the_incident(_child(token, "nsubjpass")):
             cause = _child(_child(token, "agent") or token, "pobj")  # "the outage was caused by X"
         elif lemma in LEXICON["incident_cause_lemmas"] and subj is not None:
@@ -373,6 +374,14 @@ def _pointed_to(verb: Any) -> Any | None:
         verb.lemma_.lower()]), None)
     told = _child(prep, "pobj") if prep is not None else None
     return told if told is not None and _tells_a_happening(told, ("failure", "condition", "symptom")) else None
+
+
+def _tells_a_symptom(word: Any) -> bool:
+    """"login errors", "a spike in errors": what the trouble looked like, not what caused it."""
+    kinds = load_event_kinds()
+    said = [word, *(g for c in word.children if c.dep_ == "prep" and c.lower_ in ("in", "of") for g in c.children
+                    if g.dep_ == "pobj")]
+    return any(kinds.get(w.lemma_.lower()) == "symptom" or kinds.get(w.lower_) == "symptom" for w in said)
 
 
 def _tells_a_happening(word: Any, kinds_wanted: tuple[str, ...] = ("action", "failure", "condition", "symptom")) \

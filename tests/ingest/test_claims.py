@@ -302,6 +302,8 @@ def test_news_prose_names_the_root_cause_in_many_words(nlp, said, root):
     "He pointed to the dashboard.",
     "The team behind the product was praised.",
     "The outage began at 09:00 UTC.",
+    "The outage started with a spike in errors.",
+    "The problems started with login errors.",
 ])
 def test_words_near_those_name_no_root_cause(nlp, said):
     text = f"Checkout failed for two hours on Monday. {said}"
