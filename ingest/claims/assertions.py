@@ -305,7 +305,8 @@ def origin_causes(sent: Any) -> list[Any]:
             cause = _at_the_core(token)
         elif lemma in LEXICON["pointing_lemmas"]:
             cause = _pointed_to(token)
-        elif preps and (_is_the_incident(subj) or _is_it_all(subj) or _is_the_incident(_child(token, "dobj"))):
+        elif preps and (_is_the_incident(subj) or _is_it_all(subj) or _is_the_incident(_child(token, "dobj"))
+                        or _is_the_cause(_child(token, "dobj"))):
             cause = _origin(token, preps)
             if cause is not None and lemma in LEXICON["onset_lemmas"] and (
                     not _tells_a_happening(cause) or _tells_a_symptom(cause)):
@@ -343,6 +344,11 @@ def _origin(verb: Any, preps: list[str]) -> Any | None:
         if _child(prep, "pobj") is not None:
             return _child(prep, "pobj")
     return None
+
+
+def _is_the_cause(noun: Any) -> bool:
+    """"We have identified the cause as X", "traced the root cause to X": the cause itself, found."""
+    return noun is not None and noun.lemma_.lower() in load_cues()["reason_nouns"] and not _is_negated(noun)
 
 
 def _is_it_all(noun: Any) -> bool:

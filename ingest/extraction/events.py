@@ -325,6 +325,9 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
         return None  # "no payments were lost": nothing happened
     if role == "negated":
         obj, subj = object_of(tok, connectives=False), subject_of(tok)
+        if subj is None and tok.dep_ == "pcomp" and tok.head.lower_ == "from":
+            # "prevented new build runners from starting": the runners did not start
+            subj = next((c for c in tok.head.head.children if c.dep_ == "dobj"), None)
         comps, words = scope_of(obj, comp_at)
         subj_comps, subj_words = scope_of(subj, comp_at)
         nominal = load_cues()["nominals"].get(tok.lemma_.lower(), tok.lemma_.lower())

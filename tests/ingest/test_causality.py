@@ -44,7 +44,7 @@ def test_participle_clause_is_caused_by_the_main_clauses_effect(nlp):
     found = {(c, e, cue) for c, e, cue, _ in links(
         nlp, "The DNS failures caused state checks to fail, preventing droplets from acquiring new leases.")}
     assert found == {("dns failure", "state check failure", "cause"),
-                     ("state check failure", "lease acquisition failure", "prevent")}
+                     ("state check failure", "droplet lease acquisition failure", "prevent")}
 
 
 def test_relative_clause_antecedent_is_the_cause(nlp):

@@ -308,3 +308,9 @@ def test_news_prose_names_the_root_cause_in_many_words(nlp, said, root):
 def test_words_near_those_name_no_root_cause(nlp, said):
     text = f"Checkout failed for two hours on Monday. {said}"
     assert [c for c in claims(nlp, text) if c[0] == "root_cause"] == []
+
+
+def test_identifying_the_cause_as_something_names_the_root_cause(nlp):
+    text = ("Builds were queued for hours.\n\nIdentified - We have identified the cause as a misconfigured autoscaling "
+            "policy that prevented new build runners from starting.")
+    assert _roots(nlp, text)[:1] == ["misconfigured autoscaling policy"]

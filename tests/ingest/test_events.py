@@ -33,7 +33,7 @@ def test_negated_action_is_a_failure_of_that_action(nlp):
 
 def test_prevented_action_is_a_failure(nlp):
     found = events(nlp, "The errors prevented droplets from acquiring new leases.")
-    assert ("lease acquisition failure", "failure", []) in found
+    assert ("droplet lease acquisition failure", "failure", []) in found  # the droplets could not
 
 
 def test_event_the_text_calls_unexplained_is_flagged(nlp):
@@ -281,3 +281,8 @@ def test_a_headline_saying_its_noun_came_back_is_a_recovery(nlp, text, summary):
 ])
 def test_the_text_s_own_verb_keeps_every_word_of_what_it_acted_on(nlp, text, summary):
     assert summary in [s for s, _, _ in events(nlp, text)]
+
+
+def test_what_was_prevented_from_happening_is_told_of_the_prevented_thing(nlp):
+    text = "A misconfigured policy prevented new build runners from starting."
+    assert "build runner start failure" in [s for s, _, _ in events(nlp, text)]
