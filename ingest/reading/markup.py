@@ -113,7 +113,7 @@ def looks_like_markdown(text: str) -> bool:
     """Whether a text sent as plain text is Markdown (a heading, bold or a link written the Markdown way), as
     pasted postmortems often are.
 
-    >>> looks_like_markdown("## Root cause\nA bad push."), looks_like_markdown("#outage today, 5*3 servers")
+    >>> looks_like_markdown("## Root cause\\nA bad push."), looks_like_markdown("#outage today, 5*3 servers")
     (True, False)
     """
     return any(sign.search(text) for sign in _MARKDOWN_SIGNS)
