@@ -730,12 +730,14 @@ def _is_agent(subj: Token) -> bool:
 
 
 def _describes(verb: Token) -> bool:
-    """A relative clause that says what its noun is for ("a database that held login credentials", "the
-    service that handles payments"), by ``describing_verbs``, and tells no trouble."""
-    verbs = load_cues()["describing_verbs"]
+    """A relative clause that says what its noun is or does, not what happened: a verb of holding in any tense
+    ("a database that held login credentials", ``describing_verbs``), any verb in the simple present ("the
+    identity service, which hashes each password with bcrypt"), unless it names trouble ("which returns
+    errors") or is denied."""
     lemma = verb.lemma_.lower()
-    return verb.dep_ == "relcl" and (lemma in verbs["always"] or lemma in verbs["present"]
-                                     and verb.tag_ in ("VBZ", "VBP")) \
+    present = verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children) \
+        and not event_kind_known([lemma, *(c.lower_ for c in verb.children if c.dep_ in ("dobj", "prt"))])
+    return verb.dep_ == "relcl" and (lemma in load_cues()["describing_verbs"] or present) \
         and not any(c.dep_ == "neg" or c.dep_ == "aux" and c.lower_ in ("could", "can", "ca") for c in verb.children)
 
 

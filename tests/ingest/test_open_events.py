@@ -774,3 +774,15 @@ def test_what_people_did_in_no_outage_word_is_an_action(nlp):
 def test_what_crashed_something_caused_its_crash(nlp):
     _, links = told(nlp, "The memory leak eventually crashed the worker processes.")
     assert links == [("memory leak", "worker crashed", "crash")]
+
+
+def test_a_relative_clause_in_the_simple_present_says_what_a_thing_does(nlp):
+    events, links = told(nlp, "The login page was down. Every request reached the identity service, which hashes "
+                              "each password with bcrypt.")
+    assert not any("hash" in summary for summary, _ in events) and links == []
+    assert ("gateway errors", "symptom") in told(nlp, "The gateway, which returns errors under load, crashed.")[0]
+
+
+def test_what_surprised_people_is_no_event(nlp):
+    events, _ = told(nlp, "The login page was down. The chain of events surprised even us.")
+    assert [summary for summary, _ in events] == ["login page down"]
