@@ -242,3 +242,7 @@ def test_a_name_that_owns_a_system_or_is_said_to_be_an_operator_is_a_component(n
 
 def test_a_person_s_full_name_owning_a_server_is_no_component(nlp):
     assert nlp("Maria Lopez's server crashed.")._.components == []
+
+
+def test_a_kind_of_attack_is_no_component(nlp):
+    assert "DDoS" not in {c.name for c in nlp("Early speculation blamed a DDoS attack on the CDN.")._.components}

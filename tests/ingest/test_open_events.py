@@ -786,3 +786,8 @@ def test_a_relative_clause_in_the_simple_present_says_what_a_thing_does(nlp):
 def test_what_surprised_people_is_no_event(nlp):
     events, _ = told(nlp, "The login page was down. The chain of events surprised even us.")
     assert [summary for summary, _ in events] == ["login page down"]
+
+
+def test_what_a_writing_did_is_an_action_not_trouble(nlp):
+    events, _ = told(nlp, "The thread opened an hour after the CDN started serving 503 errors.")
+    assert ("thread opened", "action") in events
