@@ -102,8 +102,8 @@ class OpenEvents:
             event = self.at(blocked)
             self.made[state.i] = event
             return event
-        words = _noun_words(thing, self.comp_at) + (
-            ["in", *_noun_words(state, self.comp_at)] if state.pos_ == "NOUN" else [state.lower_])
+        words = _noun_words(thing, self.comp_at) + (  # "left users locked out": the particle is the state's
+            ["in", *_noun_words(state, self.comp_at)] if state.pos_ == "NOUN" else [state.lower_, *particles(state)])
         if not _has_content(words):
             return None
         event = self._event(state, words, components_near(thing, self.comp_at), min(thing.left_edge.i, state.i),
@@ -706,6 +706,12 @@ def resulting_state(verb: Token, thing: Token | None) -> tuple[Token, Token] | N
                      None)
         if state is not None:
             return thing, state  # "leaving the DNS servers unreachable": the adjective hangs on the noun
+        if verb.lemma_.lower() in load_cues()["state_verbs"]:  # "left (thousands of) passengers stranded"
+            named = partitive_head(thing)
+            state = next((c for c in named.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.i == named.i + 1),
+                         None)
+            if state is not None:
+                return named, state
         if verb.lemma_.lower() in load_cues()["state_into_verbs"]:
             # "left the database in read-only mode", "drove the cluster into a crash loop"
             prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "into") and c.i > thing.i),

@@ -791,3 +791,9 @@ def test_what_surprised_people_is_no_event(nlp):
 def test_what_a_writing_did_is_an_action_not_trouble(nlp):
     events, _ = told(nlp, "The thread opened an hour after the CDN started serving 503 errors.")
     assert ("thread opened", "action") in events
+
+
+def test_what_something_left_people_as_is_its_effect(nlp):
+    _, links = told(nlp, "A faulty update crashed the booking system, leaving thousands of passengers stranded at "
+                         "airports.")
+    assert ("booking system crashed", "passenger stranded", "leave") in links
