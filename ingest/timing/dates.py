@@ -30,10 +30,15 @@ _WEEKDAY_ANY = "(?:" + "|".join(sorted((w.capitalize() for w in WEEKDAYS), key=l
 _SP = r"[^\S\n]+"
 _SPQ = r"[^\S\n]*"
 WEEKDAY_PATTERN = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# "03/08/2024", "3/8/24" (month first, as US prose writes it, unless the first number cannot be a month) and
+# "8.3.2024" (day first): numeric dates always carry their year, so fractions and versions are no dates
+_SLASHED = r"(?<![\w/.:-])\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?![\w/]|\.\d)"
+_DOTTED = r"(?<![\w/.:-])\d{1,2}\.\d{1,2}\.\d{4}(?![\w/.]\w?)"
 DATE_PATTERN = (
     rf"(?:{_WEEKDAY_ANY},?{_SP}(?:the{_SP})?)?"
     rf"(?:{_MONTH}{_SP}\d{{1,2}}(?:st|nd|rd|th)?(?:,?{_SP}\d{{4}})?"
-    rf"|(?<![\w.-])\d{{1,2}}(?:st|nd|rd|th)?{_SP}(?:of{_SP})?{_MONTH}(?:,?{_SP}\d{{4}})?)(?!\d|:\d)"  # "March 3, 2024:" ends
+    rf"|(?<![\w.-])\d{{1,2}}(?:st|nd|rd|th)?{_SP}(?:of{_SP})?{_MONTH}(?:,?{_SP}\d{{4}})?"  # "March 3, 2024:" ends
+    rf"|{_SLASHED}|{_DOTTED})(?!\d|:\d)"
 )
 MONTH_YEAR_PATTERN = rf"{_MONTH}{_SP}\d{{4}}(?!\d|:\d)"
 _ORD = r"(?:st|nd|rd|th)?"
@@ -51,7 +56,8 @@ _RANGE_PARTS = re.compile(
 _PARTS = re.compile(
     rf"^(?:(?P<wd>{_WEEKDAY_ANY}),?{_SP}(?:the{_SP})?)?"
     rf"(?:(?P<m1>{_MONTH}){_SP}(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}(?P<y1>\d{{4}}))?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?{_SP}(?:of{_SP})?(?P<m2>{_MONTH})(?:,?{_SP}(?P<y2>\d{{4}}))?)$"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?{_SP}(?:of{_SP})?(?P<m2>{_MONTH})(?:,?{_SP}(?P<y2>\d{{4}}))?"
+    r"|(?P<a3>\d{1,2})/(?P<b3>\d{1,2})/(?P<y3>\d{4}|\d{2})|(?P<a4>\d{1,2})\.(?P<b4>\d{1,2})\.(?P<y4>\d{4}))$"
 )
 
 
@@ -79,12 +85,21 @@ def parse_date_range(text: str) -> tuple[int, int, int, int]:
 
 
 def parse_date(text: str) -> tuple[int, int, int | None, int | None]:
-    """Return (month, day, year or None, weekday or None) of a phrase matched by DATE_PATTERN."""
+    """Return (month, day, year or None, weekday or None) of a phrase matched by DATE_PATTERN.
+
+    >>> parse_date("03/08/2024"), parse_date("25/12/2023"), parse_date("8.3.2024"), parse_date("3/8/24")
+    ((3, 8, 2024, None), (12, 25, 2023, None), (3, 8, 2024, None), (3, 8, 2024, None))
+    """
     m = _PARTS.match(text.strip())
     if m is None:
         raise ValueError(f"not a date phrase: {text!r}")
+    weekday = weekday_number(m.group("wd")) if m.group("wd") else None
+    if m.group("a3") or m.group("a4"):  # numeric: "03/08/2024" month first, "8.3.2024" day first
+        a, b = int(m.group("a3") or m.group("a4")), int(m.group("b3") or m.group("b4"))
+        month, day = (a, b) if m.group("a3") and a <= 12 or m.group("a4") and b > 12 else (b, a)
+        year = int(m.group("y3") or m.group("y4"))
+        return month, day, year + 2000 if year < 100 else year, weekday
     month = month_number(m.group("m1") or m.group("m2"))
     day = int(m.group("d1") or m.group("d2"))
     year = m.group("y1") or m.group("y2")
-    weekday = weekday_number(m.group("wd")) if m.group("wd") else None
     return month, day, int(year) if year else None, weekday

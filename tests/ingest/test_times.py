@@ -321,3 +321,11 @@ def test_in_a_city_after_a_clock_is_where_when_the_account_declares_its_zone():
     found = by_raw("Timeline (all times UTC)\n- March 3, 2024 09:12 in Amsterdam, a core switch failed.",
                    TimeContext(published="2024-03-05"))
     assert found["09:12 in Amsterdam"].utc == utc(2024, 3, 3, 9, 12)
+
+
+def test_numeric_dates_carry_their_year_month_first_with_slashes_and_day_first_with_dots():
+    found = by_raw("On 03/08/2024 at 14:02 UTC the deploy started; on 25/12/2023 and on 8.3.2024 too. "
+                   "Version 1.2.3 ran on 10.0.0.1 for 3/4 of the hosts.", TimeContext(published="2024-03-10"))
+    assert found["03/08/2024"].utc == utc(2024, 3, 8, 0, 0) and found["14:02 UTC"].utc == utc(2024, 3, 8, 14, 2)
+    assert found["25/12/2023"].utc == utc(2023, 12, 25, 0, 0) and found["8.3.2024"].utc == utc(2024, 3, 8, 0, 0)
+    assert not any(raw.startswith(("1.2", "10.0", "3/4")) for raw in found)
