@@ -88,6 +88,10 @@ _CLOCK = (
 )
 _ISO = (r"(?P<iso>\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)(?![\d:])"
         rf"(?:\s?(?P<isozone>{_ZONE_ALT})\b)?")
+# Days named from the publication day: "Yesterday at 3 p.m. ET", "late last night, around 11 p.m. PT"
+DAY_WORDS = {"yesterday": -1, "last night": -1, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
+             "this evening": 0}
+_DAY_WORD = "(?:" + "|".join(rf"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in DAY_WORDS) + ")"
 CANDIDATE_RE = re.compile(
     "|".join([
         _ISO,
@@ -98,6 +102,7 @@ CANDIDATE_RE = re.compile(
         rf"(?P<offset>{OFFSET_RE.pattern})",
         rf"(?P<duration>{DURATION_RE.pattern})",
         rf"(?P<weekday>\b{WEEKDAY_PATTERN}\b)",
+        rf"(?P<dayword>\b{_DAY_WORD}\b)",
     ])
 )
 
@@ -309,6 +314,7 @@ def _clock_parts(m: re.Match[str]) -> time | None:
 _RANGE_END = re.compile(rf"\s*(?:to|-|–|—|and|until|through)\s*{_CLOCK}")
 _DATE_AFTER_PAIR = re.compile(rf"\s*\([^()\n]{{1,40}}\)\s*,?\s*on\s+(?P<pdate>{DATE_PATTERN})")
 _WEEKDAY_AFTER = re.compile(rf",?\s+(?:on\s+)?(?P<wday>{WEEKDAY_PATTERN})\b")
+_DAY_WORD_AFTER = re.compile(rf",?[^\S\n]+(?P<dword>{_DAY_WORD})\b")
 
 
 def _range_zone(text: str, end: int) -> str | None:
@@ -364,6 +370,9 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     elif (named := _WEEKDAY_AFTER.match(text, m.end())) is not None \
             and (on := _weekday_date(weekday_number(named.group("wday")), ctx)) is not None:
         day = on  # "by 3:01 p.m. Pacific time on Monday": the Monday the report names
+    elif (said := _DAY_WORD_AFTER.match(text, m.end())) is not None \
+            and (on := _day_word_date(said.group("dword"), ctx)) is not None:
+        day = on  # "at 3 p.m. ET yesterday"
     else:
         published, has_day = published_bounds(ctx.published)
         # a clock before any date: a date written further down ("[Resolved] 21:05 UTC ... [Investigating]
@@ -464,6 +473,24 @@ def _weekday_date(wd: int, ctx: TimeContext) -> date | None:
     return ref - timedelta(days=(ref.weekday() - wd) % 7) if ref else None
 
 
+def _day_word_date(word: str, ctx: TimeContext) -> date | None:
+    """The day "yesterday", "last night" or "this morning" names: counted from the publication day, if known."""
+    limit, has_day = published_bounds(ctx.published)
+    return limit + timedelta(days=DAY_WORDS[word.lower()]) if limit and has_day else None
+
+
+def _day_word(m: re.Match[str], state: _State, ctx: TimeContext) -> TimeExpression:
+    """"Yesterday at 3 p.m. ET ...": a day named from the publication day dates the clocks after it; it is no
+    time point of its own. "Today" does not undo a date the text has written."""
+    word = m.group("dayword")
+    expr = TimeExpression(m.start(), m.end(), m.group(), "date", precision="day", relative=True)
+    day = _day_word_date(word, ctx)
+    if day is not None and (DAY_WORDS[word.lower()] < 0 or state.explicit is None):
+        expr.utc, expr.local = datetime.combine(day, time(), UTC), day.isoformat()
+        state.last_date = day
+    return expr
+
+
 def _weekday(m: re.Match[str], ctx: TimeContext) -> TimeExpression:
     wd = weekday_number(m.group("weekday"))
     expr = TimeExpression(m.start(), m.end(), m.group(), "date", precision="day", relative=True, weekday=wd)
@@ -540,7 +567,8 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     for m in matches:
         state.year_hint = hints.get(m.start())
         kind = m.lastgroup if m.lastgroup in ("iso", "range", "clock", "date", "monthyear", "offset", "duration",
-                                              "weekday") else next(k for k in ("iso", "clock", "date") if m.group(k))
+                                              "weekday", "dayword") else next(k for k in ("iso", "clock", "date")
+                                                                              if m.group(k))
         found = _resolve(kind, text, m, state, ctx)
         for expr in found if isinstance(found, list) else [found] if found is not None else []:
             state.expressions.append(expr)
@@ -580,6 +608,8 @@ def _resolve(kind: str, text: str, m: re.Match[str], state: _State,
         return _date_range(m, state, ctx)
     if kind == "monthyear":
         return _month_year(m, state)
+    if kind == "dayword":
+        return _day_word(m, state, ctx)
     if kind == "weekday":
         expr = _weekday(m, ctx)
         if expr.utc is not None and state.last_date is None:  # "went down on Friday ... at 9 a.m.": that Friday

@@ -329,3 +329,12 @@ def test_numeric_dates_carry_their_year_month_first_with_slashes_and_day_first_w
     assert found["03/08/2024"].utc == utc(2024, 3, 8, 0, 0) and found["14:02 UTC"].utc == utc(2024, 3, 8, 14, 2)
     assert found["25/12/2023"].utc == utc(2023, 12, 25, 0, 0) and found["8.3.2024"].utc == utc(2024, 3, 8, 0, 0)
     assert not any(raw.startswith(("1.2", "10.0", "3/4")) for raw in found)
+
+
+def test_yesterday_and_last_night_count_back_from_the_publication_day():
+    found = by_raw("Yesterday at 3 p.m. ET the site went down. Late last night, around 11 p.m. PT, payments "
+                   "failed. The API recovered at 4 p.m. ET yesterday.", TimeContext(published="2024-03-10"))
+    assert found["3 p.m. ET"].utc == utc(2024, 3, 9, 20, 0)
+    assert found["11 p.m. PT"].utc == utc(2024, 3, 10, 7, 0)
+    assert found["4 p.m. ET"].utc == utc(2024, 3, 9, 21, 0)
+    assert found["Yesterday"].relative  # no time point of its own
