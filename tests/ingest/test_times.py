@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from ingest.timing.times import TimeContext, extract_times
 
 SEED_000 = ("The disruption began at 11:48 PM PDT on October 19, 2023 (7:48 AM UTC on October 20). "
@@ -338,3 +340,12 @@ def test_yesterday_and_last_night_count_back_from_the_publication_day():
     assert found["11 p.m. PT"].utc == utc(2024, 3, 10, 7, 0)
     assert found["4 p.m. ET"].utc == utc(2024, 3, 9, 21, 0)
     assert found["Yesterday"].relative  # no time point of its own
+
+
+@pytest.mark.parametrize("said, instant", [
+    ("At 14:02 MSK the outage began.", utc(2024, 7, 25, 11, 2)),
+    ("At 3 p.m. WIB the outage began.", utc(2024, 7, 25, 8, 0)),
+    ("At 9:15 ACST the outage began.", utc(2024, 7, 24, 23, 45)),
+])
+def test_zone_abbreviations_outside_the_us_and_europe(said, instant):
+    assert [e.utc for e in extract_times(said, TimeContext(published="2024-07-25")) if e.kind == "clock"] == [instant]
