@@ -379,7 +379,8 @@ def _pointed_to(verb: Any) -> Any | None:
     prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in LEXICON["pointing_lemmas"][
         verb.lemma_.lower()]), None)
     told = _child(prep, "pobj") if prep is not None else None
-    return told if told is not None and _tells_a_happening(told, ("failure", "condition", "symptom")) else None
+    return told if told is not None and _tells_a_happening(told, ("failure", "condition")) \
+        and not _tells_a_symptom(told) else None  # "analysts pointed to a spike in errors": how it showed
 
 
 def _tells_a_symptom(word: Any) -> bool:
@@ -544,8 +545,8 @@ def _weekday_claims(expressions: list[TimeExpression]) -> list[ClaimRecord]:
     out = []
     written = [e for e in expressions if e.kind == "date" and not e.relative and e.precision == "day" and e.utc]
     for expr in expressions:
-        if expr.kind != "date" or not expr.relative or expr.utc is None:
-            continue
+        if expr.kind != "date" or not expr.relative or expr.utc is None or expr.weekday is None:
+            continue  # "yesterday" names no weekday to check
         match = next((d for d in written if d.utc == expr.utc), None)
         if match is not None:
             value = f"{expr.utc.date().isoformat()};weekday={_WEEKDAY_NAMES[expr.weekday]}"

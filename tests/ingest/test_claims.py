@@ -314,3 +314,9 @@ def test_identifying_the_cause_as_something_names_the_root_cause(nlp):
     text = ("Builds were queued for hours.\n\nIdentified - We have identified the cause as a misconfigured autoscaling "
             "policy that prevented new build runners from starting.")
     assert _roots(nlp, text)[:1] == ["misconfigured autoscaling policy"]
+
+
+def test_a_day_counted_from_publication_on_a_written_date_is_no_weekday_claim(nlp):
+    found = claims(nlp, "On June 8, 2021 the CDN failed worldwide. Yesterday at 10:00 UTC its edge servers crashed.",
+                   published="2021-06-09")
+    assert not any(kind == "date" and "weekday" in (value or "") for kind, value, *_ in found)
