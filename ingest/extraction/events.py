@@ -177,8 +177,8 @@ def _verb_concept(tok: Token) -> tuple[EventConcept, str] | None:
                 tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd", "ccomp", "xcomp")
                 or tok.pos_ == "ADJ" and tok.dep_ == "amod" and concept.kind != "recovery"  # "healthy hosts" describes
                 or tok.dep_ == "advmod" and tok.head.lemma_ == "be"  # "the site was down", "is offline"
-                or headline_noun(tok) is not None
-                or absolute_state(tok) is not None):  # "with the database offline, ..."  # "lots of sites down because ..."
+                or headline_noun(tok) is not None  # "GitHub down for two hours"
+                or absolute_state(tok) is not None):  # "with the database offline, ..."
             return concept, "subject"
         if tok.pos_ == "VERB" and lemma in concept.negated_verbs and is_negated(tok):
             return concept, "negated"

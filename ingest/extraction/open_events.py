@@ -336,7 +336,6 @@ class OpenEvents:
         reached: list[str] = []
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")
                     and c.pos_ not in ("SCONJ", "ADP", "CCONJ")), None)  # a misread "that" names nothing
-        # "announced thousands of prefixes": the prefixes, not an amount
         measure = obj if obj is not None and obj.dep_ == "dobj" and obj.ent_type_ in MEASURE_ENTS else None
         if measure is not None:
             obj = None  # "the error rate reached 40%": the rate did, and the amount says how far
