@@ -260,18 +260,17 @@ def _unexplained_attribution(sent: Any, verb: Any, about: str) -> list[ClaimReco
     return []
 
 
+def first_noticed(sent: Any) -> list[Any]:
+    """The heads of what a sentence says was noticed first: "Customers first noticed elevated error rates",
+    "Monitoring first saw timeouts". What was first noticed is the first symptom."""
+    return [obj for token in sent if token.lemma_.lower() in LEXICON["noticing_lemmas"] and any(
+        c.lower_ in ("first", "initially") and c.dep_ == "advmod" for c in token.children)
+            and (obj := _child(token, "dobj", "ccomp")) is not None]
+
+
 def _first_noticed_claims(sent: Any) -> list[ClaimRecord]:
-    """"Customers first noticed elevated error rates", "Monitoring first saw timeouts": what was first
-    noticed is the first symptom."""
-    out = []
-    for token in sent:
-        if token.lemma_.lower() not in LEXICON["noticing_lemmas"] or not any(
-                c.lower_ in ("first", "initially") and c.dep_ == "advmod" for c in token.children):
-            continue
-        obj = _child(token, "dobj", "ccomp")
-        if obj is not None:
-            out.append(ClaimRecord("first_symptom", sent.text, None, sent.start_char, sent.end_char, phrase(obj), True))
-    return out
+    return [ClaimRecord("first_symptom", sent.text, None, sent.start_char, sent.end_char, phrase(obj), True)
+            for obj in first_noticed(sent)]
 
 
 def _is_the_incident(noun: Any) -> bool:

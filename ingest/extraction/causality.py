@@ -35,7 +35,15 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
-from ingest.claims.assertions import clause_tokens, copula_of, named_causes, origin_causes, phrase_heads, what_it_is
+from ingest.claims.assertions import (
+    clause_tokens,
+    copula_of,
+    first_noticed,
+    named_causes,
+    origin_causes,
+    phrase_heads,
+    what_it_is,
+)
 from ingest.extraction.event_anaphora import resolve_named_again
 from ingest.extraction.events import EventRef, is_negated
 from ingest.extraction.open_events import (
@@ -966,6 +974,17 @@ def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> l
     return links
 
 
+def _noticed_events(doc: Doc, events: list[EventRef], opener: OpenEvents) -> set[str]:
+    """"Customers first noticed slow page loads": what was noticed first is an event even in words no lexicon
+    knows, so the first-symptom claim has an event to be about. Returns the events' keys."""
+    keys = set()
+    for head in (h for sent in doc.sents for h in first_noticed(sent)):
+        event = _main_event({t.i for t in head.subtree}, head, events) or opener.at(head, named=True)
+        if event is not None:
+            keys.add(event.key)
+    return keys
+
+
 def _is_negated_claim(verb: Token) -> bool:
     return any(c.dep_ == "neg" for c in verb.children)
 
@@ -1051,6 +1070,7 @@ def find_causal_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
         found += _attribution_links(doc, events, opener)
         rooted, claimed = _root_cause_links(doc, events, opener)
         found += rooted
+        claimed |= _noticed_events(doc, events, opener)
     found += _list_links(doc, events, opener) + _sequel_links(doc, events, found, opener)
     found += _participle_links(doc, events, found)
     for link in found + _sentence_links(doc, events, found, opener):

@@ -320,3 +320,13 @@ def test_a_day_counted_from_publication_on_a_written_date_is_no_weekday_claim(nl
     found = claims(nlp, "On June 8, 2021 the CDN failed worldwide. Yesterday at 10:00 UTC its edge servers crashed.",
                    published="2021-06-09")
     assert not any(kind == "date" and "weekday" in (value or "") for kind, value, *_ in found)
+
+
+def test_what_was_noticed_first_is_an_event_and_the_first_symptom(nlp):
+    from analysis.causal import root_causes
+    from graph.memory_store import MemoryStore
+    from ingest.writing.corpus import ingest_text
+    store = MemoryStore(None)
+    ingest_text(store, nlp, "q", "A bad deploy broke the payments service at 09:00. Customers first noticed slow "
+                                 "page loads.", title="report", keep_empty=True)
+    assert [f.label for f in root_causes(store.incident_graph("q")).first_symptoms][:1] == ["slow page load"]
