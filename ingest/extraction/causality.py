@@ -975,14 +975,32 @@ def _open_agent_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> l
 
 
 def _noticed_events(doc: Doc, events: list[EventRef], opener: OpenEvents) -> set[str]:
-    """"Customers first noticed slow page loads": what was noticed first is an event even in words no lexicon
-    knows, so the first-symptom claim has an event to be about. Returns the events' keys."""
+    """"Customers first noticed slow page loads", "The first sign of trouble was a blank dashboard", "A blank
+    dashboard was the first symptom": what was noticed first is an event even in words no lexicon knows, so the
+    first-symptom claim has an event to be about. Returns the events' keys."""
+    phrases = load_claim_phrases()["first_symptom_phrases"]
+    heads = [h for sent in doc.sents for h in first_noticed(sent)]
+    heads += [told for sent in doc.sents for tok, _ in phrase_heads(sent, phrases)
+              if (told := _named_by_role_phrase(tok)) is not None and told.pos_ in ("NOUN", "PROPN", "VERB")]
     keys = set()
-    for head in (h for sent in doc.sents for h in first_noticed(sent)):
+    for head in heads:
         event = _main_event({t.i for t in head.subtree}, head, events) or opener.at(head, named=True)
         if event is not None:
             keys.add(event.key)
     return keys
+
+
+def _named_by_role_phrase(tok: Token) -> Token | None:
+    """What a role phrase standing at ``tok`` names: X of "the root cause was X", "the real failure is that X",
+    "the culprit turned out to be X", "X was the root cause", "X was to blame", "X was the first symptom"."""
+    verb = copula_of(tok)
+    if verb.lemma_.lower() != "be" or _is_negated_claim(verb):
+        return None
+    if tok.dep_ == "nsubj":
+        return what_it_is(verb, tok)
+    if tok.dep_ in ("attr", "xcomp", "advcl"):
+        return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return None
 
 
 def _is_negated_claim(verb: Token) -> bool:
@@ -998,15 +1016,7 @@ def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> t
     for tok in heads:
         while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
             tok = tok.head.head  # "the root of the problem": the phrase stands where "root" stands
-        verb = copula_of(tok)
-        if verb.lemma_.lower() != "be" or _is_negated_claim(verb):
-            continue
-        if tok.dep_ == "nsubj":  # "the root cause was X", "the real failure is that X"
-            told = what_it_is(verb, tok)
-        elif tok.dep_ in ("attr", "xcomp", "advcl"):  # "X was the root cause", "X was to blame"
-            told = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        else:
-            continue
+        told = _named_by_role_phrase(tok)
         cause = (_main_event(_subtree(told), told, events) or opener.at(told, named=True)) if told is not None else None
         if cause is None:
             continue
