@@ -428,8 +428,9 @@ def _runs_systems(tok: Token) -> bool:
     heads = load_system_heads()
     # a person's full name ("Maria Lopez's server") is a person; one word the model calls a person is as often
     # a company ("Telwave's network")
-    person = tok.ent_type_ == "PERSON" and any(e.start <= tok.i < e.end and sum(t.is_alpha for t in e) > 1
-                                               for e in tok.doc.ents)
+    person = tok.ent_type_ == "PERSON" and (  # the entity holding tok has another word: walk its I/B tags
+        tok.ent_iob_ == "I" and tok.doc[tok.i - 1].is_alpha
+        or tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].ent_iob_ == "I" and tok.doc[tok.i + 1].is_alpha)
     if tok.dep_ == "poss" and tok.head.pos_ == "NOUN" and tok.head.lemma_.lower() in heads["heads"] \
             and tok.ent_type_ not in ("GPE", "LOC", "NORP") and not person:
         return True
