@@ -561,7 +561,7 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     if first is not None:  # read on a scratch cursor: the narrative's own cursor starts at the top
         scratch = _State(zone=state.zone, weekdays=weekdays)
         state.first_date = _resolve_date_text(first.group("date") or first.group("cdate"), scratch, ctx)[0]
-    years = {int(y) for y in _WRITTEN_YEAR.findall(text)}
+    years = {int(y) for y in WRITTEN_YEAR.findall(text)}
     today = ctx.today or date.today()
     state.text_year = next(iter(years)) if len(years) == 1 and next(iter(years)) <= today.year else None
     for m in matches:
@@ -577,7 +577,7 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     return state.expressions
 
 
-_WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a year as prose writes it: "2023", "the 2023 outage"
 
 
 def _year_hints(text: str, matches: list[re.Match[str]]) -> dict[int, int]:
@@ -586,7 +586,7 @@ def _year_hints(text: str, matches: list[re.Match[str]]) -> dict[int, int]:
     hints: dict[int, int] = {}
     year: int | None = None
     for before, after in zip(reversed([None, *matches[:-1]]), reversed(matches)):
-        found = _WRITTEN_YEAR.findall(after.group())
+        found = WRITTEN_YEAR.findall(after.group())
         if found:
             year = int(found[-1])
         elif year is not None:

@@ -33,7 +33,7 @@ from graph.store import GraphStore
 from ingest.claims.contradiction_updates import new_contradiction_edges
 from ingest.extraction.extract import NO_CONTENT
 from ingest.reading.sources import Article, ArticleRejected, article_from_text, read_article
-from ingest.timing.times import TimeContext, extract_times
+from ingest.timing.times import WRITTEN_YEAR, TimeContext, extract_times
 from ingest.writing.budget import Budget, BudgetExceeded, extract_within, extractions_within
 from ingest.writing.workers import extractions, worker_count
 
@@ -135,12 +135,9 @@ def title_year(article: Article, *, today: date | None = None) -> int | None:
     >>> title_year(Article("It broke.", "Datadog outage, March 2023")), title_year(Article("x", "From 2019 to 2023"))
     (2023, None)
     """
-    years = {int(y) for y in _TITLE_YEAR_RE.findall(article.title or "")}
+    years = {int(y) for y in WRITTEN_YEAR.findall(article.title or "")}
     year = next(iter(years)) if len(years) == 1 else None
     return year if year and year <= (today or date.today()).year else None
-
-
-_TITLE_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def voted_year(articles: Sequence[Article]) -> int | None:
