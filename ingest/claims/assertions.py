@@ -60,9 +60,15 @@ def iso_utc(moment: Any) -> str:
 # ---------------------------------------------------------------- phrases from the parse
 
 
-def phrase(token: Any) -> str:
-    """Return the noun phrase headed by ``token``, without relative clauses or text after a comma/bracket."""
+def phrase(token: Any, *, alone: bool = False) -> str:
+    """Return the noun phrase headed by ``token``, without relative clauses or text after a comma/bracket;
+    ``alone`` also leaves out the phrases joined to it ("a stale cache entry" of "a stale cache entry and an
+    expired certificate")."""
     words = list(token.subtree)
+    if alone:
+        joined = [c.left_edge.i if c.dep_ == "conj" else c.i for c in token.children
+                  if c.i > token.i and c.dep_ in ("cc", "conj")]
+        words = [w for w in words if not joined or w.i < min(joined)]
     # a parse can run across a heading or list item: keep the phrase on the head's own line
     breaks = [i for i, w in enumerate(words) if w.is_space and "\n" in w.text or "\n" in w.whitespace_]
     before = [i for i in breaks if words[i].i < token.i]
@@ -97,6 +103,43 @@ def what_it_is(copula: Any, subject: Any) -> Any | None:
     before the subject is not it)."""
     return next((c for dep in ("attr", "acomp", "ccomp") for c in copula.children
                  if c.dep_ == dep and (dep != "ccomp" or c.i > subject.i)), None)
+
+
+def named_items(named: Any) -> list[Any]:
+    """The things a named cause lists, else the named thing itself: the items of "a combination of A and B"
+    (a ``listing_nouns`` word) and of "two issues in our cluster: A, and B" (a colon or dash before them).
+
+    >>> from ingest.language.pipeline import build_nlp
+    >>> doc = build_nlp()("The root cause was a combination of a stale cache entry and an expired certificate.")
+    >>> [t.text for t in named_items(doc[5])]
+    ['entry', 'certificate']
+    """
+    if named.lemma_.lower() in LEXICON["listing_nouns"]:
+        item = _child(_child(named, "prep") if _child(named, "prep") is not None and
+                      _child(named, "prep").lower_ == "of" else None, "pobj")
+        if item is not None:
+            return [item, *item.conjuncts]
+    item = next((c for c in named.children if c.dep_ == "appos" and c.i > named.i
+                 and named.doc[c.left_edge.i - 1].text in (":", "—", "–")), None)
+    return [item, *item.conjuncts] if item is not None else [named]
+
+
+def named_instead(denied: Any) -> Any | None:
+    """B of a denied "not A but B" ("the root cause was not the spike but an expired certificate"), given A."""
+    if not any(c.dep_ == "cc" and c.lower_ == "but" for c in denied.children):
+        return None
+    return next((c for c in denied.children if c.dep_ == "conj" and c.i > denied.i), None)
+
+
+def asserted_agent(verb: Any) -> Any | None:
+    """The "by" phrase passive ``verb`` asserts: its agent, or Y's of "caused not by X but by Y" and of "not
+    caused by X but by Y"; None when the text denies it ("was not caused by an attack")."""
+    agent = _child(verb, "agent")
+    if agent is None or not (_is_negated(verb) or _is_negated(agent)):
+        return agent
+    if not any(c.dep_ == "cc" and c.lower_ == "but" for c in agent.children):
+        return None
+    return next((c for c in agent.children if c.dep_ == "conj" and c.lower_ == "by"), None)
 
 
 def _is_negated(token: Any) -> bool:
@@ -176,10 +219,17 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
         while head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ == "NOUN":
             head = head.head.head  # "the root of the problem": the phrase stands where "root" stands
         verb, negated, about = copula_of(head), _negated_phrase(head, length), None
-        start = sent.start_char
+        start, more = sent.start_char, []
         if head.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ == "be":
             target = what_it_is(verb, head)  # "the real failure is that the backups broke"
-            about, negated = (phrase(target) if target is not None else None), negated or _is_negated(verb)
+            negated = negated or _is_negated(verb)
+            items = [target] if target is None or negated else named_items(target)
+            about = phrase(items[0], alone=len(items) > 1) if items[0] is not None else None
+            more = [phrase(t, alone=True) for t in items[1:]]  # "a combination of A and B": B as well
+            instead = named_instead(target) if negated and target is not None and kind == "root_cause" else None
+            if instead is not None:  # "the root cause was not one bad script but a process that ..."
+                about = phrase(target, alone=True)
+                out.append(ClaimRecord("root_cause", sent.text, None, start, sent.end_char, phrase(instead), True))
         elif head.dep_ in ("attr", "acomp") or head.dep_ in ("xcomp", "advcl") and verb.lemma_ == "be":
             # "X was the root cause", "X was to blame"
             about, negated = _subject(verb, state.get("about")), negated or _is_negated(verb)
@@ -200,7 +250,8 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
         negated = negated or _denied_by_speaker(verb)
         claim_kind = kind if not negated else ("not_root_cause" if kind == "root_cause" else None)
         if claim_kind:
-            out.append(ClaimRecord(claim_kind, sent.text, None, start, sent.end_char, about, not negated))
+            out += [ClaimRecord(claim_kind, sent.text, None, start, sent.end_char, a, not negated)
+                    for a in (about, *more)]
             state["about"] = about
         instead = _instead(sent, verb) if negated and kind == "root_cause" and head.dep_ in ("nsubj", "nsubjpass") \
             else None
@@ -290,7 +341,8 @@ def origin_causes(sent: Any) -> list[Any]:
     out = []
     for token in sent:
         lemma = token.lemma_.lower()
-        if lemma not in _ORIGIN_WORDS and lemma not in _BLAME_WORDS or _is_negated(token):
+        if lemma not in _ORIGIN_WORDS and lemma not in _BLAME_WORDS \
+                or _is_negated(token) and asserted_agent(token) is None:
             continue  # most tokens: skip the walk over their children
         if lemma in _BLAME_WORDS:
             out.extend(_blamed(token))
@@ -311,7 +363,7 @@ def origin_causes(sent: Any) -> list[Any]:
                     not _tells_a_happening(cause) or _tells_a_symptom(cause)):
                 cause = None  # "started with a handful of customers", "with a spike in errors": how it showed
         elif lemma in LEXICON["incident_cause_lemmas"] and _is_the_incident(_child(token, "nsubjpass")):
-            cause = _child(_child(token, "agent") or token, "pobj")  # "the outage was caused by X"
+            cause = _child(asserted_agent(token) or token, "pobj")  # "the outage was caused by X"
         elif lemma in LEXICON["incident_cause_lemmas"] and subj is not None:
             told = _child(token, "dobj")  # "X caused the outage"; "X led to the outage", "X responsible for it"
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("to", "in", "for")):

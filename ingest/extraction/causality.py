@@ -36,10 +36,13 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from ingest.claims.assertions import (
+    asserted_agent,
     clause_tokens,
     copula_of,
     first_noticed,
     named_causes,
+    named_instead,
+    named_items,
     origin_causes,
     phrase_heads,
     what_it_is,
@@ -62,7 +65,7 @@ from ingest.extraction.open_events import (
     resulting_state,
     verb_object,
 )
-from ingest.lexicon import load_claim_phrases, load_cues
+from ingest.lexicon import load_claim_phrases, load_cues, load_event_kinds
 
 
 @dataclass
@@ -114,7 +117,7 @@ def _describes_a_thing(anchor: Token, head: Token) -> bool:
 
 def _pobj(tok: Token | None) -> Token | None:
     """"by stale entries", "in an empty record": the object of a preposition, else the token itself."""
-    if tok is not None and tok.dep_ in ("prep", "agent"):
+    if tok is not None and (tok.dep_ in ("prep", "agent") or tok.dep_ == "conj" and tok.pos_ == "ADP"):
         return next((c for c in tok.children if c.dep_ in ("pobj", "pcomp")), None)
     return tok
 
@@ -149,7 +152,8 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     if opener is not None and (state := resulting_state(tok, verb_object(tok))) is not None:
         own = opener.state_of(*state) or own  # "left the orders table locked": the state, not the leaving
     if any(c.dep_ == "auxpass" for c in tok.children):
-        agent = next((c for c in tok.children if c.dep_ in ("agent", "advcl")), None)
+        agent = asserted_agent(tok) if any(c.dep_ == "agent" for c in tok.children) else \
+            next((c for c in tok.children if c.dep_ == "advcl"), None)
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
         return (_side(_subtree(agent), _pobj(agent), events, opener),
                 _side(_subtree(subj), subj, events, opener))
@@ -185,6 +189,8 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         if head.i in effects_at:
             return effects_at[head.i], effect
         cause = _main_event(_subtree(head, exclude=node), head, events)
+        if cause is None and opener is not None and _restrictive(node) and _names_a_cause(head):
+            cause = opener.at(head, named=True)  # "a newly enabled feature that caused contention": the noun
         if cause is None:  # "A race occurred in the Enactor, which took out X": the clause, not the noun
             root = head.sent.root
             cause = _main_event(_subtree(root, exclude=node), root, events)
@@ -201,6 +207,19 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     return cause, effect
 
 
+def _restrictive(clause: Token) -> bool:
+    """True if relative clause ``clause`` narrows its noun ("a feature that caused ..."): no comma before its
+    relative pronoun, so it cannot be about the whole clause before it as ", which" can."""
+    rel = next((c for c in clause.children if c.tag_ in ("WDT", "WP") and c.i < clause.i), None)
+    return clause.dep_ == "relcl" and rel is not None and rel.i > 0 and clause.doc[rel.i - 1].text != ","
+
+
+def _denied(verb: Token) -> bool:
+    """True if the text says ``verb`` did not happen by its own "not"/"never" ("did not cause"), not "not only"."""
+    doc = verb.doc
+    return any(c.dep_ == "neg" and not (c.i + 1 < len(doc) and doc[c.i + 1].lower_ == "only") for c in verb.children)
+
+
 def _sets_the_scene(clause: Token) -> bool:
     """"[when that happened], requests stalled": an adverbial clause says when or why, never what the verb did."""
     return clause.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in load_cues()["scene_markers"]
@@ -208,9 +227,18 @@ def _sets_the_scene(clause: Token) -> bool:
 
 
 def _names_a_cause(noun: Token) -> bool:
-    """A thing the text makes the subject of a causal verb, not a person or group who acted."""
+    """A thing the text makes the subject of a causal verb, not a person or group who acted; a word that names
+    no happening alone does when a participle of change qualifies it ("a newly enabled feature")."""
     return noun.pos_ == "NOUN" and noun.ent_type_ not in ("PERSON", "NORP", "ORG") \
-        and noun.lemma_.lower() not in load_cues()["non_event_nouns"]
+        and (noun.lemma_.lower() not in load_cues()["non_event_nouns"] or _changed_thing(noun))
+
+
+def _changed_thing(noun: Token) -> bool:
+    """"a newly enabled feature", "the misconfigured setting": a participle the vocabulary calls an action or a
+    condition qualifies ``noun``, so the phrase tells what was done to it."""
+    return any(c.dep_ == "amod" and c.tag_ == "VBN"
+               and load_event_kinds().get(c.lemma_.lower(), load_event_kinds().get(c.lower_)) in ("action", "condition")
+               for c in noun.children)
 
 
 def is_intention(doc: Doc, char: int) -> bool:
@@ -436,6 +464,8 @@ def _verb_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = No
             found = (tok.lemma_.lower(), cues["state_verbs"][tok.lemma_.lower()])  # "left the table locked"
         if found is None:
             continue
+        if _denied(tok) and not any(c.dep_ == "agent" for c in tok.children):
+            continue  # "the failover did not cause the outage"; "was not caused by X but by Y" names Y
         cause, effect = _verb_sides(tok, events, effects_at, opener)
         if reverse:
             cause, effect = effect, cause
@@ -536,21 +566,22 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
         if noun.dep_ != "nsubj" or denied and noun.dep_ == "attr":
             continue
         told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
-        effect = _side(_subtree(told), told, events, opener) if told is not None else None
         before = verb.head if verb.dep_ == "conj" and verb.head.i < verb.i else None
         if of is not None and (of_event := _side(_subtree(of), of, events, opener)) is not None:
-            cause = of_event  # "the cause of the outage was X", "the result of the push was Y": what it is of
+            said = of_event  # "the cause of the outage was X", "the result of the push was Y": what it is of
         elif before is not None:
-            cause = _side(_subtree(before, exclude=verb), before, events, opener)
+            said = _side(_subtree(before, exclude=verb), before, events, opener)
         else:
-            cause = _told_before(noun.sent, events, opener)
-        if lemma in cues["reason_nouns"]:  # "X failed. The cause was Y": Y caused what was told before
-            cause, effect = effect, cause
-            if effect is not None and effect.kind in ("recovery", "mitigation"):
-                continue  # "Builds flowed again by 16:00. The root cause was X": X caused the trouble, not that
-        link = _link(cause, effect, lemma, cues["sentence_connectives"]["as a result"], noun, doc)
-        if link is not None:
-            links.append(link)
+            said = _told_before(noun.sent, events, opener)
+        for item in named_items(told) if told is not None else []:  # "a combination of A and B": each of them
+            cause, effect = said, _side(_alone(item), item, events, opener)
+            if lemma in cues["reason_nouns"]:  # "X failed. The cause was Y": Y caused what was told before
+                cause, effect = effect, cause
+                if effect is not None and effect.kind in ("recovery", "mitigation"):
+                    continue  # "Builds flowed again by 16:00. The root cause was X": X caused the trouble
+            link = _link(cause, effect, lemma, cues["sentence_connectives"]["as a result"], noun, doc)
+            if link is not None:
+                links.append(link)
     return links
 
 
@@ -981,7 +1012,7 @@ def _noticed_events(doc: Doc, events: list[EventRef], opener: OpenEvents) -> set
     phrases = load_claim_phrases()["first_symptom_phrases"]
     heads = [h for sent in doc.sents for h in first_noticed(sent)]
     heads += [told for sent in doc.sents for tok, _ in phrase_heads(sent, phrases)
-              if (told := _named_by_role_phrase(tok)) is not None and told.pos_ in ("NOUN", "PROPN", "VERB")]
+              for told in _named_by_role_phrase(tok) if told.pos_ in ("NOUN", "PROPN", "VERB")]
     keys = set()
     for head in heads:
         event = _main_event({t.i for t in head.subtree}, head, events) or opener.at(head, named=True)
@@ -990,17 +1021,31 @@ def _noticed_events(doc: Doc, events: list[EventRef], opener: OpenEvents) -> set
     return keys
 
 
-def _named_by_role_phrase(tok: Token) -> Token | None:
+def _named_by_role_phrase(tok: Token) -> list[Token]:
     """What a role phrase standing at ``tok`` names: X of "the root cause was X", "the real failure is that X",
-    "the culprit turned out to be X", "X was the root cause", "X was to blame", "X was the first symptom"."""
+    "the culprit turned out to be X", "X was the root cause", "X was to blame", "X was the first symptom";
+    A and B of "the root cause was a combination of A and B"; B of "the root cause was not A but B"."""
     verb = copula_of(tok)
-    if verb.lemma_.lower() != "be" or _is_negated_claim(verb):
-        return None
+    if verb.lemma_.lower() != "be":
+        return []
     if tok.dep_ == "nsubj":
-        return what_it_is(verb, tok)
-    if tok.dep_ in ("attr", "xcomp", "advcl"):
-        return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return None
+        named = what_it_is(verb, tok)
+        if named is None:
+            return []
+        if _is_negated_claim(verb):
+            instead = named_instead(named)
+            return [instead] if instead is not None else []
+        return named_items(named)
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return [subj] if tok.dep_ in ("attr", "xcomp", "advcl") and subj is not None and not _is_negated_claim(verb) \
+        else []
+
+
+def _alone(tok: Token) -> set[int]:
+    """``tok``'s subtree without the phrases joined to it by "and"/"or"/"but" and without its relative clause
+    ("a newly enabled feature that caused contention" is the feature)."""
+    return {t.i for t in tok.subtree} - {t.i for c in tok.children if c.dep_ in ("conj", "cc", "relcl")
+                                         and c.i > tok.i for t in c.subtree}
 
 
 def _is_negated_claim(verb: Token) -> bool:
@@ -1016,17 +1061,17 @@ def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> t
     for tok in heads:
         while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
             tok = tok.head.head  # "the root of the problem": the phrase stands where "root" stands
-        told = _named_by_role_phrase(tok)
-        cause = (_main_event(_subtree(told), told, events) or opener.at(told, named=True)) if told is not None else None
-        if cause is None:
-            continue
-        claimed.add(cause.key)
         of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         target = _pobj(of)
-        effect = _side(_subtree(target), target, events, opener) if target is not None else None
-        link = _link(cause, effect, "root cause", load_cues()["causal_verbs"]["cause"], tok, doc)
-        if link is not None:
-            links.append(link)
+        for told in _named_by_role_phrase(tok):
+            cause = _main_event(_alone(told), told, events) or opener.at(told, named=True)
+            if cause is None:
+                continue
+            claimed.add(cause.key)
+            effect = _side(_subtree(target), target, events, opener) if target is not None else None
+            link = _link(cause, effect, "root cause", load_cues()["causal_verbs"]["cause"], tok, doc)
+            if link is not None:
+                links.append(link)
     # "Root cause: a typo in ...", "What caused it? A typo in ...", "we traced the outage to a typo in ..."
     heads = [n.head for n in named_causes(doc)] + [h for sent in doc.sents for h in origin_causes(sent)]
     for head in heads:

@@ -317,8 +317,11 @@ def _about(b: _Builder, claim: ClaimRecord, refs: list[EventRef], event_ids: dic
 
 def _claims(b: _Builder, claims: list[ClaimRecord], refs: list[EventRef], event_ids: dict[str, str],
             comps: list[ComponentRef], comp_ids: dict[str, str], time_ids: dict[str, str]) -> None:
+    told: dict[str, int] = {}
     for claim in claims:
-        cid = node_id(b.iid, "Claim", f"{b.hash16}-{claim.start}-{claim.end}-{claim.kind}")
+        key = f"{b.hash16}-{claim.start}-{claim.end}-{claim.kind}"
+        told[key] = told.get(key, 0) + 1  # "a combination of A and B": one sentence, a claim for each item
+        cid = node_id(b.iid, "Claim", key if told[key] == 1 else f"{key}-{told[key]}")
         mid = b.mention(claim.start, claim.end)
         node = ClaimNode(cid, b.iid, claim.kind, claim.text, b.source_id, claim.value, [mid]).to_node()
         b.add(Node("Claim", cid, {**node.props, "about": claim.about_text, "polarity": claim.polarity}))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def links(nlp, text: str) -> list[tuple[str, str, str, str]]:
     doc = nlp(text)
@@ -184,3 +186,20 @@ def test_trouble_after_a_change_was_caused_by_it_but_not_even_after(nlp):
 
 def test_what_slowed_is_not_the_cause_of_its_own_slowing(nlp):
     assert links(nlp, "Queue processing slowed to a crawl.") == []
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("The failover did not cause the outage.", []),
+    ("The outage was not caused by a power failure.", []),
+    ("The outage was not caused by a power failure but by a faulty configuration file.",
+     [("faulty configuration file", "outage")]),
+    ("The bug not only caused the crash but also corrupted the index.",
+     [("software bug", "bug crash"), ("software bug", "index corrupted")]),
+])
+def test_a_denied_cause_links_nothing_and_what_is_named_instead_does(nlp, text, pairs):
+    assert sorted((c, e) for c, e, *_ in links(nlp, text)) == pairs
+
+
+def test_a_relative_clause_without_a_comma_tells_what_its_noun_caused(nlp):
+    found = links(nlp, "Writes stalled because of a newly enabled feature that caused lock contention.")
+    assert ("newly enabled feature", "lock contention") in [(c, e) for c, e, *_ in found]

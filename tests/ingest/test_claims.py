@@ -335,3 +335,34 @@ def test_what_was_noticed_first_is_an_event_and_the_first_symptom(nlp, said, fir
     ingest_text(store, nlp, "q", f"A bad deploy broke the payments service at 09:00. {said}", title="report",
                 keep_empty=True)
     assert [f.label for f in root_causes(store.incident_graph("q")).first_symptoms][:1] == [first]
+
+
+@pytest.mark.parametrize("said, roots", [
+    ("The root cause was a combination of a stale cache entry and an expired certificate.",
+     {"stale cache entry", "expired certificate"}),
+    ("The root cause was a mix of an overloaded queue and a misconfigured load balancer.",
+     {"overloaded queue", "misconfigured load balancer"}),
+    (("The root cause was two issues in the cluster: a newly enabled feature that caused contention, and a slow "
+      "database."), {"newly enabled feature", "slow database"}),
+])
+def test_a_root_cause_told_as_several_items_names_each_of_them(nlp, said, roots):
+    assert set(_roots(nlp, f"Logins failed for two hours. {said}")) == roots
+
+
+def test_not_x_but_y_names_y_the_root_cause_and_x_not(nlp):
+    found = claims(nlp, "The root cause was not the traffic spike but an expired certificate.")
+    assert found == [("not_root_cause", None, "the traffic spike", False),
+                     ("root_cause", None, "an expired certificate", True)]
+    assert _roots(nlp, "Logins failed for two hours. The root cause was not the traffic spike but an expired "
+                       "certificate.") == ["expired certificate"]
+
+
+@pytest.mark.parametrize("said, roots", [
+    ("The outage was not caused by a power failure.", []),
+    ("The outage was not caused by a power failure but by a faulty configuration file.",
+     ["faulty configuration file"]),
+    ("The outage was caused not by a cyberattack but by a faulty update.", ["faulty update"]),
+])
+def test_a_denied_cause_is_no_root_cause_and_the_one_named_instead_is(nlp, said, roots):
+    assert [c[2] for c in claims(nlp, said) if c[0] == "root_cause"] == [f"a {r}" for r in roots]
+    assert _roots(nlp, said) == roots
