@@ -159,6 +159,7 @@ class _State:
     declared: bool = False  # the account declares one zone for its times ("All times UTC")
     previous: TimeExpression | None = None
     expressions: list[TimeExpression] = field(default_factory=list)
+    text: str = ""  # the article being read
 
 
 def published_bounds(published: str | None) -> tuple[date | None, bool]:
@@ -431,8 +432,20 @@ def _date(m: re.Match[str], state: _State, ctx: TimeContext) -> TimeExpression:
     expr.year_corrected = bool(day and expr.explicit_year and day.year != expr.explicit_year)
     if day:
         expr.utc, expr.local = datetime.combine(day, time(), UTC), day.isoformat()
-        state.last_date, state.cursor = day, None  # a new date restarts the narrative clock
+        if not (state.last_date is not None and day < state.last_date and _told_before_then(state.text, m.start())):
+            state.last_date, state.cursor = day, None  # a new date restarts the narrative clock
     return expr
+
+
+PAST_PERFECT = re.compile(r"\bhad\s+(?:(?:not|never|already|just|only|previously|recently|been|first)\s+)*"
+                          r"[a-z]+(?:ed|en|wn|ne|lt|pt|ught|ade|ung)\b", re.IGNORECASE)
+
+
+def _told_before_then(text: str, at: int) -> bool:
+    """True if the sentence holding ``at`` tells, before it, something in the past perfect ("a bug the company
+    had shipped on May 12"): a date told that way looks back from the story, and the story's day goes on."""
+    start = max(text.rfind(stop, 0, at) for stop in (". ", "! ", "? ", "\n")) + 1
+    return PAST_PERFECT.search(text, start, at) is not None
 
 
 def _date_range(m: re.Match[str], state: _State, ctx: TimeContext) -> list[TimeExpression]:
@@ -555,7 +568,7 @@ def extract_times(text: str, ctx: TimeContext) -> list[TimeExpression]:
     weekdays = {weekday_number(w) for w in re.findall(rf"\b{WEEKDAY_PATTERN}\b", text)}
     matches = list(CANDIDATE_RE.finditer(text))  # one scan serves the zone default and the expressions
     declared = ctx.default_tz or declared_zone(text)
-    state = _State(zone=declared or _first_zone(matches), weekdays=weekdays, declared=bool(declared))
+    state = _State(zone=declared or _first_zone(matches), weekdays=weekdays, declared=bool(declared), text=text)
     hints = _year_hints(text, matches)
     first = next((m for m in matches if m.group("date") or m.group("clock") and m.group("cdate")), None)
     if first is not None:  # read on a scratch cursor: the narrative's own cursor starts at the top

@@ -349,3 +349,13 @@ def test_yesterday_and_last_night_count_back_from_the_publication_day():
 ])
 def test_zone_abbreviations_outside_the_us_and_europe(said, instant):
     assert [e.utc for e in extract_times(said, TimeContext(published="2024-07-25")) if e.kind == "clock"] == [instant]
+
+
+def test_a_date_told_in_the_past_perfect_looks_back_and_the_storys_day_goes_on():
+    text = ("Sites went dark on Tuesday, June 8, 2021, starting at 09:47 UTC. The change exposed a bug the company "
+            "had shipped in a routine deployment on May 12. By 10:36 UTC, most of the network was working again. "
+            "On June 9 at 08:00 UTC a fix was deployed.")
+    found = by_raw(text, TimeContext(published="2021-06-10"))
+    assert found["May 12"].utc == utc(2021, 5, 12)
+    assert found["10:36 UTC"].utc == utc(2021, 6, 8, 10, 36)
+    assert found["08:00 UTC"].utc == utc(2021, 6, 9, 8, 0)
