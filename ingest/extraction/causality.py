@@ -497,7 +497,7 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
             else:
                 kids = [c for t in doc[tok.i:last.i + 1] for c in t.children if c.i > last.i]
                 pobj = next((c for c in kids if c.dep_ == "pobj"), None) or next(
-                    (c for c in kids if c.dep_ in ("pcomp", "pobj")), None)
+                    (c for c in kids if c.dep_ in ("pcomp", "pobj", "dobj")), None)  # "following" read as a verb
                 head = first.head if first.head.i not in range(tok.i, last.i + 1) else first.head.head
                 cause = _side(_subtree(pobj), pobj, events, opener)
                 effect = _side(_subtree(head, exclude=first), head, events, opener)

@@ -346,6 +346,8 @@ class OpenEvents:
         if obj is None and switch is not None:  # "switched on Power Peg": the particle read as a preposition
             obj = next(c for c in switch.children if c.dep_ == "pobj")
         lemma = verb.lemma_.lower()
+        if subj is not None and subj.tag_ == "WP" and subj.lower_ in ("what", "whatever"):
+            return None  # "here is what happened", "what went wrong": the story to come, not one happening
         if lemma in ("happen", "occur") and subj is not None and _is_reference(subj):
             return self._told_just_before(subj, verb)  # "S3 could not serve requests while that happened"
         if lemma in cues["light_verbs"] and obj is not None and obj.dep_ == "dobj":

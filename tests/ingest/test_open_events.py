@@ -797,3 +797,20 @@ def test_what_something_left_people_as_is_its_effect(nlp):
     _, links = told(nlp, "A faulty update crashed the booking system, leaving thousands of passengers stranded at "
                          "airports.")
     assert ("booking system crashed", "passenger stranded", "leave") in links
+
+
+@pytest.mark.parametrize("text, link", [
+    ("The routers crashed following a software upgrade.", ("software upgrade", "router crashed", "following")),
+    ("Logins failed following the deployment of a new certificate.",
+     ("certificate deployment", "login failed", "following")),
+])
+def test_trouble_following_a_change_follows_from_it_however_following_is_parsed(nlp, text, link):
+    assert link in told(nlp, text)[1]
+
+
+@pytest.mark.parametrize("text", [
+    "Here is what happened, as far as the vendor has explained it.",
+    "We still do not know what went wrong with the storage array.",
+])
+def test_what_happened_names_the_story_to_come_not_an_event(nlp, text):
+    assert told(nlp, text)[0] == []
