@@ -59,6 +59,7 @@ from ingest.extraction.open_events import (
     event_kind_known,
     in_question,
     introduces_a_happening,
+    is_agent,
     is_eventive,
     is_happening,
     main_verb,
@@ -606,7 +607,8 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
     "With its machines overwhelmed, it could not pass requests": in an account of trouble, the situation a
     when/while/once clause (or a sentence-initial "with" phrase) sets is a cause of the main clause.
 
-    Only when one side is trouble, or the main clause tells a recovery or a mitigation.
+    Only when one side is trouble, or the main clause tells a recovery or a mitigation; never to what people
+    did meanwhile (an action whose subject is people).
     """
     cues = load_cues()["narrative_connectives"]
     by_first = _phrases_by_first_word("narrative_connectives")
@@ -634,6 +636,9 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
         effect = _side(_subtree(main, exclude=clause), main, events, opener)
         if cause is None or effect is None:
             continue
+        doer = next((c for c in main.children if c.dep_ == "nsubj"), None)
+        if effect.kind == "action" and doer is not None and is_agent(doer):
+            continue  # "while the site was down, engineers pushed a change": what people did meanwhile
         if cause.kind in TROUBLE_KINDS or effect.kind in TROUBLE_KINDS + ("recovery", "mitigation"):
             link = _link(cause, effect, phrase, cues[phrase], tok, doc)
             if link is not None:

@@ -443,7 +443,7 @@ class OpenEvents:
         hi = max([verb.i] + ([scope.i] if scope is not None and abs(scope.i - verb.i) <= 8 else []))
         event = self._event(verb, words, comps, lo, hi + 1)
         agent = subj or subject_of(verb)
-        if agent is not None and _is_agent(agent) and event.kind == "failure" and not event_kind_known(words):
+        if agent is not None and is_agent(agent) and event.kind == "failure" and not event_kind_known(words):
             event.kind = "action"  # "engineers had to visit sites": what people did, told in no outage word
         if reached and (own := [w for w in words if w not in reached]):
             event.kind = "condition" if own[0] == "no" else event_kind(own)  # the waiting, not the lock, is told
@@ -730,7 +730,7 @@ def acts_on_something(verb: Token) -> bool:
     return any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prep", "attr", "agent") for c in verb.children)
 
 
-def _is_agent(subj: Token) -> bool:
+def is_agent(subj: Token) -> bool:
     """A subject that is people acting: "engineers", "the on-call team", "we", a person the model names."""
     return subj.ent_type_ == "PERSON" or subj.lemma_.lower() in load_cues()["agent_nouns"] \
         or subj.lower_ in load_cues()["agent_nouns"]
