@@ -70,6 +70,7 @@ def place_zones(countries: dict[str, str]) -> dict[str, dict]:
 
 ZONES: dict[str, dict] = {
     **place_zones(_ZONE_FILE.get("_places", {})),
+    **{name: {"zone": zone} for name, zone in _ZONE_FILE.get("_long_names", {}).items()},
     **{k: v for k, v in _ZONE_FILE.items() if not k.startswith("_")},
 }
 YEAR_INHERIT_DAYS = 60  # a yearless date this close to an explicit one belongs to the same story
@@ -77,7 +78,7 @@ EVENING_HOUR, MORNING_HOUR = 18, 12  # a dateless time rolls to the next day onl
 
 _ZONE_ALT = "|".join(sorted((re.escape(z) for z in ZONES if len(z) > 1), key=len, reverse=True))
 _CLOCK = (
-    r"(?:(?<![\d:.])(?P<hour>\d{1,2})(?::(?P<minute>[0-5]\d))?\s?(?P<ampm>[AaPp](?:\.[Mm]\.|[Mm]))(?![A-Za-z])"
+    r"(?:(?<![\d:.])(?P<hour>\d{1,2})(?:[:.](?P<minute>[0-5]\d))?\s?(?P<ampm>[AaPp](?:\.[Mm]\.|[Mm]))(?![A-Za-z])"
     r"|(?<![\d:.])(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?::(?P<second24>[0-5]\d))?(?![\d]|:\d)"
     # "0900 UTC", "1942Z": four digits count as a clock only with a zone right after them
     rf"|(?<![\d:.,])(?P<hourmil>[01]\d|2[0-3])(?P<minutemil>[0-5]\d)(?=\s?(?:{'|'.join(sorted((re.escape(z) for z in ZONES if z.isupper()), key=len, reverse=True))})\b)"
@@ -538,7 +539,11 @@ def _first_zone(matches: list[re.Match[str]]) -> str | None:
     return None
 
 
-_DECLARED_ZONE = re.compile(rf"\b(?:all\s+)?(?:times|timestamps)\s+(?:are\s+|shown\s+|given\s+|listed\s+|below\s+)*"
+_DECLARED_ZONE = re.compile(rf"\b(?:all\s+)?(?:times|timestamps)"
+                            # "All times in this report are JST", "All times mentioned below are in UTC"
+                            rf"(?:\s+(?:in|throughout)\s+(?:this|the)\s+[a-z\-]+(?:\s+below)?)?"
+                            rf"(?:\s+(?:mentioned|referenced|quoted|noted|used|here))?\s+"
+                            rf"(?:are\s+|shown\s+|given\s+|listed\s+|below\s+|expressed\s+)*"
                             rf"(?:in\s+)?(?P<zone>{_ZONE_ALT})\b"
                             # a timeline heading that names its zone: "Timeline (UTC)", "Timeline, in PDT:"
                             rf"|^[#\s]*timeline\b[^\n]{{0,20}}?[(,:\-–—]\s*(?:in\s+)?(?P<heading>{_ZONE_ALT})\)?:?\s*$",

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ingest.timing.times import TimeContext, extract_times
+from ingest.timing.times import TimeContext, declared_zone, extract_times
 
 SEED_000 = ("The disruption began at 11:48 PM PDT on October 19, 2023 (7:48 AM UTC on October 20). "
             "DynamoDB began recovering at 2:25 AM PDT (9:25 AM UTC). Manual oversight lasted until "
@@ -359,3 +359,27 @@ def test_a_date_told_in_the_past_perfect_looks_back_and_the_storys_day_goes_on()
     assert found["May 12"].utc == utc(2021, 5, 12)
     assert found["10:36 UTC"].utc == utc(2021, 6, 8, 10, 36)
     assert found["08:00 UTC"].utc == utc(2021, 6, 9, 8, 0)
+
+
+@pytest.mark.parametrize("said, instant", [
+    ("At 4:05 am Australian Eastern Daylight Time on November 8, 2023 the network failed.", utc(2023, 11, 7, 17, 5)),
+    ("At 10:30 a.m. Japan Standard Time on July 19, 2024 the network failed.", utc(2024, 7, 19, 1, 30)),
+    ("At 10:30 a.m. Brasília time on July 19, 2024 the network failed.", utc(2024, 7, 19, 13, 30)),
+    ("At 10.30am BST on July 19, 2024 the network failed.", utc(2024, 7, 19, 9, 30)),
+])
+def test_zones_written_out_in_full_and_clocks_written_with_a_dot(said, instant):
+    assert [e.utc for e in extract_times(said, TimeContext(published="2024-08-01")) if e.kind == "clock"] == [instant]
+
+
+def test_the_words_of_a_zone_written_out_still_name_things_elsewhere():
+    from ingest.extraction.entities import ZONE_WORDS
+    assert not {"Japan", "New", "South", "Western"} & ZONE_WORDS
+
+
+@pytest.mark.parametrize("said, zone", [
+    ("All times in this report are JST.", "JST"),
+    ("All times mentioned below are in UTC.", "UTC"),
+    ("All times in the timeline below are Japan Standard Time.", "Japan Standard Time"),
+])
+def test_an_account_declares_its_zone_in_the_words_reports_use(said, zone):
+    assert declared_zone(said) == zone
