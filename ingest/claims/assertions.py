@@ -341,6 +341,9 @@ def origin_causes(sent: Any) -> list[Any]:
     out = []
     for token in sent:
         lemma = token.lemma_.lower()
+        if lemma in LEXICON["plain_cause_nouns"]:
+            out.extend(_plainly_named(token))
+            continue
         if lemma not in _ORIGIN_WORDS and lemma not in _BLAME_WORDS \
                 or _is_negated(token) and asserted_agent(token) is None:
             continue  # most tokens: skip the walk over their children
@@ -368,10 +371,31 @@ def origin_causes(sent: Any) -> list[Any]:
             told = _child(token, "dobj")  # "X caused the outage"; "X led to the outage", "X responsible for it"
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("to", "in", "for")):
                 told = told if told is not None else _child(prep, "pobj")
-            cause = subj if _is_the_incident(told) and subj.lower_ not in _PRONOUNS else None
+            alone = told is None and lemma == "responsible"  # "a spokesperson said X was responsible"
+            cause = subj if (_is_the_incident(told) or alone) and subj.lower_ not in _PRONOUNS else None
         if cause is not None:
             out.append(cause)
     return out
+
+
+def _plainly_named(noun: Any) -> list[Any]:
+    """"The problem was a faulty migration", "the issue was that the cache expired", "X was at fault": what
+    a plain word for the trouble is said to be, when that names a happening or a flawed thing and not how the
+    trouble showed ("the problem was slow logins" names a symptom)."""
+    verb = noun.head
+    if noun.lower_ == "fault" and verb.lower_ == "at" and verb.dep_ == "prep":  # "X was at fault"
+        be = verb.head
+        subj = _child(be, "nsubj")
+        named = [subj] if be.lemma_ == "be" and subj is not None and subj.lower_ not in _PRONOUNS else []
+    elif noun.dep_ == "nsubj" and verb.lemma_ == "be" and _child(noun, "det") is not None \
+            and _child(noun, "det").lower_ == "the" and (target := what_it_is(verb, noun)) is not None:
+        named = named_items(target) if target.pos_ in ("NOUN", "PROPN") else [target] if target.dep_ == "ccomp" else []
+    else:
+        return []
+    if _is_negated(verb) or _denied_by_speaker(verb):
+        return []
+    return [n for n in named if n.dep_ == "ccomp" or n.pos_ in ("NOUN", "PROPN")
+            and _tells_a_happening(n, ("action", "failure", "condition")) and not _tells_a_symptom(n)]
 
 
 def _origin(verb: Any, preps: list[str]) -> Any | None:
@@ -390,7 +414,8 @@ def _origin(verb: Any, preps: list[str]) -> Any | None:
             if clause is not None:
                 return clause
             continue
-        prep = next((c for h in (verb, *particles) for c in h.children if c.dep_ == "prep" and c.lower_ == word),
+        told = [c for c in verb.children if c.dep_ == "dobj"]  # "traced the failure to X", "to" hung on the noun
+        prep = next((c for h in (verb, *particles, *told) for c in h.children if c.dep_ == "prep" and c.lower_ == word),
                     None)
         if _child(prep, "pobj") is not None:
             return _child(prep, "pobj")
@@ -460,13 +485,16 @@ def _blamed(verb: Any) -> list[Any]:
         return []
     preps = {c.lower_: _child(c, "pobj") for c in verb.children if c.dep_ == "prep"}
     told = _child(verb, "dobj", "nsubjpass")
-    if _is_the_incident(told):
-        cause = preps.get("to") or preps.get("on")
+    if _is_the_incident(told) or told is not None and told.lemma_.lower() in ("blame", "responsibility"):
+        cause = preps.get("to") or preps.get("on")  # "blamed the outage on X", "pinned the blame on X"
         return [cause] if cause is not None else []
     blamed_for = preps.get("for") or next((_child(c, "pobj") for c in (told.children if told is not None else ())
                                            if c.dep_ == "prep" and c.lower_ == "for"), None)  # parsed under X
     if told is not None and told.dep_ == "dobj" and _is_the_incident(blamed_for) and told.lower_ not in _PRONOUNS:
         return [told]
+    if told is not None and told.dep_ == "dobj" and blamed_for is None and not preps and told.pos_ == "NOUN" \
+            and _tells_a_happening(told, ("action", "failure", "condition")):
+        return [told]  # "the company blamed a faulty migration": for the incident the text is about
     return []
 
 
@@ -685,7 +713,8 @@ def _find_named_causes(doc: Any) -> list[NamedCause]:
     out = []
     for n, sent in enumerate(sents):
         line = sent.text.strip()
-        if not line or "\n" in line or not any(p in line.lower() for p in phrases):
+        if not line or "\n" in line or not any(p in line.lower() for p in phrases) \
+                and not line.lower().startswith(tuple(LEXICON["cause_lead_ins"])):
             continue
         if (named := _after_lead_in(sent, phrases)) is not None:
             out.append(NamedCause(sent, named))
@@ -718,7 +747,7 @@ def _after_lead_in(sent: Any, phrases: list[str]) -> Any | None:
         return None
     lead = sent.doc[sent.start:colon.i].text.lower()
     rest = sent.doc[colon.i + 1:sent.end]
-    if not any(p in lead for p in phrases) or sum(t.is_alpha for t in rest) < 2:
+    if not (any(p in lead for p in phrases) or lead in LEXICON["cause_lead_ins"]) or sum(t.is_alpha for t in rest) < 2:
         return None
     return _clause_head(rest)
 

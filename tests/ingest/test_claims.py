@@ -291,6 +291,14 @@ def test_a_root_cause_section_that_first_says_the_cause_was_found_names_it_later
     ("The culprit turned out to be a misconfigured load balancer.", "misconfigured load balancer"),
     ("A power failure in the data center was the source of the problem.", "data center failure"),
     ("A power failure in the data center was the cause of the problem.", "data center failure"),
+    ("The company blamed a faulty database migration.", "faulty database migration"),
+    ("The company pinned the blame on a faulty database migration.", "faulty database migration"),
+    ("A spokesperson said a faulty database migration was responsible.", "faulty database migration"),
+    ("The company traced the failure to a faulty database migration.", "faulty database migration"),
+    ("The issue was a faulty database migration, the company said.", "faulty database migration"),
+    ("The company said a faulty database migration was at fault.", "faulty database migration"),
+    ("The problem was that the certificate had expired.", "certificate expired"),
+    ("The cause: a database migration that locked the orders table.", "database migration"),
 ])
 def test_news_prose_names_the_root_cause_in_many_words(nlp, said, root):
     assert _roots(nlp, f"Checkout failed for two hours on Monday. {said}")[:1] == [root]
@@ -304,6 +312,14 @@ def test_news_prose_names_the_root_cause_in_many_words(nlp, said, root):
     "The outage began at 09:00 UTC.",
     "The outage started with a spike in errors.",
     "The problems started with login errors.",
+    "Customers blamed the company.",
+    "The problem was slow logins.",
+    "The problem was widespread.",
+    "The issue was resolved at noon.",
+    "Nobody was at fault.",
+    "The problem was not the database migration.",
+    "The issue was a spike in errors.",
+    "Cause and effect: we do not know yet.",
 ])
 def test_words_near_those_name_no_root_cause(nlp, said):
     text = f"Checkout failed for two hours on Monday. {said}"
