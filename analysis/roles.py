@@ -21,7 +21,9 @@ cause. Rules, in order:
    whose CAUSES edge into an eligible child carries a trigger cue ("triggered",
    "set off"...) or that the text calls ``unexplained`` makes that child the
    root and itself its trigger. A source whose outcomes are all explained by an
-   earlier root is not a root.
+   earlier root is not a root. When no event is a root by these rules, each source
+   of kind condition, action or failure that causes anything is one (the account
+   tells a chain but never how it showed).
 4. Every event downstream of a root or trigger is a **symptom**, **impact**,
    **recovery** or **mitigation** by its kind; every other event upstream of a
    root is a trigger; every other event of kind condition/action/failure that
@@ -202,6 +204,8 @@ class _Decision:
     def run(self) -> Assignment:
         self._claimed_roots()
         self._structural_roots()
+        if not self.roots:
+            self._chain_starts()
         self._upstream_triggers()
         # Report order: named by the most sources, then explaining the most effects, then the better attested.
         self.roots.sort(key=lambda r: (-len(self.vote(r).pro), -self.outcomes(r), self._source_rank(r)[2], r))
@@ -255,6 +259,16 @@ class _Decision:
                 self.disagreements.append((node, "root_cause", "symptom",
                                            ("nothing in the incident causes it and it leads to the effects, "
                                            "but the sources say it is not the root cause")))
+
+    def _chain_starts(self) -> None:
+        """With no root that leads to an observed effect, the start of each told chain is one: "a migration
+        locked the orders table" tells what the account blames even when it never says how the lock showed."""
+        for node in sorted(self.cg.dag, key=self._source_rank):
+            if self.cg.cond.in_degree(self.cg.scc[node]) == 0 and self.cg.dag.out_degree(node) \
+                    and self.cg.kind(node) in ROOT_KINDS and not self.vote(node).forced_away \
+                    and self.cg.graph.nodes[node].get("concept") not in OUTAGE_CONCEPTS:
+                self._add_root(node, "nothing in the incident causes it, and it starts a chain of "
+                                     f"{self.cg.dag.out_degree(node)} told effects, though none observed")
 
     def _source_rank(self, node: NodeId) -> tuple:
         """Most effects explained first; on a tie, sources that set off a child (their child is the mechanism),

@@ -200,3 +200,14 @@ def test_an_outage_nothing_is_said_to_cause_is_no_root_cause(nlp):
     graph = store.incident_graph("q")
     assert root_causes(graph).root_causes == []
     assert {graph.nodes[n]["summary"]: r.role for n, r in assign_roles(graph).items()}["Acme outage"] == "symptom"
+
+
+def test_with_no_observed_effect_the_start_of_a_told_chain_is_the_root_cause():
+    b = IncidentBuilder("chain")
+    b.event("errors", "checkout failed", "failure")
+    b.event("migration", "faulty database migration", "action")
+    b.event("lock", "orders table locked", "condition")
+    b.causes("migration", "lock", cue="locked")
+    report = root_causes(b.build())
+    assert ids(report.root_causes) == ["migration"]
+    assert "none observed" in report.root_causes[0].reason
