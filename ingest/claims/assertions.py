@@ -313,10 +313,19 @@ def _unexplained_attribution(sent: Any, verb: Any, about: str) -> list[ClaimReco
 
 def first_noticed(sent: Any) -> list[Any]:
     """The heads of what a sentence says was noticed first: "Customers first noticed elevated error rates",
-    "Monitoring first saw timeouts". What was first noticed is the first symptom."""
-    return [obj for token in sent if token.lemma_.lower() in LEXICON["noticing_lemmas"] and any(
-        c.lower_ in ("first", "initially") and c.dep_ == "advmod" for c in token.children)
-            and (obj := _child(token, "dobj", "ccomp")) is not None]
+    "Monitoring first saw timeouts", "the outage started with a spike in errors" (how it began to show).
+    What was first noticed is the first symptom."""
+    out = []
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if lemma in LEXICON["noticing_lemmas"] and any(c.lower_ in ("first", "initially") and c.dep_ == "advmod"
+                                                       for c in token.children):
+            out += [obj] if (obj := _child(token, "dobj", "ccomp")) is not None else []
+        elif lemma in LEXICON["onset_lemmas"] and (_is_the_incident(subj := _child(token, "nsubj"))
+                                                   or subj is not None and subj.lower_ == "it"):
+            began = _origin(token, [p for p in LEXICON["onset_lemmas"][lemma] if p != "when"])
+            out += [began] if began is not None and _tells_a_symptom(began) else []
+    return out
 
 
 def _first_noticed_claims(sent: Any) -> list[ClaimRecord]:
