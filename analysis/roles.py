@@ -33,7 +33,7 @@ cause. Rules, in order:
 5. The **first symptoms** are the observable symptoms (kind symptom or failure,
    or ``observable``) that some root reaches without passing through another one;
    among them the earliest by time if all are timed, else the causally nearest. The earliest symptom
-   timed to the minute is a first symptom as well (the first one seen), unless a symptom timed as early
+   timed to the hour or finer is a first symptom as well (the first one seen), unless a symptom timed as early
    already is one. A ``first_symptom`` claim overrides this.
 6. **Reviewers** stand above all of it: an event a reviewer set a role for
    (``analysis.corrected_view``) takes that role, and its notes say who set it.
@@ -375,12 +375,12 @@ class _Decision:
         self._first_timed_symptom(roles)
 
     def _first_timed_symptom(self, roles: dict[NodeId, RoleAssignment]) -> None:
-        """The earliest symptom timed to the minute is a first symptom too: the sources tell when it was seen,
+        """The earliest symptom timed to the hour or finer is a first symptom too: the sources tell when it was seen,
         even where they leave what it came from untold (a causal front can only name what the links reach)."""
         nodes = self.cg.graph.nodes
         timed = [n for n, r in roles.items() if r.role in ("symptom", "first_symptom", "contributing_factor")
                  and nodes[n].get("observable", self.cg.kind(n) in OBSERVABLE_KINDS) and nodes[n].get("at")
-                 and nodes[n].get("precision", "minute") in ("minute", "second")]
+                 and nodes[n].get("precision", "minute") in ("hour", "minute", "second")]
         if not timed:
             return
         first = min(str(nodes[n]["at"]) for n in timed)

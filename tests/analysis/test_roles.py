@@ -211,3 +211,14 @@ def test_with_no_observed_effect_the_start_of_a_told_chain_is_the_root_cause():
     report = root_causes(b.build())
     assert ids(report.root_causes) == ["migration"]
     assert "none observed" in report.root_causes[0].reason
+
+
+def test_the_earliest_symptom_timed_to_the_hour_is_a_first_symptom_too():
+    b = IncidentBuilder("hour")
+    b.event("push", "bad configuration push", "action")
+    b.event("broken", "payments service broken", "failure")
+    b.event("cards", "card payment failure", "failure", at="2024-03-04T09:00:00Z")
+    b.causes("push", "broken", cue="broke")
+    g = b.build()
+    g.nodes[b.id("Event", "cards")]["precision"] = "hour"
+    assert "cards" in ids(root_causes(g).first_symptoms)
