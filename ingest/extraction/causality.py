@@ -489,6 +489,8 @@ def _connective_links(doc: Doc, events: list[EventRef], opener: OpenEvents | Non
             if [t.lower_ for t in doc[tok.i:tok.i + len(words)]] != words:
                 continue
             first, last = tok, doc[tok.i + len(words) - 1]
+            if phrase in load_cues()["temporal_connectives"] and first.i > 0 and first.nbor(-1).lower_ == "even":
+                continue  # "overloaded even after we removed load": in spite of it, whatever else the sentence says
             temporal = phrase in load_cues()["temporal_connectives"] and not _causal_clause(first)
             if first.dep_ == "mark":  # "because DynamoDB was down, ..."
                 clause = first.head
