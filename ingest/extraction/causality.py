@@ -230,7 +230,7 @@ def _sets_the_scene(clause: Token) -> bool:
 def _names_a_cause(noun: Token) -> bool:
     """A thing the text makes the subject of a causal verb, not a person or group who acted; a word that names
     no happening alone does when a participle of change qualifies it ("a newly enabled feature")."""
-    return noun.pos_ == "NOUN" and noun.ent_type_ not in ("PERSON", "NORP", "ORG") \
+    return noun.pos_ == "NOUN" and noun.ent_type_ not in ("PERSON", "NORP", "ORG") and not is_agent(noun) \
         and (noun.lemma_.lower() not in load_cues()["non_event_nouns"] or _changed_thing(noun))
 
 

@@ -212,3 +212,9 @@ def test_what_people_did_while_trouble_went_on_is_no_effect_of_it_but_what_a_sys
     assert links(nlp, "While the site was down, engineers pushed a configuration change.") == []
     assert [(c, e) for c, e, *_ in links(nlp, "When the database failed, the cleanup job deleted the old snapshots.")] \
         == [("database failed", "snapshot deleted")]
+
+
+def test_people_who_made_it_worse_are_not_a_cause_but_a_thing_that_did_is(nlp):
+    assert links(nlp, "The database failed at noon. Support made it worse.") == []
+    assert [(c, e) for c, e, *_ in links(nlp, "The database failed at noon. The retry storm made it worse.")] == [
+        ("retry storm", "database failed")]
