@@ -576,7 +576,8 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
             said = _side(_subtree(before, exclude=verb), before, events, opener)
         else:
             said = _told_before(noun.sent, events, opener)
-        for item in named_items(told) if told is not None else []:  # "a combination of A and B": each of them
+        named = [] if told is None else [named_instead(told)] if denied else named_items(told)
+        for item in (n for n in named if n is not None):  # "a combination of A and B": each; "not A but B": B
             cause, effect = said, _side(_alone(item), item, events, opener)
             if lemma in cues["reason_nouns"]:  # "X failed. The cause was Y": Y caused what was told before
                 cause, effect = effect, cause

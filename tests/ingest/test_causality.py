@@ -196,6 +196,9 @@ def test_what_slowed_is_not_the_cause_of_its_own_slowing(nlp):
     ("The outage was not caused by a power failure.", []),
     ("The outage was not caused by a power failure but by a faulty configuration file.",
      [("faulty configuration file", "outage")]),
+    ("Logins failed for two hours. The cause was not the traffic spike.", []),
+    ("Logins failed for two hours. The cause was not the traffic spike but an expired certificate.",
+     [("expired certificate", "login failed")]),
     ("The bug not only caused the crash but also corrupted the index.",
      [("software bug", "bug crash"), ("software bug", "index corrupted")]),
 ])
