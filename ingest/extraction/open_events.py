@@ -135,7 +135,7 @@ class OpenEvents:
             elif verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
                     and not _cannot(verb) and not _done_to(verb) and _entered_state(verb) is None \
-                    and not _acts_on_a_thing(verb) \
+                    and not _acts_on_a_thing(verb) and not _told_to_nobody(verb) \
                     or acts_on_something(verb) and any(cue_phrase(verb, p) for p in (
                         cues["causal_verbs"], cues["reverse_verbs"], attribution_phrases())) \
                     or lemma in cues["state_verbs"] and resulting_state(verb, verb_object(verb)) \
@@ -147,7 +147,7 @@ class OpenEvents:
             known = len(self.events)
             event = self.at(verb)
             if event is not None and not event.anaphor and len(self.events) > known:  # made here, not found
-                if not event_kind_known(event.summary.split()) and event.kind != "recovery":
+                if not event_kind_known(event.summary.split()) and event.kind not in ("recovery", "condition"):
                     event.kind = NARRATED_KIND  # a happening told in no outage word: not evidence of trouble
                 made.append(event)
         return made
@@ -368,7 +368,7 @@ class OpenEvents:
             event.kind = "recovery"
             return event
         if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb) \
-                and state is None and not _acts_on_a_thing(verb) and not ceased \
+                and state is None and not _acts_on_a_thing(verb) and not ceased and not _told_to_nobody(verb) \
                 and not ((going_on or aspect is not verb) and obj is not None and obj.dep_ == "dobj"):
             # not for what was kept being, or tried to be, done to something: "kept using the old keys",
             # "tried to read memory out of bounds"
@@ -784,6 +784,15 @@ def clauses_last_first(sent: Span) -> list[Token]:
     ended comes first ("The release changed the format, and cache keys no longer matched")."""
     joined = (t for t in sent if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"))
     return sorted([sent.root, *joined], key=lambda t: -t.i)
+
+
+def _told_to_nobody(verb: Token) -> bool:
+    """"No one was told", "nobody noticed": a verb of telling or noticing whose subject is nobody tells what
+    failed to happen, where the same verb said of someone tells nothing."""
+    if verb.lemma_.lower() not in load_cues()["heeding_verbs"]:
+        return False
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is not None and (subj.lower_ in load_cues()["negative_subjects"] or _denied(subj))
 
 
 def _denied(noun: Token) -> bool:

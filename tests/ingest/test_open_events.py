@@ -814,3 +814,9 @@ def test_trouble_following_a_change_follows_from_it_however_following_is_parsed(
 ])
 def test_what_happened_names_the_story_to_come_not_an_event(nlp, text):
     assert told(nlp, text)[0] == []
+
+
+def test_what_nobody_noticed_or_was_told_is_an_event_though_being_told_is_not(nlp):
+    assert ("no one told", "condition") in told(nlp, "The servers crashed at 09:00. No one was told about the disk.")[0]
+    assert [e for e, _ in told(nlp, "The servers crashed at 09:00. The team was told about the disk.")[0]] == [
+        "server crashed"]
