@@ -132,7 +132,7 @@ class OpenEvents:
                 pass  # "logins worked again", "facebook.com is resolving again": a recovery, told in any tense
             elif _goes_on(verb):
                 pass  # "the process kept running": a happening that went on
-            elif verb.pos_ != "VERB" or not _tells_past(verb) or verb.i in self.made \
+            elif verb.pos_ != "VERB" or not (_tells_past(verb) or _tells_trouble_now(verb)) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
                     and not _cannot(verb) and not _done_to(verb) and _entered_state(verb) is None \
                     and not _acts_on_a_thing(verb) and not _told_to_nobody(verb) \
@@ -623,6 +623,22 @@ def _complement_words(verb: Token) -> list[str]:
 
 
 COUNTERFACTUAL_MODALS = ("should", "would", "could", "might", "must", "may")
+
+
+def _tells_trouble_now(verb: Token) -> bool:
+    """Trouble told as it happens, as live posts and status updates tell it: "pushes hang", "the web UI returns
+    500s", "AKS clusters cannot pull images". Only in outage words (a verb of failure or symptom, an error as
+    its object) or as a present inability: a present tense that describes ("the health check requests the
+    home page") tells nothing that happened."""
+    auxes = [c for c in verb.children if c.dep_ == "aux"]
+    if verb.tag_ == "VB" and _cannot(verb, ("can", "ca")):
+        return True
+    if verb.tag_ not in ("VBZ", "VBP") or auxes:
+        return False
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    kinds = load_event_kinds()
+    return kinds.get(verb.lemma_.lower()) in ("failure", "symptom") \
+        or obj is not None and (HTTP_ERROR.match(obj.text) is not None or kinds.get(obj.lemma_.lower()) == "symptom")
 
 
 def _tells_past(verb: Token) -> bool:

@@ -820,3 +820,16 @@ def test_what_nobody_noticed_or_was_told_is_an_event_though_being_told_is_not(nl
     assert ("no one told", "condition") in told(nlp, "The servers crashed at 09:00. No one was told about the disk.")[0]
     assert [e for e, _ in told(nlp, "The servers crashed at 09:00. The team was told about the disk.")[0]] == [
         "server crashed"]
+
+
+@pytest.mark.parametrize("text, event", [
+    ("GitHub is down for me. The web UI returns 500s.", "500 errors"),
+    ("Azure portal is dead. AKS clusters cannot pull images.", "image pull failure"),
+])
+def test_trouble_told_as_it_happens_is_an_event(nlp, text, event):
+    assert event in [e for e, _ in told(nlp, text)[0]]
+
+
+def test_a_present_tense_that_describes_tells_no_event(nlp):
+    events = [e for e, _ in told(nlp, "The site was down. The cache server stores each page for five minutes.")[0]]
+    assert events == ["site down"]
