@@ -627,13 +627,14 @@ COUNTERFACTUAL_MODALS = ("should", "would", "could", "might", "must", "may")
 
 def _tells_trouble_now(verb: Token) -> bool:
     """Trouble told as it happens, as live posts and status updates tell it: "pushes hang", "the web UI returns
-    500s", "AKS clusters cannot pull images". Only in outage words (a verb of failure or symptom, an error as
+    500s", "requests are timing out", "AKS clusters cannot pull images". Only in outage words (a verb of failure or symptom, an error as
     its object) or as a present inability: a present tense that describes ("the health check requests the
     home page") tells nothing that happened."""
     auxes = [c for c in verb.children if c.dep_ == "aux"]
     if verb.tag_ == "VB" and _cannot(verb, ("can", "ca")):
         return True
-    if verb.tag_ not in ("VBZ", "VBP") or auxes:
+    progressive = verb.tag_ == "VBG" and len(auxes) == 1 and auxes[0].tag_ in ("VBZ", "VBP")  # "are timing out"
+    if not progressive and (verb.tag_ not in ("VBZ", "VBP") or auxes):
         return False
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     kinds = load_event_kinds()

@@ -825,6 +825,7 @@ def test_what_nobody_noticed_or_was_told_is_an_event_though_being_told_is_not(nl
 @pytest.mark.parametrize("text, event", [
     ("GitHub is down for me. The web UI returns 500s.", "500 errors"),
     ("Azure portal is dead. AKS clusters cannot pull images.", "image pull failure"),
+    ("The API is down. Requests are timing out and the dashboard is returning 502s.", "dashboard 502 errors"),
 ])
 def test_trouble_told_as_it_happens_is_an_event(nlp, text, event):
     assert event in [e for e, _ in told(nlp, text)[0]]
