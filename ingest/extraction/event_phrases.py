@@ -284,9 +284,12 @@ def _component_words(comps: list[ComponentRef]) -> set[str]:
 
 
 def particles(verb: Token) -> list[str]:
-    """The particle a phrasal verb needs to say what it says: "fell behind", "went down", "ran out"."""
+    """The particle a phrasal verb needs to say what it says: "fell behind", "went down", "ran out", "logged
+    out of" (read as a preposition before "of")."""
+    doc = verb.doc
     return [c.lower_ for c in verb.children if c.dep_ == "prt" or c.dep_ == "advmod"
-            and c.lower_ in load_cues()["verb_particles"]][:1]
+            and c.lower_ in load_cues()["verb_particles"] or c.dep_ == "prep" and c.i == verb.i + 1
+            and c.lower_ in load_cues()["verb_particles"] and c.i + 1 < len(doc) and doc[c.i + 1].lower_ == "of"][:1]
 
 
 def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], words: list[str], start: int, end: int,

@@ -405,6 +405,8 @@ class OpenEvents:
             # "could not resolve": a resolution failure; "the incident was resolved", "rates reached 40%": as told
             nominal = (cues["nominals"].get(lemma) if negated or lemma not in cues["ability_nominals"] else None) \
                 or (verb.lower_ if told else lemma)
+            if nominal == cues["nominals"].get(lemma) and any(p not in nominal for p in particles(verb)):
+                nominal = verb.lower_ if told else lemma  # "logged out" is no login, "signed out" no sign-in
             if scope is obj and obj is not None and obj.dep_ == "dobj" and lemma not in cues["nominals"] \
                     and verb.tag_ in ("VBD", "VBG"):
                 nominal = participle(verb)  # what was done to the object: "took a snapshot" -> "snapshot taken"

@@ -834,3 +834,12 @@ def test_trouble_told_as_it_happens_is_an_event(nlp, text, event):
 def test_a_present_tense_that_describes_tells_no_event(nlp):
     events = [e for e, _ in told(nlp, "The site was down. The cache server stores each page for five minutes.")[0]]
     assert events == ["site down"]
+
+
+@pytest.mark.parametrize("text, event", [
+    ("The database failed. Engineers were logged out of internal systems.", "engineer logged out"),
+    ("The database failed. Users were signed out.", "user signed out"),
+    ("The database failed. Users could not log in.", "user login failure"),
+])
+def test_a_verb_with_its_particle_is_not_named_by_the_noun_of_the_verb_without_it(nlp, text, event):
+    assert event in [e for e, _ in told(nlp, text)[0]]
