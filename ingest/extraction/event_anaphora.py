@@ -7,8 +7,9 @@ Three rules, all looking back at most two sentences before the mention's own:
   component the anaphor names, then one of the same concept;
 - a vague mention ("the outage", "recovery", "errors": no component, no specific
   words; see ``ingest.extraction.event_phrases``) is the latest specific event of the same
-  concept; with a definite or demonstrative determiner and a problem kind it may
-  also be the latest problem event; otherwise it tells nothing and is dropped;
+  concept; a word for the trouble as a whole ("the problem", "the outage") with a
+  definite or demonstrative determiner may also be the latest problem event ("the bug"
+  may not: it names a kind of trouble); otherwise it tells nothing and is dropped;
 - an absence ("the missing timeout", "the deleted records") is the removal that
   caused it: the latest earlier deletion event whose words include the noun.
 """
@@ -21,7 +22,7 @@ from spacy.tokens import Doc, Token
 
 from ingest.extraction.entities import ComponentRef
 from ingest.extraction.event_phrases import EventRef, components_near
-from ingest.lexicon import load_cues
+from ingest.lexicon import load_claim_phrases, load_cues
 
 DEFINITE = ("the", "this", "that", "these", "those", "such")
 
@@ -68,7 +69,8 @@ def resolve_vague(tok: Token, event: EventRef, events: list[EventRef]) -> EventR
     nearby = [e for e in events if floor <= e.anchor < tok.i and not e.vague]
     same = [e for e in nearby if e.concept == event.concept]
     if not same and event.kind in load_cues()["problem_kinds"] and any(
-            c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children):
+            c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children) \
+            and tok.lemma_.lower() in load_claim_phrases()["incident_lemmas"]:  # "the bug" is no earlier crash
         same = [e for e in nearby if e.kind in load_cues()["problem_kinds"]]
     if not same:
         return None

@@ -843,3 +843,10 @@ def test_a_present_tense_that_describes_tells_no_event(nlp):
 ])
 def test_a_verb_with_its_particle_is_not_named_by_the_noun_of_the_verb_without_it(nlp, text, event):
     assert event in [e for e, _ in told(nlp, text)[0]]
+
+
+def test_a_definite_kind_of_trouble_is_not_an_earlier_trouble_of_another_kind(nlp):
+    _, links = told(nlp, "The cluster went down on Monday. The bug took down Postgres.")
+    assert ("software bug", "postgresql taken down", "take down") in links
+    _, links = told(nlp, "The cluster went down on Monday. The problem took down Postgres.")
+    assert ("cluster went down", "postgresql taken down", "take down") in links
