@@ -1,10 +1,11 @@
 """Event mentions that point back to an earlier event instead of telling a new one.
 
-Three rules, all looking back at most two sentences before the mention's own:
+Three rules, looking back over the two sentences before the mention's own (the window):
 
 - demonstratives over problem nouns ("This flaw", "these issues", "the failure")
-  take the most recent earlier problem event, preferring one that affects a
-  component the anaphor names, then one of the same concept;
+  take an earlier problem event: one that affects a component the anaphor names,
+  else one in the window, else one of the same concept, the most recent first (a
+  flaw told further back is still "this flaw" when nothing nearer is one);
 - a vague mention ("the outage", "recovery", "errors": no component, no specific
   words; see ``ingest.extraction.event_phrases``) is the latest specific event of the same
   concept; a word for the trouble as a whole ("the problem", "the outage") with a
