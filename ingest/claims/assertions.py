@@ -353,6 +353,9 @@ def origin_causes(sent: Any) -> list[Any]:
         if lemma in LEXICON["plain_cause_nouns"]:
             out.extend(_plainly_named(token))
             continue
+        if (what := _what_caused(token)) is not None:
+            out.append(what)
+            continue
         if lemma not in _ORIGIN_WORDS and lemma not in _BLAME_WORDS \
                 or _is_negated(token) and asserted_agent(token) is None:
             continue  # most tokens: skip the walk over their children
@@ -385,6 +388,24 @@ def origin_causes(sent: Any) -> list[Any]:
         if cause is not None:
             out.append(cause)
     return out
+
+
+def _what_caused(verb: Any) -> Any | None:
+    """X of "What caused the outage was X", "What went wrong was X" (and "What caused it was X", which the
+    parser hangs the other way round)."""
+    subj = _child(verb, "nsubj")
+    if subj is None or subj.lower_ != "what" or subj.tag_ != "WP" or _is_negated(verb):
+        return None
+    lemma = verb.lemma_.lower()
+    # what it caused: the incident, "it", or nothing said ("what went wrong"); the parser may hang it on "was"
+    told = _child(verb, "dobj") or (_child(verb.head, "nsubj") if verb.dep_ == "csubj" else None)
+    if lemma not in LEXICON["incident_cause_lemmas"] and not (
+            lemma == "go" and any(c.lower_ == "wrong" for c in verb.children)) \
+            or told is not None and not _is_the_incident(told) and told.lower_ not in ("it", "this"):
+        return None
+    be = verb.head if verb.dep_ == "csubj" else next(
+        (c for c in verb.children if c.dep_ == "ccomp" and c.lemma_ == "be"), None)
+    return _child(be, "attr") if be is not None and be.lemma_ == "be" and not _is_negated(be) else None
 
 
 def _plainly_named(noun: Any) -> list[Any]:

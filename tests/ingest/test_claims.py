@@ -299,6 +299,9 @@ def test_a_root_cause_section_that_first_says_the_cause_was_found_names_it_later
     ("The company said a faulty database migration was at fault.", "faulty database migration"),
     ("The problem was that the certificate had expired.", "certificate expired"),
     ("The cause: a database migration that locked the orders table.", "database migration"),
+    ("What caused the outage was a faulty database migration.", "faulty database migration"),
+    ("What went wrong was a faulty database migration.", "faulty database migration"),
+    ("What caused it was a database migration that locked the orders table.", "database migration"),
 ])
 def test_news_prose_names_the_root_cause_in_many_words(nlp, said, root):
     assert _roots(nlp, f"Checkout failed for two hours on Monday. {said}")[:1] == [root]
@@ -320,6 +323,8 @@ def test_news_prose_names_the_root_cause_in_many_words(nlp, said, root):
     "The problem was not the database migration.",
     "The issue was a spike in errors.",
     "Cause and effect: we do not know yet.",
+    "What caused the delay was a slow disk.",
+    "What we saw was a spike in errors.",
 ])
 def test_words_near_those_name_no_root_cause(nlp, said):
     text = f"Checkout failed for two hours on Monday. {said}"
