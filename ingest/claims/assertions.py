@@ -115,8 +115,7 @@ def named_items(named: Any) -> list[Any]:
     ['entry', 'certificate']
     """
     if named.lemma_.lower() in LEXICON["listing_nouns"]:
-        item = _child(_child(named, "prep") if _child(named, "prep") is not None and
-                      _child(named, "prep").lower_ == "of" else None, "pobj")
+        item = _child(next((c for c in named.children if c.dep_ == "prep" and c.lower_ == "of"), None), "pobj")
         if item is not None:
             return [item, *item.conjuncts]
     item = next((c for c in named.children if c.dep_ == "appos" and c.i > named.i
@@ -137,9 +136,8 @@ def asserted_agent(verb: Any) -> Any | None:
     agent = _child(verb, "agent")
     if agent is None or not (_is_negated(verb) or _is_negated(agent)):
         return agent
-    if not any(c.dep_ == "cc" and c.lower_ == "but" for c in agent.children):
-        return None
-    return next((c for c in agent.children if c.dep_ == "conj" and c.lower_ == "by"), None)
+    instead = named_instead(agent)
+    return instead if instead is not None and instead.lower_ == "by" else None
 
 
 def _is_negated(token: Any) -> bool:

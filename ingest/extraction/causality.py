@@ -1040,12 +1040,12 @@ def _named_by_role_phrase(tok: Token) -> list[Token]:
         named = what_it_is(verb, tok)
         if named is None:
             return []
-        if _is_negated_claim(verb):
+        if _denied(verb):
             instead = named_instead(named)
             return [instead] if instead is not None else []
         return named_items(named)
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return [subj] if tok.dep_ in ("attr", "xcomp", "advcl") and subj is not None and not _is_negated_claim(verb) \
+    return [subj] if tok.dep_ in ("attr", "xcomp", "advcl") and subj is not None and not _denied(verb) \
         else []
 
 
@@ -1054,10 +1054,6 @@ def _alone(tok: Token) -> set[int]:
     ("a newly enabled feature that caused contention" is the feature)."""
     return {t.i for t in tok.subtree} - {t.i for c in tok.children if c.dep_ in ("conj", "cc", "relcl")
                                          and c.i > tok.i for t in c.subtree}
-
-
-def _is_negated_claim(verb: Token) -> bool:
-    return any(c.dep_ == "neg" for c in verb.children)
 
 
 def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> tuple[list[CausalLink], set[str]]:
