@@ -266,7 +266,9 @@ def scope_of(tok: Token | None, comp_at: dict[int, ComponentRef]) -> tuple[list[
         return ([recent] if recent else []), []
     comps = components_near(tok, comp_at)
     if tok.dep_ != "relcl":  # "several AWS services, including Lambda, ECS...": all of them are affected
-        comps = unique_components(comps + [comp_at[t.i] for t in tok.subtree if t.i in comp_at][:12])
+        own = {t.i for t in tok.subtree} - {t.i for c in tok.children if c.dep_ == "relcl" for t in c.subtree}
+        comps = unique_components(comps + [comp_at[i] for i in sorted(own) if i in comp_at][:12])  # not what
+        # a relative clause on it names: "the API, which means every CI job fails"
     return comps, phrase_words(tok, comp_at, set())
 
 

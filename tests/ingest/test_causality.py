@@ -221,3 +221,9 @@ def test_people_who_made_it_worse_are_not_a_cause_but_a_thing_that_did_is(nlp):
     assert links(nlp, "The database failed at noon. Support made it worse.") == []
     assert [(c, e) for c, e, *_ in links(nlp, "The database failed at noon. The retry storm made it worse.")] == [
         ("retry storm", "database failed")]
+
+
+def test_a_relative_clause_on_the_object_is_a_statement_of_its_own(nlp):
+    found = [(c, e) for c, e, *_ in links(nlp, "GitHub was down. A bad config push took down the API, which meant "
+                                               "every CI job failed.")]
+    assert found == [("bad push", "api taken down"), ("api taken down", "ci job failed")]
