@@ -34,7 +34,7 @@ from analysis.findings import RoleAssignment
 from graph.corrections import Correction
 from graph.schema import ROLES, NodeId, merge_props
 
-ROLE_CLAIM_KINDS = frozenset({"root_cause", "not_root_cause", "first_symptom", "symptom"})
+ROLE_CLAIM_KINDS = frozenset({"root_cause", "not_root_cause", "trigger", "first_symptom", "symptom"})
 REVIEWER_CLAIM = {"root_cause": "root_cause", "first_symptom": "first_symptom"}  # any other role: not_root_cause
 STATUSES = ("active", "withdrawn", "orphaned")
 

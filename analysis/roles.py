@@ -6,7 +6,7 @@ reachability (and reported by :func:`causal_cycles`), so a cycle never hides a
 cause. Rules, in order:
 
 1. **Claims.** A Claim of kind ``root_cause`` ABOUT an event is a vote for it; one
-   of kind ``not_root_cause``, ``first_symptom`` or ``symptom`` a vote against.
+   of kind ``not_root_cause``, ``trigger``, ``first_symptom`` or ``symptom`` a vote against.
    An event with more distinct sources for than against is a *claimed root*,
    even if the structure gives it a cause (that becomes a disagreement and a
    note "one 'why' further lies ..."). An event with any vote against and no
@@ -26,7 +26,9 @@ cause. Rules, in order:
    tells a chain but never how it showed).
 4. Every event downstream of a root or trigger is a **symptom**, **impact**,
    **recovery** or **mitigation** by its kind; every other event upstream of a
-   root is a trigger; every other event of kind condition/action/failure that
+   root is a trigger, and so is an event the sources call the trigger that
+   the structure makes neither root nor effect (it sets off the first root
+   cause); every other event of kind condition/action/failure that
    feeds into a root's effects is a **contributing factor**; unlinked events take
    the role of their kind (condition/action → contributing factor, failure →
    symptom) with low confidence.
@@ -71,7 +73,7 @@ OBSERVABLE_KINDS = frozenset({"symptom", "failure"})
 OUTAGE_CONCEPTS = frozenset({"outage"})
 KIND_ROLES = {"symptom": "symptom", "impact": "impact", "recovery": "recovery", "mitigation": "mitigation",
               "failure": "symptom", "condition": "contributing_factor", "action": "contributing_factor"}
-AGAINST_ROOT = ("not_root_cause", "first_symptom", "symptom")
+AGAINST_ROOT = ("not_root_cause", "trigger", "first_symptom", "symptom")
 # Cue words that say "set off" rather than "made happen"; matched as substrings of an edge's cue(s).
 TRIGGER_CUES = ("trigger", "set off", "sets off", "spark", "kicked off", "kick off", "touched off", "set in motion")
 
@@ -83,6 +85,7 @@ class Votes:
     pro: set[str] = field(default_factory=set)
     con: set[str] = field(default_factory=set)
     first: set[str] = field(default_factory=set)
+    trigger: set[str] = field(default_factory=set)
 
     @property
     def claimed_root(self) -> bool:
@@ -108,6 +111,8 @@ def claim_votes(graph: nx.MultiDiGraph) -> dict[NodeId, Votes]:
             vote.con.add(source)
         if kind == "first_symptom":
             vote.first.add(source)
+        if kind == "trigger":
+            vote.trigger.add(source)
     return votes
 
 
@@ -207,6 +212,7 @@ class _Decision:
         if not self.roots:
             self._chain_starts()
         self._upstream_triggers()
+        self._named_triggers()
         # Report order: named by the most sources, then explaining the most effects, then the better attested.
         self.roots.sort(key=lambda r: (-len(self.vote(r).pro), -self.outcomes(r), self._source_rank(r)[2], r))
         distance = breadth_first(self.cg, [*self.roots, *self.triggers])
@@ -323,6 +329,19 @@ class _Decision:
                     continue
                 self.triggers[node] = root
                 self.reasons[node] = f"it leads to root cause {self.label(root)!r} and has causes of its own"
+
+    def _named_triggers(self) -> None:
+        """An event the sources call the trigger ("the image update was just the trigger", "Trigger: X") sets
+        off the first root cause, when the structure makes it neither a root, a trigger nor an effect."""
+        if not self.roots:
+            return
+        root = self.roots[0]
+        for node in sorted((n for n in self.cg.dag if self.vote(n).trigger), key=self.order):
+            if node in self.roots or node in self.triggers or any(self.cg.reaches(r, node) for r in self.roots):
+                continue
+            self.triggers[node] = root
+            self.reasons[node] = (f"the sources call it the trigger ({_plural(len(self.vote(node).trigger), 'source')})"
+                                  f"; it set off {self.label(root)!r}")
 
     def _role(self, node: NodeId, distance: dict[NodeId, tuple[int, NodeId]]) -> RoleAssignment:
         role, reason = self._role_and_reason(node, distance)

@@ -54,7 +54,7 @@ ID_PREFIX: dict[str, str] = {
 EVENT_KINDS: tuple[str, ...] = ("condition", "action", "failure", "symptom", "impact", "recovery", "mitigation")
 COMPONENT_KINDS: tuple[str, ...] = ("service", "subsystem", "infrastructure", "customer")
 CLAIM_KINDS: tuple[str, ...] = (
-    "root_cause", "not_root_cause", "first_symptom", "symptom", "started_at", "ended_at",
+    "root_cause", "not_root_cause", "trigger", "first_symptom", "symptom", "started_at", "ended_at",
     "duration", "unexplained", "question", "date", "time",
 )
 ROLES: tuple[str, ...] = (

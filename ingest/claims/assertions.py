@@ -246,7 +246,8 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
         if not about:
             continue
         negated = negated or _denied_by_speaker(verb)
-        claim_kind = kind if not negated else ("not_root_cause" if kind == "root_cause" else None)
+        claim_kind = kind if not negated else ("not_root_cause" if kind == "root_cause" else None)  # "X was not
+        # the trigger" says nothing of the root cause
         if claim_kind:
             out += [ClaimRecord(claim_kind, sent.text, None, start, sent.end_char, a, not negated)
                     for a in (about, *more)]
@@ -708,7 +709,10 @@ class NamedCause:
         """The words naming the cause: a noun's phrase, or a verb's own clause without what hangs off it."""
         if self.head.pos_ in ("NOUN", "PROPN"):
             return phrase(self.head)
-        return " ".join(t.text for t in clause_tokens(self.head) if not t.is_punct and t.dep_ != "mark")
+        # a lead-in the parser took into the clause ("Trigger: the certificate expired") is not what is named
+        colon = max((t.i for t in self.sent if t.text == ":" and t.i < self.head.i), default=-1)
+        return " ".join(t.text for t in clause_tokens(self.head) if not t.is_punct and t.dep_ != "mark"
+                        and t.i > colon)
 
 
 def clause_tokens(head: Any) -> list[Any]:
@@ -744,7 +748,7 @@ def _find_named_causes(doc: Any) -> list[NamedCause]:
         if not line or "\n" in line or not any(p in line.lower() for p in phrases) \
                 and not line.lower().startswith(tuple(LEXICON["cause_lead_ins"])):
             continue
-        if (named := _after_lead_in(sent, phrases)) is not None:
+        if (named := _after_lead_in(sent, phrases, tuple(LEXICON["cause_lead_ins"]))) is not None:
             out.append(NamedCause(sent, named))
             continue
         question = line.endswith("?") and any(p in line.lower() for p in LEXICON["root_cause_headings"])
@@ -768,14 +772,16 @@ def _find_named_causes(doc: Any) -> list[NamedCause]:
 LEAD_IN_MAX_WORDS = 4
 
 
-def _after_lead_in(sent: Any, phrases: list[str]) -> Any | None:
-    """The head of what a root-cause lead-in ("Root cause:", "The underlying problem:") introduces."""
+def _after_lead_in(sent: Any, phrases: list[str], whole: tuple[str, ...] = ()) -> Any | None:
+    """The head of what a lead-in ("Root cause:", "The underlying problem:") introduces: a lead-in holding one
+    of ``phrases``, or equal to one of ``whole`` ("The cause:")."""
     colon = next((t for t in sent[:LEAD_IN_MAX_WORDS + 2] if t.text in (":", "—", "–")), None)
     if colon is None or not all(t.is_alpha for t in sent[:colon.i - sent.start]):
         return None
     lead = sent.doc[sent.start:colon.i].text.lower()
-    rest = sent.doc[colon.i + 1:sent.end]
-    if not (any(p in lead for p in phrases) or lead in LEXICON["cause_lead_ins"]) or sum(t.is_alpha for t in rest) < 2:
+    stop = next((t.i for t in sent.doc[colon.i + 1:sent.end] if t.text == ";"), sent.end)
+    rest = sent.doc[colon.i + 1:stop]  # "Trigger: the certificate expired; the renewal job had failed": the first
+    if not (any(p in lead for p in phrases) or lead in whole) or sum(t.is_alpha for t in rest) < 2:
         return None
     return _clause_head(rest)
 
@@ -793,10 +799,20 @@ def _clause_head(span: Any) -> Any | None:
     return min(inside, key=lambda t: (depth(t), t.i)) if inside else None
 
 
+def named_triggers(doc: Any) -> list[NamedCause]:
+    """A lead-in naming the trigger, as incident templates write it ("Trigger: the certificate reached its
+    expiry date"): what follows its colon."""
+    phrases = LEXICON["trigger_phrases"]
+    return [NamedCause(sent, head) for sent in segments(doc) if ":" in sent.text
+            and (head := _after_lead_in(sent, phrases)) is not None]
+
+
 def section_claims(doc: Any) -> list[ClaimRecord]:
-    """A root-cause claim about what each :func:`named_causes` position names."""
-    return [ClaimRecord("root_cause", n.sent.text, None, n.sent.start_char, n.sent.end_char, n.about(), True)
-            for n in named_causes(doc) if n.head is not None]
+    """A root-cause claim about what each :func:`named_causes` position names, a trigger claim about what
+    each :func:`named_triggers` lead-in names."""
+    return [ClaimRecord(kind, n.sent.text, None, n.sent.start_char, n.sent.end_char, n.about(), True)
+            for kind, found in (("root_cause", named_causes(doc)), ("trigger", named_triggers(doc)))
+            for n in found if n.head is not None]
 
 
 def extract_claims(doc: Any, *, ctx: TimeContext | None = None,
@@ -815,7 +831,7 @@ def extract_claims(doc: Any, *, ctx: TimeContext | None = None,
     for sent in segments(doc):
         found = (_role_claims(sent, LEXICON["root_cause_phrases"], "root_cause", state)
                  + _role_claims(sent, LEXICON["first_symptom_phrases"], "first_symptom", state)
-                 + _role_claims(sent, LEXICON["trigger_phrases"], "not_root_cause", state)
+                 + _role_claims(sent, LEXICON["trigger_phrases"], "trigger", state)
                  + _origin_claims(sent, state) + _first_noticed_claims(sent))
         found += (_unexplained_claims(sent) + _question_claims(sent)
                   + _moment_claims(sent, times) + _duration_claims(sent, times))

@@ -43,6 +43,7 @@ from ingest.claims.assertions import (
     named_causes,
     named_instead,
     named_items,
+    named_triggers,
     origin_causes,
     phrase_heads,
     what_it_is,
@@ -1077,7 +1078,8 @@ def _root_cause_links(doc: Doc, events: list[EventRef], opener: OpenEvents) -> t
             if link is not None:
                 links.append(link)
     # "Root cause: a typo in ...", "What caused it? A typo in ...", "we traced the outage to a typo in ..."
-    heads = [n.head for n in named_causes(doc)] + [h for sent in doc.sents for h in origin_causes(sent)]
+    heads = [n.head for n in named_causes(doc) + named_triggers(doc)] \
+        + [h for sent in doc.sents for h in origin_causes(sent)]
     for head in heads:
         if head is None:
             continue

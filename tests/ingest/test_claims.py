@@ -267,7 +267,7 @@ def test_the_issue_identified_as_x_names_the_root_cause(nlp):
 def test_what_the_text_calls_just_the_trigger_is_not_the_root_cause(nlp):
     found = claims(nlp, "The root cause was the missing cache limit. The image update was just the trigger.")
     assert found == [("root_cause", None, "the missing cache limit", True),
-                     ("not_root_cause", None, "The image update", True)]
+                     ("trigger", None, "The image update", True)]
 
 
 def test_it_wasnt_x_it_was_y_names_y_the_root_cause(nlp):
@@ -389,3 +389,26 @@ def test_not_x_but_y_names_y_the_root_cause_and_x_not(nlp):
 def test_a_denied_cause_is_no_root_cause_and_the_one_named_instead_is(nlp, said, roots):
     assert [c[2] for c in claims(nlp, said) if c[0] == "root_cause"] == [f"a {r}" for r in roots]
     assert _roots(nlp, said) == roots
+
+
+def _triggers(nlp, text: str) -> list[str]:
+    from analysis.causal import root_causes
+    from graph.memory_store import MemoryStore
+    from ingest.writing.corpus import ingest_text
+    store = MemoryStore(None)
+    ingest_text(store, nlp, "q", text, title="report", keep_empty=True)
+    return [f.label for f in root_causes(store.incident_graph("q")).triggers]
+
+
+def test_what_the_text_calls_the_trigger_is_the_trigger_of_the_root_cause(nlp):
+    text = "Checkout failed for two hours. The root cause was the missing cache limit. The image update was just the trigger."
+    assert _roots(nlp, text) == ["missing cache limit"]
+    assert _triggers(nlp, text) == ["image update"]
+
+
+def test_a_trigger_field_of_an_incident_template_names_the_trigger(nlp):
+    text = ("Impact: About 30% of card payments failed.\n"
+            "Root cause: An expired intermediate certificate on the payment gateway's outbound proxy.\n"
+            "Trigger: The certificate reached its expiry date; the renewal job had silently failed for weeks.\n")
+    assert ("trigger", None, "The certificate reached its expiry date", True) in claims(nlp, text)
+    assert _triggers(nlp, text) == ["expiry date reached"]
