@@ -54,6 +54,7 @@ Confidence follows :func:`analysis.evidence.confidence`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +76,8 @@ KIND_ROLES = {"symptom": "symptom", "impact": "impact", "recovery": "recovery", 
               "failure": "symptom", "condition": "contributing_factor", "action": "contributing_factor"}
 AGAINST_ROOT = ("not_root_cause", "trigger", "first_symptom", "symptom")
 # Cue words that say "set off" rather than "made happen"; matched as substrings of an edge's cue(s).
-TRIGGER_CUES = ("trigger", "set off", "sets off", "spark", "kicked off", "kick off", "touched off", "set in motion")
+TRIGGER_CUES = ("trigger", "set off", "sets off", "spark", "kicked off", "kick off", "touched off", "set in motion",
+                "expose", "trip", "activate")  # "the change exposed a latent bug": what woke the root cause
 
 
 @dataclass
@@ -117,9 +119,10 @@ def claim_votes(graph: nx.MultiDiGraph) -> dict[NodeId, Votes]:
 
 
 def is_trigger_cue(attrs: dict[str, Any]) -> bool:
-    """Whether a CAUSES edge's cue or cues say "triggered"/"set off" rather than plain causation."""
+    """Whether a CAUSES edge's cue or cues say "triggered"/"set off"/"exposed" rather than plain causation
+    (from a word's start: "deactivated" is no "activated")."""
     cues = [attrs.get("cue") or "", *(attrs.get("cues") or [])]
-    return any(word in str(cue).lower() for cue in cues for word in TRIGGER_CUES)
+    return any(re.search(rf"\b{re.escape(word)}", str(cue).lower()) for cue in cues for word in TRIGGER_CUES)
 
 
 @dataclass

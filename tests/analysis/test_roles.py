@@ -222,3 +222,23 @@ def test_the_earliest_symptom_timed_to_the_hour_is_a_first_symptom_too():
     g = b.build()
     g.nodes[b.id("Event", "cards")]["precision"] = "hour"
     assert "cards" in ids(root_causes(g).first_symptoms)
+
+
+@pytest.mark.parametrize("cue", ["exposed", "tripped", "activated"])
+def test_what_exposed_or_tripped_a_latent_fault_is_its_trigger(cue):
+    b = IncidentBuilder("latent")
+    b.event("change", "customer configuration change", "action")
+    b.event("bug", "latent software bug", "condition")
+    b.event("errors", "edge errors", "symptom")
+    b.causes("change", "bug", cue=cue)
+    b.causes("bug", "errors", cue="caused")
+    roles = roles_of(b.build())
+    assert (roles["change"], roles["bug"]) == ("trigger", "root_cause")
+
+
+def test_a_cue_that_only_contains_a_trigger_word_is_no_trigger():
+    b = IncidentBuilder("deactivated")
+    b.event("change", "failover deactivation", "action")
+    b.event("errors", "edge errors", "symptom")
+    b.causes("change", "errors", cue="deactivated")
+    assert roles_of(b.build())["change"] == "root_cause"
