@@ -299,6 +299,23 @@ def _near_incident(year: int, month: int, day: int, state: _State, ctx: TimeCont
     return reference is None or abs((candidate - reference).days) <= CORRECTABLE_DAYS
 
 
+_PLACES = sorted((z[3:] for z in ZONES if z.startswith("in ")), key=len, reverse=True)
+_PLACE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _PLACES) + r")\b")
+_LOCAL_TIME = re.compile(r"\s*local\s+time\b", re.IGNORECASE)
+_DATE_AFTER_LOCAL = re.compile(rf"\s*local\s+time,?\s+(?:on\s+)?(?P<ldate>{DATE_PATTERN})", re.IGNORECASE)
+
+
+def _local_time_place(text: str, m: re.Match[str]) -> str | None:
+    """The zone of "3 a.m. local time" in a sentence that names one place with a zone: "Banks in Sydney went
+    offline at 3 a.m. local time" is Sydney's time. None when the sentence names no place or several."""
+    if not _LOCAL_TIME.match(text, m.end()):
+        return None
+    start = max(text.rfind(stop, 0, m.start()) for stop in (". ", "! ", "? ", "\n")) + 1
+    ends = [i for i in (text.find(stop, m.end()) for stop in (". ", "! ", "? ", "\n")) if i >= 0]
+    places = set(_PLACE_RE.findall(text, start, min(ends, default=len(text))))
+    return f"in {places.pop()}" if len(places) == 1 else None
+
+
 def _clock_parts(m: re.Match[str]) -> time | None:
     if m.group("hour24") is not None:
         return time(int(m.group("hour24")), int(m.group("minute24")), int(m.group("second24") or 0))
@@ -346,7 +363,7 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
     clock = _clock_parts(m)
     if clock is None:
         return None
-    abbr = _clock_zone(m) or _range_zone(text, m.end())
+    abbr = _clock_zone(m) or _range_zone(text, m.end()) or _local_time_place(text, m)
     if state.declared and abbr and abbr.startswith("in ") and ZONES[abbr].get("place"):
         abbr = None  # "Timeline (UTC) ... 09:12 in Frankfurt, a switch failed": where, not which zone
     if abbr is None and _restates_in_words(text, m, state):
@@ -369,6 +386,8 @@ def _clock(text: str, m: re.Match[str], state: _State, ctx: TimeContext) -> Time
         day = _resolve_date_text(range_date, state, ctx)[0]
     elif (after := _DATE_AFTER_PAIR.match(text, m.end())) is not None:
         day = _resolve_date_text(after.group("pdate"), state, ctx)[0]  # "11:49 PM PDT (06:49 UTC) on October 19"
+    elif (after := _DATE_AFTER_LOCAL.match(text, m.end())) is not None:
+        day = _resolve_date_text(after.group("ldate"), state, ctx)[0]  # "at 3 a.m. local time on November 8"
     elif (named := _WEEKDAY_AFTER.match(text, m.end())) is not None \
             and (on := _weekday_date(weekday_number(named.group("wday")), ctx)) is not None:
         day = on  # "by 3:01 p.m. Pacific time on Monday": the Monday the report names

@@ -387,3 +387,16 @@ def test_the_words_of_a_zone_written_out_still_name_things_elsewhere():
 ])
 def test_an_account_declares_its_zone_in_the_words_reports_use(said, zone):
     assert declared_zone(said) == zone
+
+
+@pytest.mark.parametrize("said, instant", [
+    ("Banks in Sydney went offline at 3 a.m. local time on November 8, 2023.", utc(2023, 11, 7, 16, 0)),
+    ("London users lost access from 2pm local time on July 19, 2024.", utc(2024, 7, 19, 13, 0)),
+])
+def test_local_time_is_the_time_of_the_one_place_its_sentence_names(said, instant):
+    assert clock_instants(said, "2024-08-01") == [instant]
+
+
+def test_local_time_in_a_sentence_naming_two_places_has_no_zone():
+    assert clock_instants("Flights from Tokyo to Sydney stopped at 3 a.m. local time on November 8, 2023.",
+                          "2024-08-01") == [None]
