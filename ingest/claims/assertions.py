@@ -312,8 +312,8 @@ def _unexplained_attribution(sent: Any, verb: Any, about: str) -> list[ClaimReco
 
 def first_noticed(sent: Any) -> list[Any]:
     """The heads of what a sentence says was noticed first: "Customers first noticed elevated error rates",
-    "Monitoring first saw timeouts", "the outage started with a spike in errors" (how it began to show).
-    What was first noticed is the first symptom."""
+    "Monitoring first saw timeouts", "the outage started with a spike in errors" (how it began to show), "the
+    first reports of failed card payments came in at 09:12". What was first noticed is the first symptom."""
     out = []
     for token in sent:
         lemma = token.lemma_.lower()
@@ -324,6 +324,11 @@ def first_noticed(sent: Any) -> list[Any]:
                                                    or subj is not None and subj.lower_ == "it"):
             began = _origin(token, [p for p in LEXICON["onset_lemmas"][lemma] if p != "when"])
             out += [began] if began is not None and _tells_a_symptom(began) else []
+        elif lemma in LEXICON["report_nouns"] and any(c.dep_ == "amod" and c.lower_ in ("first", "initial", "earliest")
+                                                      for c in token.children):
+            told = _child(next((c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "about")),
+                               None), "pobj")  # "the first reports of failed card payments"
+            out += [told] if told is not None else []
     return out
 
 

@@ -349,6 +349,8 @@ def test_a_day_counted_from_publication_on_a_written_date_is_no_weekday_claim(nl
     ("A blank dashboard was the first symptom.", "blank dashboard"),
     ("The outage started with a spike in payment errors.", "payment error spike"),
     ("It started with login errors on the checkout page.", "checkout page errors"),
+    ("The first reports of failed card payments came in at 09:12 UTC.", "card payment failure"),
+    ("Initial complaints about slow page loads appeared on social media.", "slow page load"),
 ])
 def test_what_was_noticed_first_is_an_event_and_the_first_symptom(nlp, said, first):
     from analysis.causal import root_causes
