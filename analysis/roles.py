@@ -75,7 +75,7 @@ OUTAGE_CONCEPTS = frozenset({"outage"})
 KIND_ROLES = {"symptom": "symptom", "impact": "impact", "recovery": "recovery", "mitigation": "mitigation",
               "failure": "symptom", "condition": "contributing_factor", "action": "contributing_factor"}
 AGAINST_ROOT = ("not_root_cause", "trigger", "first_symptom", "symptom")
-# Cue words that say "set off" rather than "made happen"; matched as substrings of an edge's cue(s).
+# Cue words that say "set off" rather than "made happen"; matched from a word's start in an edge's cue(s).
 TRIGGER_CUES = ("trigger", "set off", "sets off", "spark", "kicked off", "kick off", "touched off", "set in motion",
                 "expose", "trip", "activate")  # "the change exposed a latent bug": what woke the root cause
 

@@ -246,8 +246,8 @@ def _role_claims(sent: Any, phrases: list[str], kind: str, state: dict) -> list[
         if not about:
             continue
         negated = negated or _denied_by_speaker(verb)
-        claim_kind = kind if not negated else ("not_root_cause" if kind == "root_cause" else None)  # "X was not
-        # the trigger" says nothing of the root cause
+        # a denial says X is not the root cause; "X was not the trigger" says nothing of the root cause
+        claim_kind = kind if not negated else ("not_root_cause" if kind == "root_cause" else None)
         if claim_kind:
             out += [ClaimRecord(claim_kind, sent.text, None, start, sent.end_char, a, not negated)
                     for a in (about, *more)]
