@@ -76,6 +76,12 @@ def participle(verb: Token) -> str:
     return forms[0] if forms else verb.lower_
 
 
+def past_tense(verb: Token) -> str:
+    """The simple past of ``verb`` ("crash" -> "crashed", "go" -> "went")."""
+    forms = getInflection(verb.lemma_.lower(), tag="VBD")
+    return forms[0] if forms else verb.lower_
+
+
 def is_belief_verb(verb: Token) -> bool:
     """"suspected", "feared", "ruled out" (``belief_verbs``): what follows is only believed or excluded."""
     lemma = verb.lemma_.lower()

@@ -36,6 +36,7 @@ from ingest.extraction.event_phrases import (
     participle,
     particles,
     partitive_head,
+    past_tense,
     phrase_words,
     scope_of,
     subject_of,
@@ -378,6 +379,13 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
     told = " ".join(dict.fromkeys(said)) if tok.dep_ != "amod" and (tok.tag_ not in ("VBG", "VB") or progressive
                                                                       or role == "object") \
         and (role == "subject" or tok.tag_ in ("VBN", "VBD", "VBG")) else None
+    if told is None and role == "subject" and tok.dep_ != "amod" and tok.tag_ in ("VB", "VBG") \
+            and not _same_word(tok.lemma_.lower(), concept.label) \
+            and not (len(said) == 1 and any(w.startswith(tok.lemma_.lower()) for w in concept.label.lower().split())):
+        # "caused Windows to crash", "servers started crashing": the text's own verb, told as done ("Windows
+        # crashed"); only a verb that is the label's own word reads better as the label ("probe failure")
+        said[0] = past_tense(tok)
+        told = " ".join(dict.fromkeys(said))
     own = [w for w in words if w.lower() not in kind_words()]  # "the PostgreSQL database": PostgreSQL is the database
     if scope_tok is not None and comps and scope_tok.i not in comp_at and own and not is_qualifier(comps[0]):
         # "two chillers at the data centre broke down": the chillers did, at the data centre ("data centre

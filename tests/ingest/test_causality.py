@@ -106,7 +106,7 @@ def test_relative_clause_with_stranded_preposition_depends_on_its_antecedent(nlp
 
 def test_problems_introducing_a_list_link_to_the_first_item(nlp):
     found = links(nlp, "The DynamoDB outage caused problems:\n1. Leases started to time out.")
-    assert [(c, e, cue) for c, e, cue, _ in found] == [("dynamodb outage", "lease timeout", "cause")]
+    assert [(c, e, cue) for c, e, cue, _ in found] == [("dynamodb outage", "lease timed out", "cause")]
 
 
 def test_a_causal_sentence_ending_in_a_colon_causes_every_listed_item(nlp):

@@ -332,7 +332,7 @@ def test_what_kept_going_is_told_with_both_verbs(nlp):
     assert [s for s, _ in told(nlp, "The process kept running with bad statistics.")[0]] == [
         "process kept running with bad statistic"]
     assert [s for s, _ in told(nlp, "The phones kept retrying.")[0]] == ["phone kept retrying"]
-    assert told(nlp, "Leases started to time out.")[0] == [("lease timeout", "symptom")]
+    assert told(nlp, "Leases started to time out.")[0] == [("lease timed out", "symptom")]
 
 
 def test_a_verb_that_elsewhere_only_reports_tells_an_action_on_a_thing(nlp):
