@@ -648,7 +648,7 @@ def test_working_again_is_a_recovery_in_any_tense_and_trouble_again_is_not(nlp):
 
 @pytest.mark.parametrize("text, event", [
     ("The workers waited on the database lock for minutes.", ("worker waited on database lock", "symptom")),
-    ("The replicas fell behind the primary.", ("replica fell behind primary", "action")),
+    ("The replicas fell behind the primary.", ("replica fell behind primary", "symptom")),
     ("Nobody acted on the warning emails.", ("acted on warning email failure", "failure")),
     ("On servers, some operators switched to the shorter chain.", ("operator switched to shorter chain", "action")),
 ])
@@ -852,3 +852,14 @@ def test_a_definite_kind_of_trouble_is_not_an_earlier_trouble_of_another_kind(nl
     assert ("software bug", "postgresql taken down", "take down") in links
     _, links = told(nlp, "The cluster went down on Monday. The problem took down Postgres.")
     assert ("cluster went down", "postgresql taken down", "take down") in links
+
+
+@pytest.mark.parametrize(("sentence", "summary", "kind"), [
+    ("The observability stack was unreliable.", "unreliable observability stack", "symptom"),
+    ("The network was unstable.", "unstable network", "symptom"),
+    ("The cluster was unhealthy.", "unhealthy cluster", "symptom"),
+    ("Capacity was insufficient.", "insufficient capacity", "condition"),
+])
+def test_trouble_told_as_a_state_is_an_event(nlp, sentence, summary, kind):
+    events, _ = told(nlp, "The API went down at 09:00. " + sentence)
+    assert (summary, kind) in events
