@@ -648,7 +648,7 @@ def test_working_again_is_a_recovery_in_any_tense_and_trouble_again_is_not(nlp):
 
 @pytest.mark.parametrize("text, event", [
     ("The workers waited on the database lock for minutes.", ("worker waited on database lock", "symptom")),
-    ("The replicas fell behind the primary.", ("replica fell behind primary", "symptom")),
+    ("The replicas fell behind the primary.", ("replica fell behind primary", "failure")),
     ("Nobody acted on the warning emails.", ("acted on warning email failure", "failure")),
     ("On servers, some operators switched to the shorter chain.", ("operator switched to shorter chain", "action")),
 ])
