@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from lemminflect import getAllInflections
 from spacy.tokens import Doc, Span, Token
 
 from ingest.extraction.entities import CALENDAR_WORDS, ComponentRef
@@ -549,12 +550,21 @@ def _told_kinds(words: list[str]) -> list[str]:
         particle = words[n + 1].lower() if n + 1 < len(words) else ""
         # a verb and its particle name what their compound names: "rolled out" a rollout (an action), "rolled
         # back" a rollback, "failed over" a failover, "broke down" a breakdown
-        joined = next((kinds[f + particle] for f in forms if particle and f + particle in kinds), None)
+        joined = next((kinds[f + particle] for f in forms if particle and f + particle in kinds), None) \
+            or next((_phrasal_kinds()[f, particle] for f in forms if (f, particle) in _phrasal_kinds()), None)
         joined_at = n + 1 if joined else joined_at
         kind = joined or next((kinds[f] for f in forms if f in kinds), None)
         if kind and not (joined == "action" and found):  # "fix rolled out" stays the fix
             found.append(kind)
     return found
+
+
+@lru_cache(maxsize=1)
+def _phrasal_kinds() -> dict[tuple[str, str], str]:
+    """The vocabulary's two-word verb phrases and their concept's kind: ("come", "back") -> recovery, so
+    "things came back" is a recovery even where its subject is too vague for the concept to name it."""
+    return {(form, v[1]): concept.kind for concept in load_event_concepts() for v in concept.verbs if len(v) == 2
+            for form in {v[0], *(f for forms in getAllInflections(v[0], upos="VERB").values() for f in forms)}}
 
 
 def _signals(words: list[str]) -> bool:
