@@ -9,7 +9,9 @@ into separate spans), then resolved in text order with a narrative cursor:
   published date (when it has a day), and rolls forward across midnight: in a narrative, a time earlier
   than the previous one means the next day;
 * a date without a year takes the year of an explicit date written shortly before it (within 60 days),
-  else the year that puts it nearest ``anchor_date``, else the most recent such date not after the
+  else the year that puts it nearest ``anchor_date``, else ``incident_year`` when that is an earlier year
+  than the published one and puts the date over RETROSPECTIVE_DAYS before it (an account written years
+  later about "the 2017 outage"), else the most recent such date not after the
   published date, else ``incident_year`` (the incident's year from its other sources, its title or its
   metadata) unless that puts it in the future, else the one year the text writes, else the most recent
   year (not in the future) whose weekday matches a weekday named in the text, else the most recent year
@@ -241,6 +243,10 @@ def infer_year(month: int, day: int, state: _State, ctx: TimeContext) -> int | N
         return ctx.incident_year  # the incident's year, from its other sources, its title or its metadata
     if not limit and state.text_year and make(state.text_year):
         return state.text_year  # "the 2023 outage ... on March 8", with no date to read the year from
+    if limit and ctx.incident_year and ctx.incident_year < limit.year and (d := make(ctx.incident_year)) \
+            and (limit - d).days > RETROSPECTIVE_DAYS \
+            and (state.weekday is None or d.weekday() == state.weekday):
+        return ctx.incident_year  # published in 2024 about "the 2017 S3 outage": "on February 28" is in 2017
     if limit:
         years = [y for y in range(limit.year, limit.year - 8, -1) if (d := make(y)) and d <= limit]
         # "Thursday, October 28": the most recent year in which that date fell on that weekday
@@ -282,6 +288,7 @@ def _resolve_date_text(text: str, state: _State, ctx: TimeContext) -> tuple[date
     return resolved, year, weekday
 
 
+RETROSPECTIVE_DAYS = 60  # an incident year before the published one counts only for dates this long before it
 LATER_DATE_DAYS = 14  # a date written further down dates earlier clocks only if this close before publication
 CORRECTABLE_DAYS = 31  # a written year is a slip only for a date this close to the incident's own days
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -32,6 +33,7 @@ from graph.schema import Extraction, Node, node_id
 from graph.store import GraphStore
 from ingest.claims.contradiction_updates import new_contradiction_edges
 from ingest.extraction.extract import NO_CONTENT
+from ingest.lexicon import load_cues
 from ingest.reading.sources import Article, ArticleRejected, article_from_text, read_article
 from ingest.timing.times import WRITTEN_YEAR, TimeContext, extract_times
 from ingest.writing.budget import Budget, BudgetExceeded, extract_within, extractions_within
@@ -128,6 +130,23 @@ def written_years(article: Article) -> list[int]:
                               and _YEAR_RE.search(e.raw)))
 
 
+def named_years(article: Article) -> list[int]:
+    """The years ``article`` names its incident by ("the 2017 S3 outage", "2021's Facebook outage", "the
+    February 2017 incident"), in text order, each once: a retrospective written years later says which
+    outage it tells even when its dates write no year.
+
+    >>> named_years(Article("Looking back at the 2017 S3 outage. In 2023 we moved.", "t"))
+    [2017]
+    """
+    return list(dict.fromkeys(int(m.group(1)) for m in _incident_year_re().finditer(article.text)))
+
+
+@lru_cache(maxsize=1)
+def _incident_year_re() -> re.Pattern[str]:
+    nouns = "|".join(load_cues()["incident_nouns"])
+    return re.compile(rf"\b((?:19|20)\d{{2}})(?:'s)?\s+(?:[A-Z][\w.&-]*\s+){{0,3}}(?:{nouns})s?\b")
+
+
 def title_year(article: Article, *, today: date | None = None) -> int | None:
     """The one year ``article``'s title writes ("The March 2023 outage", "Post-incident review 2023-03-08"),
     if it writes exactly one and it is not after today; else None.
@@ -141,9 +160,10 @@ def title_year(article: Article, *, today: date | None = None) -> int | None:
 
 
 def voted_year(articles: Sequence[Article]) -> int | None:
-    """The year most articles vote for: each votes once for every year its dates write, or else for its
-    published year, or else for the one year its title writes; a tie goes to the year voted for first (the
-    earlier article). None without votes.
+    """The year most articles vote for: each votes once for every year its dates write, or else for the years
+    it names its incident by ("the 2017 outage", ``named_years``), or else for the one year its title writes,
+    or else for its published year (a retrospective published in 2024 about "the 2017 S3 outage" votes
+    2017); a tie goes to the year voted for first (the earlier article). None without votes.
 
     >>> voted_year([Article("No dates here.", "a", published="2025-10"), Article("It broke.", "b"),
     ...             Article("On October 19, 2023 it broke.", "c", published="2025-10-23")])
@@ -153,8 +173,8 @@ def voted_year(articles: Sequence[Article]) -> int | None:
     for article in articles:
         published = article.published or ""
         title = title_year(article)
-        for year in written_years(article) or ([int(published[:4])] if published[:4].isdigit() else []) or (
-                [title] if title else []):
+        for year in written_years(article) or named_years(article) or ([title] if title else []) or (
+                [int(published[:4])] if published[:4].isdigit() else []):
             votes[year] = votes.get(year, 0) + 1
     # max keeps the first of equal counts, and votes lists years in the order they were first voted for
     return max(votes, key=lambda y: votes[y]) if votes else None

@@ -127,6 +127,18 @@ def test_routines_plans_and_counterfactuals_are_no_moments_of_the_incident(nlp):
                                                                           "2024-03-08T14:05:00Z"]
 
 
+def test_a_retrospective_dates_its_incident_in_the_year_it_names(nlp):
+    # published in 2024 about "the 2017 S3 outage": the dates it writes without a year are in 2017
+    text = ("Looking back at the 2017 S3 outage, it is still a lesson. On February 28, an engineer ran a command "
+            "to remove a few servers. At 9:37 a.m. PST a typo removed far more capacity than intended.")
+    store = MemoryStore(None)
+    ingest_text(store, nlp, "q", text, title="Lessons", published="2024-05-01", keep_empty=True)
+    points = sorted(d["utc"] for _, d in store.incident_graph("q").nodes(data=True) if d.get("label") == "TimePoint")
+    assert points == ["2017-02-28T00:00:00Z", "2017-02-28T17:37:00Z"]
+    # a fresh account names no other year: "March 3" is the last one before it was published
+    assert _time_points(nlp, "The 2024 outage began on March 3 at 09:10 UTC.") == ["2024-03-03T09:10:00Z"]
+
+
 def _timed(nlp, text: str) -> dict[str, str]:
     extraction = extract_article(nlp, article_from_text(text, published="2024-05-12"), "inc")
     return {n.props["summary"]: n.props.get("at") for n in extraction.nodes if n.label == "Event"}
