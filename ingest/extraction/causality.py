@@ -49,6 +49,7 @@ from ingest.claims.assertions import (
     what_it_is,
 )
 from ingest.extraction.event_anaphora import resolve_named_again
+from ingest.extraction.event_phrases import is_clock_word
 from ingest.extraction.events import EventRef, is_negated
 from ingest.extraction.open_events import (
     MEASURE_ENTS,
@@ -160,7 +161,8 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         return (_side(_subtree(agent), _pobj(agent), events, opener),
                 _side(_subtree(subj), subj, events, opener))
     targets = [c for c in tok.children if c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "attr", "prep", "advcl")
-               and c.lower_ not in ("by", "with", "when", "because", "after", "since") and not _sets_the_scene(c)]
+               and c.lower_ not in ("by", "with", "when", "because", "after", "since") and not _sets_the_scene(c)
+               and not _tells_when(c)]
     if not targets and not _is_clause_modifier(tok):
         return None, None  # "replication broke": what broke is the subject, and nothing is said to cause it
     done_to = next((c for c in targets if c.dep_ == "dobj" and c.pos_ == "NOUN"), None) \
@@ -207,6 +209,13 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         # it does not ("the new dashboard made the data easy to read")
         cause = opener.at(subj, named=True)
     return cause, effect
+
+
+def _tells_when(prep: Token) -> bool:
+    """"crashed at 09:12", "stalled on Monday": a preposition whose object is a time says when, not what the
+    verb acted on."""
+    obj = _pobj(prep) if prep.dep_ == "prep" else None
+    return obj is not None and obj is not prep and (obj.ent_type_ in ("DATE", "TIME") or is_clock_word(obj))
 
 
 def _restrictive(clause: Token) -> bool:

@@ -228,3 +228,10 @@ def test_a_relative_clause_on_the_object_is_a_statement_of_its_own(nlp):
     found = [(c, e) for c, e, *_ in links(nlp, "GitHub was down. A bad config push took down the API, which meant "
                                                "every CI job failed.")]
     assert found == [("bad push", "api taken down"), ("api taken down", "ci job failed")]
+
+
+def test_a_causal_verb_told_with_only_a_time_acts_on_nothing(nlp):
+    # "crashed at 09:12" says when the database crashed, not that the database caused its own crash
+    assert links(nlp, "The API went down. The primary database crashed at 09:12.") == []
+    assert [(c, e) for c, e, _, _ in links(nlp, "The bad query crashed the primary database at 09:12.")] == [
+        ("bad query", "database crashed")]
