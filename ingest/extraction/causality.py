@@ -49,7 +49,6 @@ from ingest.claims.assertions import (
     what_it_is,
 )
 from ingest.extraction.event_anaphora import resolve_named_again
-from ingest.extraction.event_phrases import is_clock_word
 from ingest.extraction.events import EventRef, is_negated
 from ingest.extraction.open_events import (
     MEASURE_ENTS,
@@ -149,8 +148,8 @@ def _link(cause: EventRef | None, effect: EventRef | None, cue: str, conf: float
 
 
 def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventRef],
-                opener: OpenEvents | None = None) -> tuple[EventRef | None, EventRef | None]:
-    """(cause, effect) around causal verb ``tok``, by voice and clause type."""
+                opener: OpenEvents | None = None, phrase: str = "") -> tuple[EventRef | None, EventRef | None]:
+    """(cause, effect) around causal verb ``tok`` told by cue ``phrase``, by voice and clause type."""
     own = next((e for e in events if e.anchor == tok.i and not e.anaphor), None)
     if opener is not None and (state := resulting_state(tok, verb_object(tok))) is not None:
         own = opener.state_of(*state) or own  # "left the orders table locked": the state, not the leaving
@@ -162,7 +161,11 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
                 _side(_subtree(subj), subj, events, opener))
     targets = [c for c in tok.children if c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "attr", "prep", "advcl")
                and c.lower_ not in ("by", "with", "when", "because", "after", "since") and not _sets_the_scene(c)
-               and not _tells_when(c)]
+               ]
+    # "crashed at 09:12 in us-east-1": when and where, nothing it acted on; "led to a spike in errors": the
+    # parser hung the spike's "in" on the verb, right after the object
+    objects = {t.i for c in targets if not _adjunct(c, phrase) for t in c.subtree}
+    targets = [c for c in targets if not _adjunct(c, phrase) or c.i - 1 in objects]
     if not targets and not _is_clause_modifier(tok):
         return None, None  # "replication broke": what broke is the subject, and nothing is said to cause it
     done_to = next((c for c in targets if c.dep_ == "dobj" and c.pos_ == "NOUN"), None) \
@@ -211,11 +214,15 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     return cause, effect
 
 
-def _tells_when(prep: Token) -> bool:
-    """"crashed at 09:12", "stalled on Monday": a preposition whose object is a time says when, not what the
-    verb acted on."""
-    obj = _pobj(prep) if prep.dep_ == "prep" else None
-    return obj is not None and obj is not prep and (obj.ent_type_ in ("DATE", "TIME") or is_clock_word(obj))
+# "crashed at 09:12", "crashed during the migration", "crashed in us-east-1": prepositions that say when or
+# where a verb happened; alone, they are nothing it acted on (unless its cue phrase has them: "result in")
+ADJUNCT_PREPS = ("at", "during", "for", "in", "on", "within", "around", "across", "throughout", "until", "amid",
+                 "despite", "near", "inside", "before")
+
+
+def _adjunct(prep: Token, phrase: str) -> bool:
+    """True if ``prep`` can only say when or where its verb happened (ADJUNCT_PREPS, not in the cue phrase)."""
+    return prep.dep_ == "prep" and prep.lower_ in ADJUNCT_PREPS and prep.lower_ not in phrase.split()[1:]
 
 
 def _restrictive(clause: Token) -> bool:
@@ -477,7 +484,7 @@ def _verb_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None = No
             continue
         if _denied(tok) and not any(c.dep_ == "agent" for c in tok.children):
             continue  # "the failover did not cause the outage"; "was not caused by X but by Y" names Y
-        cause, effect = _verb_sides(tok, events, effects_at, opener)
+        cause, effect = _verb_sides(tok, events, effects_at, opener, found[0])
         if reverse:
             cause, effect = effect, cause
         link = _link(cause, effect, found[0], found[1], tok, doc)

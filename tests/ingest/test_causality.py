@@ -230,8 +230,9 @@ def test_a_relative_clause_on_the_object_is_a_statement_of_its_own(nlp):
     assert found == [("bad push", "api taken down"), ("api taken down", "ci job failed")]
 
 
-def test_a_causal_verb_told_with_only_a_time_acts_on_nothing(nlp):
+def test_a_causal_verb_told_with_only_a_time_or_place_acts_on_nothing(nlp):
     # "crashed at 09:12" says when the database crashed, not that the database caused its own crash
     assert links(nlp, "The API went down. The primary database crashed at 09:12.") == []
+    assert links(nlp, "The API went down. The old router crashed in us-east-1 during the migration.") == []
     assert [(c, e) for c, e, _, _ in links(nlp, "The bad query crashed the primary database at 09:12.")] == [
         ("bad query", "database crashed")]
