@@ -585,7 +585,8 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
             continue
         if noun.dep_ != "nsubj" or denied and noun.dep_ == "attr":
             continue
-        told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None)
+        told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None) or next(
+            (c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i), None)  # "the result was that X"
         before = verb.head if verb.dep_ == "conj" and verb.head.i < verb.i else None
         if of is not None and (of_event := _side(_subtree(of), of, events, opener)) is not None:
             said = of_event  # "the cause of the outage was X", "the result of the push was Y": what it is of
@@ -595,7 +596,7 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
             said = _told_before(noun.sent, events, opener)
         named = [] if told is None else [named_instead(told)] if denied else named_items(told)
         for item in (n for n in named if n is not None):  # "a combination of A and B": each; "not A but B": B
-            cause, effect = said, _side(_alone(item), item, events, opener)
+            cause, effect = said, _side(_subtree(item) if item.dep_ == "ccomp" else _alone(item), item, events, opener)
             if lemma in cues["reason_nouns"]:  # "X failed. The cause was Y": Y caused what was told before
                 cause, effect = effect, cause
                 if effect is not None and effect.kind in ("recovery", "mitigation"):

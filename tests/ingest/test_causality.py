@@ -236,3 +236,12 @@ def test_a_causal_verb_told_with_only_a_time_or_place_acts_on_nothing(nlp):
     assert links(nlp, "The API went down. The old router crashed in us-east-1 during the migration.") == []
     assert [(c, e) for c, e, _, _ in links(nlp, "The bad query crashed the primary database at 09:12.")] == [
         ("bad query", "database crashed")]
+
+
+def test_a_result_noun_told_as_a_that_clause_follows_from_the_sentence_before(nlp):
+    # "The result was that X": X was caused by what the sentence before told
+    found = links(nlp, "The API went down. The load on the primary climbed sharply. "
+                       "The result was that users could not post comments.")
+    assert [(c, e, cue) for c, e, cue, _ in found] == [("load climbed", "comment post failure", "result")]
+    found = links(nlp, "The API went down. The load climbed. The cause was that a job deleted rows.")
+    assert [(c, e) for c, e, _, _ in found] == [("job row deletion", "load climbed")]
