@@ -245,3 +245,10 @@ def test_a_result_noun_told_as_a_that_clause_follows_from_the_sentence_before(nl
     assert [(c, e, cue) for c, e, cue, _ in found] == [("load climbed", "comment post failure", "result")]
     found = links(nlp, "The API went down. The load climbed. The cause was that a job deleted rows.")
     assert [(c, e) for c, e, _, _ in found] == [("job row deletion", "load climbed")]
+
+
+@pytest.mark.parametrize("connective", ["As a result,", "As a consequence,", "For this reason,", "Consequently,"])
+def test_a_sentence_connective_links_the_sentence_before_to_its_own(nlp, connective):
+    found = links(nlp, f"The API went down. The load on the primary climbed sharply. {connective} users could "
+                       "not post comments.")
+    assert [(c, e) for c, e, _, _ in found] == [("load climbed", "comment post failure")]
