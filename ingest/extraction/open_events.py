@@ -133,6 +133,8 @@ class OpenEvents:
                 pass  # "logins worked again", "facebook.com is resolving again": a recovery, told in any tense
             elif _goes_on(verb):
                 pass  # "the process kept running": a happening that went on
+            elif _ends_trouble(verb) and verb.i not in self.made and verb.i not in self.by_anchor:
+                pass  # "the outage ended at 10:00": a recovery, though its subject is an event
             elif verb.pos_ != "VERB" or not (_tells_past(verb) or _tells_trouble_now(verb)) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
                     and not _cannot(verb) and not _done_to(verb) and _entered_state(verb) is None \
@@ -368,6 +370,13 @@ class OpenEvents:
                                 verb.i + 1)
             event.kind = "recovery"
             return event
+        if _ends_trouble(verb) and subj is not None:
+            # "the outage ended at 10:00", "errors subsided": the trouble is over, a recovery
+            words = _noun_words(subj, self.comp_at)[-3:] + [verb.lower_]
+            event = self._event(verb, words, components_near(subj, self.comp_at), min(subj.left_edge.i, verb.i),
+                                verb.i + 1)
+            event.kind = "recovery"
+            return event
         if lemma in cues["non_event_verbs"] and not _phrasal(verb) and not _cannot(verb) and not _done_to(verb) \
                 and state is None and not _acts_on_a_thing(verb) and not ceased and not _told_to_nobody(verb) \
                 and not ((going_on or aspect is not verb) and obj is not None and obj.dep_ == "dobj"):
@@ -565,6 +574,20 @@ def _phrasal_kinds() -> dict[tuple[str, str], str]:
     "things came back" is a recovery even where its subject is too vague for the concept to name it."""
     return {(form, v[1]): concept.kind for concept in load_event_concepts() for v in concept.verbs if len(v) == 2
             for form in {v[0], *(f for forms in getAllInflections(v[0], upos="VERB").values() for f in forms)}}
+
+
+def _ends_trouble(verb: Token) -> bool:
+    """"The outage ended", "errors subsided": an ending verb (``ending_verbs``), in the past, with nothing it
+    acts on and trouble as its subject."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return verb.lemma_.lower() in load_cues()["ending_verbs"] and subj is not None and _names_trouble(subj) \
+        and not any(c.dep_ in ("dobj", "xcomp", "neg") for c in verb.children) and _tells_past(verb)
+
+
+def _names_trouble(noun: Token) -> bool:
+    """"the outage", "errors", "the impact": a noun that names trouble (a word of a trouble kind, or the incident)."""
+    lemma = noun.lemma_.lower()
+    return lemma in load_cues()["incident_nouns"] or load_event_kinds().get(lemma) in TROUBLE
 
 
 def _signals(words: list[str]) -> bool:

@@ -871,3 +871,11 @@ def test_a_phrasal_verb_of_the_vocabulary_gives_its_kind_even_with_a_vague_subje
     assert ("came back", "recovery") in events
     assert ("quota enforcement disabled", "came back", "and") in links
     assert ("service came back", "recovery") in told(nlp, "The API went down. The service came back.")[0]
+
+
+def test_trouble_said_to_end_is_a_recovery_at_its_time(nlp):
+    # "the outage ended at 10:00" tells when the trouble was over; a job ending is no recovery
+    events, _ = told(nlp, "The API went down at 09:00 UTC. The outage ended at 10:00 UTC. Errors subsided by "
+                          "10:20 UTC. The nightly job ended at 11:00 UTC.")
+    assert ("outage ended", "recovery") in events and ("error subsided", "recovery") in events
+    assert ("nightly job ended", "recovery") not in events
