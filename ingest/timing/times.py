@@ -12,7 +12,8 @@ into separate spans), then resolved in text order with a narrative cursor:
   else the year that puts it nearest ``anchor_date``, else ``incident_year`` when that is an earlier year
   than the published one and puts the date over RETROSPECTIVE_DAYS before it (an account written years
   later about "the 2017 outage"), else the most recent such date not after the
-  published date, else ``incident_year`` (the incident's year from its other sources, its title or its
+  published date (preferring, among the years whose weekday fits a weekday written with the date, the one
+  year the text writes), else ``incident_year`` (the incident's year from its other sources, its title or its
   metadata) unless that puts it in the future, else the one year the text writes, else the most recent
   year (not in the future) whose weekday matches a weekday named in the text, else the most recent year
   not in the future;
@@ -251,6 +252,8 @@ def infer_year(month: int, day: int, state: _State, ctx: TimeContext) -> int | N
         years = [y for y in range(limit.year, limit.year - 8, -1) if (d := make(y)) and d <= limit]
         # "Thursday, October 28": the most recent year in which that date fell on that weekday
         fits = [y for y in years if state.weekday is None or make(y).weekday() == state.weekday]  # type: ignore[union-attr]
+        if state.weekday is not None and state.text_year in fits:
+            return state.text_year  # "Tuesday, February 28" in a 2024 piece about the 2017 outage: 2017 fits both
         return (fits or years or [None])[0]
     for y in range(today.year, today.year - 30, -1):
         d = make(y)

@@ -135,6 +135,12 @@ def test_a_retrospective_dates_its_incident_in_the_year_it_names(nlp):
     ingest_text(store, nlp, "q", text, title="Lessons", published="2024-05-01", keep_empty=True)
     points = sorted(d["utc"] for _, d in store.incident_graph("q").nodes(data=True) if d.get("label") == "TimePoint")
     assert points == ["2017-02-28T00:00:00Z", "2017-02-28T17:37:00Z"]
+    # "Back in 2017" names no outage, but the weekday written with the date fits 2017, not the last Feb 28
+    store = MemoryStore(None)
+    ingest_text(store, nlp, "q", "Back in 2017, S3 went down. On Tuesday, February 28, at 9:37 a.m. PST an engineer "
+                "removed too many servers.", title="Lessons", published="2024-05-01", keep_empty=True)
+    assert [d["utc"] for _, d in store.incident_graph("q").nodes(data=True) if d.get("label") == "TimePoint"] == [
+        "2017-02-28T17:37:00Z"]
     # a fresh account names no other year: "March 3" is the last one before it was published
     assert _time_points(nlp, "The 2024 outage began on March 3 at 09:10 UTC.") == ["2024-03-03T09:10:00Z"]
 
