@@ -301,12 +301,15 @@ def particles(verb: Token) -> list[str]:
 
 
 def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], words: list[str], start: int, end: int,
-               *, use_component: bool = True, label: str | None = None, told: str | None = None) -> EventRef | None:
+               *, use_component: bool = True, label: str | None = None, told: str | None = None,
+               told_terms: bool = True) -> EventRef | None:
     """Build the EventRef; the canonical phrase puts the scope (component name or phrase) before the label.
 
     ``told`` is the text's own word for a scoped event told by a verb or adjective ("Slack became
     unavailable"): the summary says it ("Slack unavailable") while the terms keep the concept's label,
-    so the same event told in other words still merges (graph.build.is_same_event).
+    so the same event told in other words still merges (graph.build.is_same_event). ``told_terms=False``
+    keeps the concept's label in the terms of an event told without a component too ("leases started to
+    time out": "lease timed out", which merges with "lease timeouts").
     """
     generic = set(load_system_heads()["generic_names"])
     comps = sorted(comps, key=lambda c: c.name.lower() in generic)  # "EC2 APIs": EC2, not API, names it
@@ -331,7 +334,8 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
     concept_id = "failure" if concept.negated_verbs else concept.id
     # Terms name the component by slug, so spellings of one component compare equal (graph.build.is_same_event).
     named = comps and use_component and concept.scoped
-    words_in = label.split() if named or told and not concept.scoped else summary.split()
+    words_in = label.split() if named or told and not concept.scoped else (
+        f"{scope} {label}".split() if told and not told_terms else summary.split())
     terms = sorted(({comps[0].slug} if named else set()) | ({w.lower() for w in words_in} - stop_words()))
     vague = concept.scoped and summary == concept.label and label == concept.label
     return EventRef(tok.i, start, end, concept_id, concept.kind, summary, [c.slug for c in comps], terms,

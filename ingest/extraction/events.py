@@ -385,13 +385,16 @@ def _verb_event(tok: Token, concept: EventConcept, role: str, comp_at: dict[int,
         # "caused Windows to crash", "servers started crashing": the text's own verb, told as done ("Windows
         # crashed"); only a verb that is the label's own word reads better as the label ("probe failure")
         said[0] = past_tense(tok)
-        told = " ".join(dict.fromkeys(said))
+        told, told_terms = " ".join(dict.fromkeys(said)), False
+    else:
+        told_terms = True
     own = [w for w in words if w.lower() not in kind_words()]  # "the PostgreSQL database": PostgreSQL is the database
     if scope_tok is not None and comps and scope_tok.i not in comp_at and own and not is_qualifier(comps[0]):
         # "two chillers at the data centre broke down": the chillers did, at the data centre ("data centre
         # chiller broke down", not "data centre broke down"), as "a bug in the worker" is a "worker bug"
-        return make_event(tok, concept, comps, [comps[0].name, *own], lo, hi + 1, told=told, use_component=False)
-    return make_event(tok, concept, comps, words, lo, hi + 1, told=told)
+        return make_event(tok, concept, comps, [comps[0].name, *own], lo, hi + 1, told=told, use_component=False,
+                          told_terms=told_terms)
+    return make_event(tok, concept, comps, words, lo, hi + 1, told=told, told_terms=told_terms)
 
 
 AMOUNTS = ("MONEY", "QUANTITY", "PERCENT", "CARDINAL")
