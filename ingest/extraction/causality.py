@@ -60,6 +60,7 @@ from ingest.extraction.open_events import (
     event_kind_known,
     in_question,
     introduces_a_happening,
+    is_adjunct,
     is_agent,
     is_eventive,
     is_happening,
@@ -157,8 +158,10 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         agent = asserted_agent(tok) if any(c.dep_ == "agent" for c in tok.children) else \
             next((c for c in tok.children if c.dep_ == "advcl"), None)
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-        return (_side(_subtree(agent), _pobj(agent), events, opener),
-                _side(_subtree(subj), subj, events, opener))
+        cause = _side(_subtree(agent), _pobj(agent), events, opener)
+        if cause is None:
+            return None, None  # "new instances were created": no cause told, and the instances are no event
+        return cause, _side(_subtree(subj), subj, events, opener)
     targets = [c for c in tok.children if c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "attr", "prep", "advcl")
                and c.lower_ not in ("by", "with", "when", "because", "after", "since") and not _sets_the_scene(c)
                ]
@@ -214,15 +217,9 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
     return cause, effect
 
 
-# "crashed at 09:12", "crashed during the migration", "crashed in us-east-1": prepositions that say when or
-# where a verb happened; alone, they are nothing it acted on (unless its cue phrase has them: "result in")
-ADJUNCT_PREPS = ("at", "during", "for", "in", "on", "within", "around", "across", "throughout", "until", "amid",
-                 "despite", "near", "inside", "before")
-
-
 def _adjunct(prep: Token, phrase: str) -> bool:
-    """True if ``prep`` can only say when or where its verb happened (ADJUNCT_PREPS, not in the cue phrase)."""
-    return prep.dep_ == "prep" and prep.lower_ in ADJUNCT_PREPS and prep.lower_ not in phrase.split()[1:]
+    """True if ``prep`` can only say when or where its verb happened (``adjunct_preps``, not in the cue phrase)."""
+    return is_adjunct(prep) and prep.lower_ not in phrase.split()[1:]
 
 
 def _restrictive(clause: Token) -> bool:

@@ -778,8 +778,15 @@ def resulting_state(verb: Token, thing: Token | None) -> tuple[Token, Token] | N
 
 def acts_on_something(verb: Token) -> bool:
     """A causal verb used with what it acts on ("overwhelmed the database", "led to errors"): its link tells
-    it; used alone ("proxy processes starved") it tells a happening of its subject."""
-    return any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prep", "attr", "agent") for c in verb.children)
+    it; used alone ("proxy processes starved", "the cluster stalled for 30 minutes") it tells a happening of
+    its subject."""
+    return any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "prep", "attr", "agent") and not is_adjunct(c)
+               for c in verb.children)
+
+
+def is_adjunct(prep: Token) -> bool:
+    """"at 09:12", "for 30 minutes", "during the migration": a preposition that says when or where."""
+    return prep.dep_ == "prep" and prep.lower_ in load_cues()["adjunct_preps"]
 
 
 def is_agent(subj: Token) -> bool:

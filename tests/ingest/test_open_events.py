@@ -879,3 +879,17 @@ def test_trouble_said_to_end_is_a_recovery_at_its_time(nlp):
                           "10:20 UTC. The nightly job ended at 11:00 UTC.")
     assert ("outage ended", "recovery") in events and ("error subsided", "recovery") in events
     assert ("nightly job ended", "recovery") not in events
+
+
+def test_a_causal_verb_told_with_only_when_or_where_tells_a_happening(nlp):
+    # "stalled for 30 minutes" acts on nothing: the stall is the event
+    assert ("main cluster stalled", "symptom") in told(nlp, "The API went down. The main cluster stalled for "
+                                                              "30 minutes.")[0]
+    assert ("replication stalled", "symptom") in told(nlp, "The API went down. Replication stalled during the "
+                                                             "migration.")[0]
+
+
+def test_a_passive_causal_verb_with_no_cause_makes_no_event_of_its_subject(nlp):
+    # "new instances were created": the creation happened; "instances" alone is no event
+    events, links = told(nlp, "The API went down. New instances were created at the hypervisor level.")
+    assert [s for s, _ in events] == ["API went down", "instance created"] and links == []
