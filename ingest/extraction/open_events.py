@@ -382,8 +382,10 @@ class OpenEvents:
                 and not ((going_on or aspect is not verb) and obj is not None and obj.dep_ == "dobj"):
             # not for what was kept being, or tried to be, done to something: "kept using the old keys",
             # "tried to read memory out of bounds"
-            if linking and acomp is not None and subj is not None:
-                pass  # "the cache was stale", "the enactor became slow"
+            if linking and acomp is not None and subj is not None and (
+                    subj.pos_ != "PRON" or event_kind_known([acomp.lower_, acomp.lemma_.lower()])
+                    or _blocked_verb(acomp) is not None):
+                pass  # "the cache was stale", "the enactor became slow", "it was slow"; not "it is worth noting"
             else:
                 return self.at(obj) if obj is not None and obj.dep_ == "dobj" else None
         scope = obj if obj is not None and (obj.dep_ in ("dobj", "nsubjpass") or switch is not None) else subj
