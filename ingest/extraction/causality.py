@@ -160,7 +160,7 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
         cause = _side(_subtree(agent), _pobj(agent), events, opener)
         if cause is None:
-            return None, None  # "new instances were created": no cause told, and the instances are no event
+            return None, None  # "new replicas were provisioned": no cause told, and the replicas are no event
         return cause, _side(_subtree(subj), subj, events, opener)
     targets = [c for c in tok.children if c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "attr", "prep", "advcl")
                and c.lower_ not in ("by", "with", "when", "because", "after", "since") and not _sets_the_scene(c)

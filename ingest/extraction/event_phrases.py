@@ -308,8 +308,8 @@ def make_event(tok: Token, concept: EventConcept, comps: list[ComponentRef], wor
     ``told`` is the text's own word for a scoped event told by a verb or adjective ("Slack became
     unavailable"): the summary says it ("Slack unavailable") while the terms keep the concept's label,
     so the same event told in other words still merges (graph.build.is_same_event). ``told_terms=False``
-    keeps the concept's label in the terms of an event told without a component too ("leases started to
-    time out": "lease timed out", which merges with "lease timeouts").
+    keeps the concept's label in the terms of an event told without a component too ("requests started
+    to time out": "request timed out", which merges with "request timeouts").
     """
     generic = set(load_system_heads()["generic_names"])
     comps = sorted(comps, key=lambda c: c.name.lower() in generic)  # "EC2 APIs": EC2, not API, names it
