@@ -650,6 +650,8 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
                 continue  # "With the outage over, ...": the situation had ended
         else:
             continue
+        if main.lemma_.lower() in load_cues()["discovery_verbs"]:
+            continue  # "we noticed the problem when the on-call was paged": what was found, not an effect
         cause = _side(_subtree(clause), _pobj(clause) if clause.dep_ == "prep" else clause, events, opener)
         effect = _side(_subtree(main, exclude=clause), main, events, opener)
         if cause is None or effect is None:

@@ -252,3 +252,10 @@ def test_a_sentence_connective_links_the_sentence_before_to_its_own(nlp, connect
     found = links(nlp, f"The API went down. The load on the primary climbed sharply. {connective} users could "
                        "not post comments.")
     assert [(c, e) for c, e, _, _ in found] == [("load climbed", "comment post failure")]
+
+
+def test_what_people_noticed_when_something_happened_is_no_effect_of_it(nlp):
+    # "we noticed the problem when the on-call was paged for high error rates": the errors did not cause the problem
+    found = links(nlp, "The remaining pods ran out of database connections. We noticed the problem at 13:07 UTC "
+                       "when the on-call engineer was paged for high error rates.")
+    assert not any(c == "error rate" for c, _, _, _ in found)
