@@ -163,8 +163,7 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
             return None, None  # "new replicas were provisioned": no cause told, and the replicas are no event
         return cause, _side(_subtree(subj), subj, events, opener)
     targets = [c for c in tok.children if c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "attr", "prep", "advcl")
-               and c.lower_ not in ("by", "with", "when", "because", "after", "since") and not _sets_the_scene(c)
-               ]
+               and c.lower_ not in ("by", "with", "when", "because", "after", "since") and not _sets_the_scene(c)]
     # "crashed at 09:12 in us-east-1": when and where, nothing it acted on; "led to a spike in errors": the
     # parser hung the spike's "in" on the verb, right after the object
     objects = {t.i for c in targets if not _adjunct(c, phrase) for t in c.subtree}

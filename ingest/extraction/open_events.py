@@ -579,7 +579,7 @@ def _phrasal_kinds() -> dict[tuple[str, str], str]:
 
 
 def _ends_trouble(verb: Token) -> bool:
-    """"The outage ended", "errors subsided": an ending verb (``ending_verbs``), in the past, with nothing it
+    """"The incident ended", "errors subsided": an ending verb (``ending_verbs``), in the past, with nothing it
     acts on and trouble as its subject."""
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     return verb.lemma_.lower() in load_cues()["ending_verbs"] and subj is not None and _names_trouble(subj) \
