@@ -261,7 +261,19 @@ def is_intention(doc: Doc, char: int) -> bool:
     if span is None:
         return False
     markers = load_cues()["intention_markers"]
-    return any(t.tag_ == "MD" and t.lower_ in markers for t in span[0].sent)
+    sent = span[0].sent
+    return any(t.tag_ == "MD" and t.lower_ in markers for t in sent) or _instructs(sent)
+
+
+def _instructs(sent: Span) -> bool:
+    """"Make sure a switch turns the self-healing off", "- Never delete good data because a fetch failed": an
+    instruction (a bare verb opening the sentence, with no subject), advice rather than a happening."""
+    root = sent.root
+    first = next((t for t in sent if not (t.is_punct or t.is_space or t.text in ("-", "*", "•"))), None)
+    return root.tag_ == "VB" and first is not None and (first.i == root.i or first.lower_ in ("never", "always",
+                                                                                               "please", "do"))\
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in root.children if c.i < root.i
+                    and c.lower_ not in ("do",))
 
 
 def _is_clause_modifier(tok: Token) -> bool:

@@ -259,3 +259,11 @@ def test_what_people_noticed_when_something_happened_is_no_effect_of_it(nlp):
     found = links(nlp, "The remaining pods ran out of database connections. We noticed the problem at 13:07 UTC "
                        "when the on-call engineer was paged for high error rates.")
     assert not any(c == "error rate" for c, _, _, _ in found)
+
+
+def test_an_instruction_states_no_cause(nlp):
+    # lessons and follow-ups are advice: "make sure a switch turns X off" is nothing that happened
+    found = links(nlp, "The disk filled up at 09:00. Make sure you have a switch that turns the self-healing off "
+                       "without turning the product off. Add an alert on disk usage so that a full disk pages someone.")
+    assert found == []
+    assert links(nlp, "The bad config crashed the proxies.") != []
