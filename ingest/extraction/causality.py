@@ -158,7 +158,10 @@ def _verb_sides(tok: Token, events: list[EventRef], effects_at: dict[int, EventR
         agent = asserted_agent(tok) if any(c.dep_ == "agent" for c in tok.children) else \
             next((c for c in tok.children if c.dep_ == "advcl"), None)
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-        cause = _side(_subtree(agent), _pobj(agent), events, opener)
+        by = _pobj(agent)  # "pushed by an engineer, which took down the API": the clause on the agent is no cause
+        told_by = _subtree(agent) - {t.i for c in (by.children if by is not None else ()) if c.dep_ == "relcl"
+                                     for t in c.subtree}
+        cause = _side(told_by, by, events, opener)
         if cause is None:
             return None, None  # "new replicas were provisioned": no cause told, and the replicas are no event
         return cause, _side(_subtree(subj), subj, events, opener)

@@ -303,9 +303,9 @@ class OpenEvents:
         trouble = [c.lower_ for c in head.lefts if c.dep_ == "amod" and event_kind_known([c.lower_])]
         if head.i in self.comp_at and trouble and comps:
             words = trouble + [comps[0].name]  # "a faulty network switch", "an expired certificate"
-        elif head.i in self.comp_at or not (is_eventive(head) or named and head.pos_ == "NOUN"):
-            if not comps or head.dep_ not in ("dobj", "nsubjpass", "pobj"):
-                return None  # "customers", "a lot", "the planner created plans": not something that happened
+        elif head.i in self.comp_at or not (is_eventive(head) or named and head.pos_ == "NOUN" and not is_agent(head)):
+            if not comps or head.dep_ not in ("dobj", "nsubjpass", "pobj") or is_agent(head):
+                return None  # "customers", "a lot", "the planner created plans", "an AWS engineer": no happening
             words = [comps[0].name, "failure"]  # "took down DynamoDB": what happened to it
         else:
             words = _noun_words(head, self.comp_at)

@@ -902,3 +902,12 @@ def test_a_pronoun_said_to_be_something_tells_trouble_only_in_trouble_words(nlp)
     labels = [s for s, _ in events]
     assert "worth" not in labels and "safe" not in labels
     assert "slow" in labels and "stale cache" in labels and any("status icon change" in s for s in labels)
+
+
+def test_a_person_is_never_what_happened_to_a_system(nlp):
+    # "a DynamoDB engineer" names who acted, neither a DynamoDB failure nor an event of its own
+    events, links = told(nlp, "The outage was caused by a DynamoDB engineer.")
+    assert [s for s, _ in events] == ["outage"] and links == []
+    # the clause on the agent is not what made the change: "which took down the API" follows from the push
+    _, links = told(nlp, "The bad change was pushed by an S3 engineer, which took down the API.")
+    assert links == [("bad change pushed", "api taken down", "take down")]
