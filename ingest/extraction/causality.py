@@ -671,7 +671,7 @@ def _narrative_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None
         if cause is None or effect is None:
             continue
         doer = next((c for c in main.children if c.dep_ == "nsubj"), None)
-        if effect.kind == "action" and doer is not None and is_agent(doer):
+        if doer is not None and is_agent(doer) and (effect.kind == "action" or not _is_trouble(effect)):
             continue  # "while the site was down, engineers pushed a change": what people did meanwhile
         if cause.kind in TROUBLE_KINDS or effect.kind in TROUBLE_KINDS + ("recovery", "mitigation"):
             link = _link(cause, effect, phrase, cues[phrase], tok, doc)

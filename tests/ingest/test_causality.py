@@ -267,3 +267,10 @@ def test_an_instruction_states_no_cause(nlp):
                        "without turning the product off. Add an alert on disk usage so that a full disk pages someone.")
     assert found == []
     assert links(nlp, "The bad config crashed the proxies.") != []
+
+
+def test_what_people_did_meanwhile_is_no_effect_whatever_its_kind(nlp):
+    # "engineers debated the rollback" while the site was down: not caused by it; "could not log in" was
+    assert links(nlp, "The API went down at 09:00. While the site was down, engineers debated the rollback.") == []
+    found = links(nlp, "The API went down at 09:00. While the network was down, engineers could not log in.")
+    assert [(c, e) for c, e, _, _ in found] == [("network down", "login failure")]
