@@ -89,10 +89,11 @@ def _child(token: Any, *deps: str) -> Any | None:
 
 
 def copula_of(subject: Any) -> Any:
-    """The verb that says what ``subject`` is: its head, or the "be" the head turned out to be ("the culprit
-    turned out to be X", "the cause proved to be X")."""
+    """The verb that says what ``subject`` is: its head, or the "be" the head turned out or seems to be ("the
+    culprit turned out to be X", "the cause proved to be X", "the root cause appears to be X", "the cause is
+    believed to be X": ``seeming_lemmas``)."""
     verb = subject.head
-    if subject.dep_ == "nsubj" and verb.lemma_.lower() in ("turn", "prove"):
+    if subject.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() in LEXICON["seeming_lemmas"]:
         return next((c for c in verb.children if c.dep_ == "xcomp" and c.lemma_ == "be"), verb)
     return verb
 
@@ -416,12 +417,12 @@ def _plainly_named(noun: Any) -> list[Any]:
     """"The problem was a faulty migration", "the issue was that the cache expired", "X was at fault": what
     a plain word for the trouble is said to be, when that names a happening or a flawed thing and not how the
     trouble showed ("the problem was slow logins" names a symptom)."""
-    verb = noun.head
+    verb = copula_of(noun)  # "the issue seems to be X" as "the issue was X"
     if noun.lower_ == "fault" and verb.lower_ == "at" and verb.dep_ == "prep":  # "X was at fault"
         be = verb.head
         subj = _child(be, "nsubj")
         named = [subj] if be.lemma_ == "be" and subj is not None and subj.lower_ not in _PRONOUNS else []
-    elif noun.dep_ == "nsubj" and verb.lemma_ == "be" and _child(noun, "det") is not None \
+    elif noun.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ == "be" and _child(noun, "det") is not None \
             and _child(noun, "det").lower_ == "the" and (target := what_it_is(verb, noun)) is not None:
         named = named_items(target) if target.pos_ in ("NOUN", "PROPN") else [target] if target.dep_ == "ccomp" else []
     else:

@@ -576,9 +576,9 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
     links = []
     for noun in doc:
         lemma = noun.lemma_.lower()
-        if lemma not in cues["result_nouns"] + cues["reason_nouns"] or noun.head.lemma_ != "be":
+        verb = copula_of(noun)  # "the cause is believed to be X" as "the cause was X"
+        if lemma not in cues["result_nouns"] + cues["reason_nouns"] or verb.lemma_ != "be":
             continue
-        verb = noun.head
         of = _pobj(next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "behind")), None))
         denied = is_negated(verb) or any(t.lower_ in ("not", "n't", "never") for t in doc[max(noun.i - 4, 0):noun.i])
         if noun.dep_ == "attr" and of is not None and not denied:  # "the failures were the result of X"
@@ -594,7 +594,7 @@ def _result_links(doc: Doc, events: list[EventRef], opener: OpenEvents | None) -
             if link is not None:
                 links.append(link)
             continue
-        if noun.dep_ != "nsubj" or denied and noun.dep_ == "attr":
+        if noun.dep_ not in ("nsubj", "nsubjpass") or denied and noun.dep_ == "attr":
             continue
         told = next((c for c in verb.children if c.dep_ in ("attr", "acomp")), None) or next(
             (c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i), None)  # "the result was that X"
@@ -1067,7 +1067,7 @@ def _named_by_role_phrase(tok: Token) -> list[Token]:
     verb = copula_of(tok)
     if verb.lemma_.lower() != "be":
         return []
-    if tok.dep_ == "nsubj":
+    if tok.dep_ in ("nsubj", "nsubjpass"):
         named = what_it_is(verb, tok)
         if named is None:
             return []

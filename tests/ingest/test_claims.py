@@ -302,6 +302,10 @@ def test_a_root_cause_section_that_first_says_the_cause_was_found_names_it_later
     ("What caused the outage was a faulty database migration.", "faulty database migration"),
     ("What went wrong was a faulty database migration.", "faulty database migration"),
     ("What caused it was a database migration that locked the orders table.", "database migration"),
+    # status updates hedge: "appears to be", "seems to be", "is believed to be"
+    ("The root cause appears to be an expired certificate on the payment gateway.", "payment gateway expired certificate"),
+    ("The issue seems to be a misconfigured load balancer.", "misconfigured load balancer"),
+    ("The cause is believed to be a faulty network switch.", "faulty network switch"),
 ])
 def test_news_prose_names_the_root_cause_in_many_words(nlp, said, root):
     assert _roots(nlp, f"Checkout failed for two hours on Monday. {said}")[:1] == [root]
