@@ -134,7 +134,7 @@ class OpenEvents:
             elif _goes_on(verb):
                 pass  # "the process kept running": a happening that went on
             elif _ends_trouble(verb) and verb.i not in self.made and verb.i not in self.by_anchor:
-                pass  # "the incident ended at 10:00": a recovery, though its subject is an event
+                pass  # "the blackout ended at 10:00": a recovery, though its subject is an event
             elif verb.pos_ != "VERB" or not (_tells_past(verb) or _tells_trouble_now(verb)) or verb.i in self.made \
                     or lemma in skip and not self._suffers_untold_trouble(verb) and not _phrasal(verb) \
                     and not _cannot(verb) and not _done_to(verb) and _entered_state(verb) is None \
@@ -371,7 +371,7 @@ class OpenEvents:
             event.kind = "recovery"
             return event
         if _ends_trouble(verb) and subj is not None:
-            # "the incident ended at 10:00", "errors subsided": the trouble is over, a recovery
+            # "the blackout ended at 10:00", "errors subsided": the trouble is over, a recovery
             words = _noun_words(subj, self.comp_at)[-3:] + [verb.lower_]
             event = self._event(verb, words, components_near(subj, self.comp_at), min(subj.left_edge.i, verb.i),
                                 verb.i + 1)
@@ -579,7 +579,7 @@ def _phrasal_kinds() -> dict[tuple[str, str], str]:
 
 
 def _ends_trouble(verb: Token) -> bool:
-    """"The incident ended", "errors subsided": an ending verb (``ending_verbs``), in the past, with nothing it
+    """"The blackout ended", "errors subsided": an ending verb (``ending_verbs``), in the past, with nothing it
     acts on and trouble as its subject."""
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     return verb.lemma_.lower() in load_cues()["ending_verbs"] and subj is not None and _names_trouble(subj) \
@@ -587,7 +587,7 @@ def _ends_trouble(verb: Token) -> bool:
 
 
 def _names_trouble(noun: Token) -> bool:
-    """"the incident", "errors", "the disruption": a noun that names trouble (a word of a trouble kind, or the incident)."""
+    """"a blackout", "errors", "timeouts": a noun that names trouble (a word of a trouble kind, or an incident noun)."""
     lemma = noun.lemma_.lower()
     return lemma in load_cues()["incident_nouns"] or load_event_kinds().get(lemma) in TROUBLE
 

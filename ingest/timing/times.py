@@ -13,8 +13,8 @@ into separate spans), then resolved in text order with a narrative cursor:
   than the published one and puts the date over RETROSPECTIVE_DAYS before it (an account written years
   later about "the 2017 outage"), else the most recent such date not after the
   published date (preferring, among the years whose weekday fits a weekday written with the date, the one
-  year the text writes), else ``incident_year`` (the incident's year from its other sources, its title or its
-  metadata) unless that puts it in the future, else the one year the text writes, else the most recent
+  year the text writes), else ``incident_year`` (the year its other sources, its title or its metadata
+  give) unless that puts it in the future, else the one year the text writes, else the most recent
   year (not in the future) whose weekday matches a weekday named in the text, else the most recent year
   not in the future;
 * "X (Y)" where both are clock times in different zones is one instant told twice: Y is resolved on the
